@@ -1,0 +1,84 @@
+/// One row of a request's attempt log: what was tried, and how it ended.
+public struct AttemptRecord: Sendable, Equatable, Codable {
+    public enum Outcome: Sendable, Equatable {
+        case success
+        case failed(ProviderFailure.Kind)
+        /// The provider has no credentials or is not configured; nothing was sent.
+        case skippedUnavailable
+        /// The target is cooling down; nothing was sent.
+        case skippedCooldown
+
+        /// The wire name, as in the `attempts[].outcome` field.
+        public var name: String {
+            switch self {
+            case .success: "success"
+            case .failed(let kind): kind.rawValue
+            case .skippedUnavailable: "skipped_unavailable"
+            case .skippedCooldown: "skipped_cooldown"
+            }
+        }
+    }
+
+    public var provider: String
+    public var model: String
+    public var regionName: String?
+    public var outcome: Outcome
+    public var latencyMilliseconds: Int
+    public var status: Int?
+    public var usage: Usage?
+
+    /// - Parameters:
+    ///   - target: What was tried.
+    ///   - outcome: How it ended.
+    ///   - latency: How long it took.
+    ///   - status: The upstream HTTP status, if any.
+    ///   - usage: Token counts, on success (or of a cut stream).
+    public init(target: Target, outcome: Outcome, latency: Duration = .zero, status: Int? = nil, usage: Usage? = nil) {
+        provider = target.provider
+        model = target.model
+        regionName = target.regionName
+        self.outcome = outcome
+        latencyMilliseconds = Int((latency.seconds * 1000).rounded())
+        self.status = status
+        self.usage = usage
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case provider, model, outcome, status, usage
+        case regionName = "region_name"
+        case latencyMilliseconds = "latency_ms"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(provider, forKey: .provider)
+        try container.encode(model, forKey: .model)
+        try container.encodeIfPresent(regionName, forKey: .regionName)
+        try container.encode(outcome.name, forKey: .outcome)
+        try container.encode(latencyMilliseconds, forKey: .latencyMilliseconds)
+        try container.encodeIfPresent(status, forKey: .status)
+        try container.encodeIfPresent(usage, forKey: .usage)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        provider = try container.decode(String.self, forKey: .provider)
+        model = try container.decode(String.self, forKey: .model)
+        regionName = try container.decodeIfPresent(String.self, forKey: .regionName)
+        let name = try container.decode(String.self, forKey: .outcome)
+        switch name {
+        case "success": outcome = .success
+        case "skipped_unavailable": outcome = .skippedUnavailable
+        case "skipped_cooldown": outcome = .skippedCooldown
+        default:
+            guard let kind = ProviderFailure.Kind(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .outcome, in: container, debugDescription: "unknown outcome \(name)")
+            }
+            outcome = .failed(kind)
+        }
+        latencyMilliseconds = try container.decode(Int.self, forKey: .latencyMilliseconds)
+        status = try container.decodeIfPresent(Int.self, forKey: .status)
+        usage = try container.decodeIfPresent(Usage.self, forKey: .usage)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import JWTKit
+
+/// Why a token was refused, with a message a person can act on.
+public struct TokenRejection: Error, Sendable, Equatable {
+    public var message: String
+}
+
+/// Verifies gateway service tokens with a pinned algorithm set.
+///
+/// - HS256 with the shared secret (`SWITCHYARD_JWT_SECRET`, at least 32 bytes).
+/// - RS256 and ES256 with public keys from configuration, if any.
+///
+/// The token header's `alg` must be one of those; `none` and anything else are refused before any key is used.
+/// `exp` and `service` are required, `nbf` is honoured, and both time checks allow `leeway`.
+public struct ServiceTokenVerifier: Sendable {
+    /// The shortest HMAC secret accepted.
+    public static let minimumSecretBytes = 32
+
+    private let collections: [String: JWTKeyCollection]
+    public let leeway: TimeInterval
+
+    /// - Parameters:
+    ///   - hmacSecret: The HS256 secret; nil disables HS256.
+    ///   - rsaPublicKeysPEM: RS256 public keys.
+    ///   - ecdsaPublicKeysPEM: ES256 public keys.
+    ///   - leeway: Clock skew allowed on `exp` and `nbf`.
+    /// - Throws: ``TokenRejection`` when the secret is too short or a key cannot be read.
+    public init(
+        hmacSecret: String?,
+        rsaPublicKeysPEM: [String] = [],
+        ecdsaPublicKeysPEM: [String] = [],
+        leeway: TimeInterval = 5
+    ) async throws {
+        var collections: [String: JWTKeyCollection] = [:]
+        if let hmacSecret {
+            guard hmacSecret.utf8.count >= Self.minimumSecretBytes else {
+                throw TokenRejection(
+                    message:
+                        "SWITCHYARD_JWT_SECRET is \(hmacSecret.utf8.count) bytes; it must be at least "
+                        + "\(Self.minimumSecretBytes). Generate one with `openssl rand -hex 32`.")
+            }
+            let keys = JWTKeyCollection()
+            await keys.add(hmac: HMACKey(from: hmacSecret), digestAlgorithm: .sha256)
+            collections["HS256"] = keys
+        }
+        if !rsaPublicKeysPEM.isEmpty {
+            let keys = JWTKeyCollection()
+            for (index, pem) in rsaPublicKeysPEM.enumerated() {
+                do {
+                    await keys.add(
+                        rsa: try Insecure.RSA.PublicKey(pem: pem), digestAlgorithm: .sha256,
+                        kid: JWKIdentifier(string: "rsa-\(index)"))
+                } catch {
+                    throw TokenRejection(message: "RS256 public key #\(index + 1) is not a PEM RSA public key.")
+                }
+            }
+            collections["RS256"] = keys
+        }
+        if !ecdsaPublicKeysPEM.isEmpty {
+            let keys = JWTKeyCollection()
+            for (index, pem) in ecdsaPublicKeysPEM.enumerated() {
+                do {
+                    await keys.add(ecdsa: try ES256PublicKey(pem: pem), kid: JWKIdentifier(string: "ec-\(index)"))
+                } catch {
+                    throw TokenRejection(message: "ES256 public key #\(index + 1) is not a PEM P-256 public key.")
+                }
+            }
+            collections["ES256"] = keys
+        }
+        self.collections = collections
+        self.leeway = leeway
+    }
+
+    /// The algorithms accepted.
+    public var algorithms: [String] { collections.keys.sorted() }
+
+    private struct Header: Decodable {
+        var alg: String?
+    }
+
+    /// - Parameters:
+    ///   - token: The compact JWS.
+    ///   - now: The current time.
+    /// - Returns: The verified claims.
+    /// - Throws: ``TokenRejection``.
+    public func verify(_ token: String, now: Date = Date()) async throws(TokenRejection) -> ServiceClaims {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerData = Data(base64URL: String(parts[0])),
+            let header = try? JSONDecoder().decode(Header.self, from: headerData)
+        else {
+            throw TokenRejection(message: "The token is not a JWT (expected three base64url parts).")
+        }
+        guard let alg = header.alg, alg.lowercased() != "none" else {
+            throw TokenRejection(message: "Unsigned tokens (alg: none) are not accepted.")
+        }
+        guard let keys = collections[alg] else {
+            throw TokenRejection(
+                message: "Tokens signed with \(alg) are not accepted; use \(algorithms.joined(separator: " or ")).")
+        }
+        let claims: ServiceClaims
+        do {
+            claims = try await keys.verify(token, as: ServiceClaims.self, iteratingKeys: true)
+        } catch {
+            throw TokenRejection(message: "The token's signature does not verify, or its claims are malformed.")
+        }
+        guard let exp = claims.exp else {
+            throw TokenRejection(message: "The token has no `exp` claim; service tokens must expire.")
+        }
+        if exp.value.addingTimeInterval(leeway) < now {
+            throw TokenRejection(message: "The token expired at \(exp.value); mint a new one.")
+        }
+        if let nbf = claims.nbf, nbf.value.addingTimeInterval(-leeway) > now {
+            throw TokenRejection(message: "The token is not valid before \(nbf.value).")
+        }
+        guard let service = claims.service, !service.isEmpty else {
+            throw TokenRejection(message: "The token has no `service` claim naming the calling service.")
+        }
+        _ = service
+        return claims
+    }
+}
+
+extension Data {
+    /// Decodes base64url without padding.
+    init?(base64URL text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
+    }
+}

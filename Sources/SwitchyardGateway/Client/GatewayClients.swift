@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import SwitchyardCore
+
+/// Calls the gateway in the same process, when both roles run together.
+public struct InProcessGatewayClient: GatewayClient {
+    let service: GatewayService
+
+    /// - Parameter service: The gateway.
+    public init(service: GatewayService) {
+        self.service = service
+    }
+
+    public func generate(_ request: GenerationRequest) async throws -> GenerationResponse {
+        let providerRequest = ProviderRequest(
+            model: request.model, systemInstruction: request.systemInstruction, messages: request.messages,
+            sampling: request.sampling, regionName: request.regionName, user: request.user)
+        do {
+            return try await service.generate(chain: service.chain(for: request), request: providerRequest)
+        } catch {
+            let apiError = APIError.from(error)
+            throw GatewayCallError(
+                status: Int(apiError.status.code), code: apiError.code ?? apiError.type, message: apiError.message,
+                attempts: error.attempts)
+        }
+    }
+}
+
+/// Calls a remote gateway over HTTP with a service token that it mints itself and reuses until 2 seconds before
+/// it expires.
+public final class HTTPGatewayClient: GatewayClient {
+    private let baseURL: String
+    private let client: HTTPClient
+    private let minter: ServiceTokenMinter
+    private let serviceName: String
+    private let tokenLifetime: TimeInterval
+    private let tokens: TokenStore
+
+    /// Serializes minting so that concurrent calls share one token.
+    actor TokenStore {
+        var cache = TokenCache<ContinuousClock.Instant>()
+        private(set) var minted = 0
+
+        func token(mint: () async throws -> (String, Duration)) async throws -> String {
+            let now = ContinuousClock.now
+            if let token = cache.validToken(now: now) { return token }
+            let (token, lifetime) = try await mint()
+            minted += 1
+            cache.store(token, expiresAt: now.advanced(by: lifetime))
+            return token
+        }
+    }
+
+    /// - Parameters:
+    ///   - baseURL: The gateway's base URL (`http://gateway:8080`).
+    ///   - client: The shared HTTP client.
+    ///   - minter: Mints service tokens.
+    ///   - serviceName: The `service` claim.
+    ///   - tokenLifetime: Lifetime of each minted token, in seconds.
+    public init(
+        baseURL: String, client: HTTPClient, minter: ServiceTokenMinter, serviceName: String = "backend",
+        tokenLifetime: TimeInterval = 300
+    ) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.client = client
+        self.minter = minter
+        self.serviceName = serviceName
+        self.tokenLifetime = tokenLifetime
+        self.tokens = TokenStore()
+    }
+
+    /// How many tokens this client has minted (each is reused until shortly before it expires).
+    public var mintedTokens: Int {
+        get async { await tokens.minted }
+    }
+
+    /// - Returns: A valid token, minted if the cached one is about to expire.
+    public func currentToken() async throws -> String {
+        try await tokens.token {
+            let (token, _) = try await minter.mint(service: serviceName, ttl: tokenLifetime)
+            return (token, .seconds(tokenLifetime))
+        }
+    }
+
+    public func generate(_ request: GenerationRequest) async throws -> GenerationResponse {
+        var http = HTTPClientRequest(url: baseURL + "/v1/generate/")
+        http.method = .POST
+        http.headers.add(name: "content-type", value: "application/json")
+        http.headers.add(name: "authorization", value: "Bearer \(try await currentToken())")
+        http.body = .bytes(try JSONCoding.encode(GenerateRequestBody(request)))
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await client.execute(http, timeout: .seconds(120))
+            body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        } catch {
+            throw GatewayCallError(
+                status: 503, code: "gateway_unreachable", message: "The gateway could not be reached.")
+        }
+        guard response.status == .ok else {
+            let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
+            throw GatewayCallError(
+                status: Int(response.status.code), code: envelope?.error.code ?? envelope?.error.type ?? "error",
+                message: envelope?.error.message ?? "The gateway answered \(response.status.code).")
+        }
+        let decoded = try JSONDecoder().decode(GenerateResponseDTO.self, from: body)
+        guard let choice = decoded.choices.first else {
+            throw GatewayCallError(status: 502, code: "empty_answer", message: "The gateway answered without a choice.")
+        }
+        return GenerationResponse(
+            text: choice.message.content, finishReason: FinishReason(rawValue: choice.finishReason) ?? .stop,
+            usage: decoded.usage, provider: decoded.provider, model: decoded.model, attempts: decoded.attempts)
+    }
+
+    private struct ErrorEnvelope: Decodable {
+        struct Body: Decodable {
+            var message: String?
+            var type: String?
+            var code: String?
+        }
+
+        var error: Body
+    }
+}
+
+/// The internal payload, as the HTTP client sends it.
+struct GenerateRequestBody: Encodable {
+    struct Message: Encodable {
+        var role: String
+        var content: String
+    }
+
+    var provider: String
+    var model: String
+    var systemInstruction: String?
+    var messages: [Message]
+    var temperature: Double?
+    var topP: Double?
+    var topK: Int?
+    var maxTokens: Int?
+    var retry: Int?
+    var fallbacks: [Target]?
+    var regionName: String?
+    var metadata: [String: String]
+    var user: String?
+
+    init(_ request: GenerationRequest) {
+        provider = request.provider
+        model = request.model
+        systemInstruction = request.systemInstruction
+        messages = request.messages.map { Message(role: $0.role.rawValue, content: $0.content) }
+        temperature = request.sampling.temperature
+        topP = request.sampling.topP
+        topK = request.sampling.topK
+        maxTokens = request.sampling.maxTokens
+        retry = request.retry
+        fallbacks = request.fallbacks
+        regionName = request.regionName
+        metadata = request.metadata
+        user = request.user
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case provider, model, messages, temperature, retry, fallbacks, metadata, user
+        case systemInstruction = "system_instruction"
+        case topP = "top_p"
+        case topK = "top_k"
+        case maxTokens = "max_tokens"
+        case regionName = "region_name"
+    }
+}

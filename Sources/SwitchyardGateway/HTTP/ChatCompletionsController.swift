@@ -1,0 +1,130 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SwitchyardCore
+
+/// `POST /v1/chat/completions`: OpenAI's Chat Completions, plain and streamed, over the fallback chain of the
+/// requested route or `provider/model`.
+struct ChatCompletionsController<Context: RequestContext>: Sendable {
+    let service: GatewayService
+
+    func register(on router: RouterGroup<Context>) {
+        router.post("/v1/chat/completions", use: complete)
+    }
+
+    @Sendable func complete(_ request: Request, context: Context) async throws -> Response {
+        let dto = try await JSONCoding.decode(
+            ChatCompletionRequestDTO.self, from: request, limit: service.settings.maximumBodyBytes)
+        let (system, conversation) = SystemSplit.split(dto.messages, explicit: nil)
+        try validate(dto, conversation: conversation, system: system)
+        guard let chain = service.chain(forModel: dto.model, systemInstruction: system) else {
+            throw APIError.modelNotFound(dto.model)
+        }
+        let providerRequest = ProviderRequest(
+            model: dto.model, systemInstruction: system, messages: conversation, sampling: dto.sampling,
+            user: dto.user)
+        let id = "chatcmpl-" + Self.randomID()
+        let created = Int(Date().timeIntervalSince1970)
+        if dto.stream == true {
+            do {
+                let committed = try await service.openStream(chain: chain, request: providerRequest)
+                return streamingResponse(
+                    committed, id: id, created: created, includeUsage: dto.streamOptions?.includeUsage == true)
+            } catch {
+                throw APIError.from(error)
+            }
+        }
+        let response: GenerationResponse
+        do {
+            response = try await service.generate(chain: chain, request: providerRequest)
+        } catch {
+            throw APIError.from(error)
+        }
+        let body = ChatCompletionResponseDTO(
+            id: id, created: created, model: "\(response.provider)/\(response.model)",
+            choices: [.init(message: .init(content: response.text), finishReason: response.finishReason.rawValue)],
+            usage: response.usage)
+        return try JSONCoding.response(
+            body,
+            headers: Self.servedHeaders(
+                id: id, provider: response.provider, model: response.model,
+                attempts: response.attempts.count))
+    }
+
+    private func validate(_ dto: ChatCompletionRequestDTO, conversation: [ChatMessage], system: String?) throws {
+        if let n = dto.n, n != 1 {
+            throw APIError.invalidRequest("Only `n: 1` is supported; got \(n).", param: "n")
+        }
+        if let tools = dto.tools, !tools.isEmpty {
+            throw APIError.invalidRequest("Tool calling is not supported by this gateway yet.", param: "tools")
+        }
+        if let format = dto.responseFormat, format.type != "text" {
+            throw APIError.invalidRequest(
+                "`response_format` of type '\(format.type)' is not supported; only 'text'.", param: "response_format")
+        }
+        do {
+            try RequestValidation.validate(messages: conversation, systemInstruction: system, sampling: dto.sampling)
+        } catch {
+            throw APIError.invalidRequest(error.message, param: error.parameter)
+        }
+    }
+
+    static func servedHeaders(id: String, provider: String, model: String, attempts: Int) -> HTTPFields {
+        var headers = HTTPFields()
+        if let name = HTTPField.Name("x-request-id") { headers[name] = id }
+        if let name = HTTPField.Name("x-switchyard-provider") { headers[name] = provider }
+        if let name = HTTPField.Name("x-switchyard-model") { headers[name] = model }
+        if let name = HTTPField.Name("x-switchyard-attempts") { headers[name] = String(attempts) }
+        return headers
+    }
+
+    static func randomID() -> String {
+        let high = UInt64.random(in: .min ... .max)
+        let low = UInt64.random(in: .min ... .max)
+        return String(high, radix: 36) + String(low, radix: 36)
+    }
+
+    private func streamingResponse(
+        _ committed: CommittedStream, id: String, created: Int, includeUsage: Bool
+    )
+        -> Response
+    {
+        var headers = Self.servedHeaders(
+            id: id, provider: committed.target.provider, model: committed.target.model,
+            attempts: committed.attempts.count)
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let service = self.service
+        let body = ResponseBody { writer in
+            var encoder = ChunkEncoder(
+                id: id, created: created, model: "\(committed.target.provider)/\(committed.target.model)",
+                includeUsage: includeUsage)
+            var tally = StreamTally()
+            var failure: ProviderFailure?
+            do {
+                try await writer.write(encoder.roleChunk())
+                for event in committed.head {
+                    tally.add(event)
+                    if let chunk = try encoder.chunk(for: event) { try await writer.write(chunk) }
+                }
+                while let event = try await committed.rest.next() {
+                    tally.add(event)
+                    if let chunk = try encoder.chunk(for: event) { try await writer.write(chunk) }
+                }
+                if !tally.finished { try await writer.write(try encoder.chunk(for: .finish(.stop))!) }
+                if includeUsage { try await writer.write(encoder.usageChunk(tally.usage)) }
+                try await writer.write(ChunkEncoder.done)
+            } catch let error as ProviderFailure {
+                failure = error
+                try? await writer.write(encoder.errorChunk(error, usage: tally.usage))
+            } catch {
+                // The client went away, or the stream broke in an unclassified way: cut the upstream.
+                failure = HTTPFailureNormalizer.normalize(error)
+                try? await writer.write(encoder.errorChunk(failure!, usage: tally.usage))
+            }
+            service.streamEnded(committed.target, usage: tally.usage, failure: failure)
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}

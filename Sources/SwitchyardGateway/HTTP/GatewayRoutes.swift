@@ -1,0 +1,29 @@
+import Hummingbird
+import SwitchyardCore
+
+/// Registers the gateway's routes. Public: `/health`, `/ready`, `/metrics`. Everything else needs a service token.
+public struct GatewayRoutes<Context: ServiceAuthenticatedContext>: Sendable {
+    let service: GatewayService
+    let verifier: ServiceTokenVerifier
+
+    /// - Parameters:
+    ///   - service: The gateway service.
+    ///   - verifier: Verifies service tokens.
+    public init(service: GatewayService, verifier: ServiceTokenVerifier) {
+        self.service = service
+        self.verifier = verifier
+    }
+
+    /// Adds the error middleware, the public routes and the authenticated routes.
+    /// - Parameter router: The application's router.
+    public func register(on router: Router<Context>) {
+        router.add(middleware: ErrorMiddleware<Context>(metrics: service.metrics))
+        let status = StatusController<Context>(service: service)
+        status.register(on: router)
+        let protected = router.group().add(middleware: ServiceAuthMiddleware<Context>(verifier: verifier))
+        GenerateController<Context>(service: service).register(on: protected)
+        ChatCompletionsController<Context>(service: service).register(on: protected)
+        ModelsController<Context>(service: service).register(on: protected)
+        OpenAPIController<Context>().register(on: protected)
+    }
+}

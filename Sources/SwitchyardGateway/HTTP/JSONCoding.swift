@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+/// JSON in and out of the gateway's routes, with errors a person can act on.
+enum JSONCoding {
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try encoder.encodeAsByteBuffer(value, allocator: ByteBufferAllocator())
+    }
+
+    static func response(
+        _ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    )
+        throws -> Response
+    {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: try encode(value)))
+    }
+
+    /// Reads and decodes a request body.
+    /// - Throws: ``APIError`` 413 for a body over the limit, 400 for anything that is not the expected JSON.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw APIError(
+                .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
+                message: "The request body is larger than the limit of \(limit) bytes.")
+        }
+        if buffer.readableBytes == 0 {
+            throw APIError.invalidRequest("The request body is empty; send a JSON object.")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: buffer)
+        } catch let error as DecodingError {
+            let (param, message) = describe(error)
+            throw APIError.invalidRequest(message, param: param)
+        } catch {
+            throw APIError.invalidRequest("The request body is not valid JSON.")
+        }
+    }
+
+    /// Turns a decoding error into the offending field and a sentence.
+    static func describe(_ error: DecodingError) -> (String?, String) {
+        func path(_ keys: [any CodingKey]) -> String? {
+            guard !keys.isEmpty else { return nil }
+            var text = ""
+            for key in keys {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key]) ?? key.stringValue
+            return (field, "The field `\(field)` is required.")
+        case .typeMismatch(let type, let context):
+            let field = path(context.codingPath)
+            return (field, "The field `\(field ?? "body")` has the wrong type; expected \(describe(type)).")
+        case .valueNotFound(let type, let context):
+            let field = path(context.codingPath)
+            return (field, "The field `\(field ?? "body")` must not be null; expected \(describe(type)).")
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            if field == nil {
+                return (nil, "The request body is not valid JSON.")
+            }
+            return (field, "The field `\(field!)` is invalid: \(context.debugDescription).")
+        @unknown default:
+            return (nil, "The request body could not be read.")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "an array"
+        default: "an object"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import SwitchyardCore
+
+/// Why a request produced no answer, with its attempt log.
+public struct GatewayFailure: Error, Sendable {
+    public enum Reason: Sendable, Equatable {
+        /// A provider said the request itself is invalid; the chain was not walked further.
+        case rejected
+        /// Every target was tried (or skipped) and none answered.
+        case exhausted
+        /// No target of the chain has a usable provider.
+        case noProvider
+        /// The request's deadline passed.
+        case deadline
+    }
+
+    public var reason: Reason
+    /// The last provider failure, if any attempt was sent.
+    public var lastFailure: ProviderFailure?
+    public var attempts: [AttemptRecord]
+}
+
+/// A stream that passed its commit point: the first content token has arrived, and nothing has been sent yet.
+public struct CommittedStream: Sendable {
+    public var target: Target
+    /// The events read up to and including the first content token.
+    public var head: [StreamEvent]
+    /// The rest of the stream.
+    public var rest: EventIteratorBox
+    public var attempts: [AttemptRecord]
+}
+
+/// Holds a stream iterator while it passes from the task that waited for the first token to the response writer.
+/// Only one task uses it at a time.
+public final class EventIteratorBox: @unchecked Sendable {
+    var iterator: ProviderEventStream.AsyncIterator
+
+    init(_ iterator: ProviderEventStream.AsyncIterator) {
+        self.iterator = iterator
+    }
+
+    /// - Returns: The next event, or nil at the end.
+    /// - Throws: The stream's ``ProviderFailure``.
+    public func next() async throws -> StreamEvent? {
+        try await iterator.next()
+    }
+}

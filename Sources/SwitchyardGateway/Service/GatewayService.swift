@@ -1,0 +1,259 @@
+import Logging
+import SwitchyardCore
+import Synchronization
+
+/// The gateway: walks a fallback chain over providers, honouring the failure policy, retries, cooldowns and
+/// deadlines, and records every attempt. The I/O shell around ``ChainWalk``.
+public final class GatewayService: Sendable {
+    public let registry: ProviderRegistry
+    public let routing: RoutingTable
+    public let settings: GatewaySettings
+    public let metrics: GatewayMetrics
+    private let cooldowns: Mutex<CooldownTracker<ContinuousClock.Instant>>
+    private let clock = ContinuousClock()
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - registry: The providers.
+    ///   - routing: Routes and fallback rules.
+    ///   - settings: Timeouts, retries and cooldown thresholds.
+    ///   - metrics: Where counters go.
+    ///   - logger: The gateway's logger.
+    public init(
+        registry: ProviderRegistry,
+        routing: RoutingTable,
+        settings: GatewaySettings = .init(),
+        metrics: GatewayMetrics = .init(),
+        logger: Logger = Logger(label: "switchyard.gateway")
+    ) {
+        self.registry = registry
+        self.routing = routing
+        self.settings = settings
+        self.metrics = metrics
+        self.cooldowns = Mutex(CooldownTracker(settings: settings.cooldown))
+        self.logger = logger
+    }
+
+    // MARK: Planning
+
+    /// The chain for an internal request: its primary, then its own fallbacks or the defaults, then the universal
+    /// fallback.
+    /// - Parameter request: The request.
+    /// - Returns: The chain.
+    public func chain(for request: GenerationRequest) -> [Target] {
+        let primary = Target(
+            provider: request.provider, model: request.model, retry: request.retry ?? settings.defaultRetries)
+        return ChainBuilder.chain(
+            primary: primary, explicitFallbacks: request.fallbacks, table: routing,
+            systemInstruction: request.systemInstruction, regionName: request.regionName)
+    }
+
+    /// The chain for an OpenAI-style `model`: a route name, or `provider/model`.
+    /// - Parameters:
+    ///   - model: The model string.
+    ///   - systemInstruction: The request's system instruction.
+    /// - Returns: The chain, or nil when the string names no route and no known provider.
+    public func chain(forModel model: String, systemInstruction: String?) -> [Target]? {
+        if let route = routing.route(named: model) {
+            return ChainBuilder.chain(
+                route: route, table: routing, systemInstruction: systemInstruction, regionName: nil)
+        }
+        guard let slash = model.firstIndex(of: "/") else { return nil }
+        let provider = String(model[..<slash])
+        let modelID = String(model[model.index(after: slash)...])
+        guard registry.isKnown(provider), !modelID.isEmpty else { return nil }
+        let primary = Target(provider: provider, model: modelID, retry: settings.defaultRetries)
+        return ChainBuilder.chain(
+            primary: primary, explicitFallbacks: nil, table: routing, systemInstruction: systemInstruction,
+            regionName: nil)
+    }
+
+    // MARK: Non-streamed
+
+    /// Walks the chain until one target answers.
+    /// - Parameters:
+    ///   - chain: The targets, in order.
+    ///   - request: The request; its model, system instruction and region are replaced per target.
+    /// - Returns: The answer and the attempt log.
+    /// - Throws: ``GatewayFailure``.
+    public func generate(chain: [Target], request: ProviderRequest) async throws(GatewayFailure) -> GenerationResponse {
+        let deadline = clock.now.advanced(by: settings.requestDeadline)
+        var walk = ChainWalk(chain: chain, backoff: settings.backoff)
+        while true {
+            switch walk.next(remaining: clock.now.duration(to: deadline), skipReason: skipReason) {
+            case .wait(let delay):
+                try? await clock.sleep(for: delay)
+            case .done:
+                throw finalFailure(walk)
+            case .attempt(let target):
+                guard let provider = registry.provider(target.provider) else { continue }
+                let started = clock.now
+                let timeout = min(settings.attemptTimeout, started.duration(to: deadline))
+                do {
+                    let result = try await provider.complete(self.request(request, for: target), timeout: timeout)
+                    let latency = started.duration(to: clock.now)
+                    walk.recordSuccess(target, latency: latency, usage: result.usage)
+                    noteSuccess(target, usage: result.usage)
+                    return GenerationResponse(
+                        text: result.text, finishReason: result.finishReason, usage: result.usage,
+                        provider: target.provider, model: target.model, attempts: walk.attempts)
+                } catch {
+                    let failure = HTTPFailureNormalizer.normalize(error)
+                    noteFailure(target, failure)
+                    walk.recordFailure(
+                        failure, target: target, latency: started.duration(to: clock.now),
+                        jitterUnit: Double.random(in: -1...1))
+                }
+            }
+        }
+    }
+
+    // MARK: Streamed
+
+    /// Walks the chain until one target's stream yields its first content token (the commit point).
+    /// Failures before that point fall back like any other failure.
+    /// - Parameters:
+    ///   - chain: The targets, in order.
+    ///   - request: The request.
+    /// - Returns: The committed stream.
+    /// - Throws: ``GatewayFailure``.
+    public func openStream(chain: [Target], request: ProviderRequest) async throws(GatewayFailure) -> CommittedStream {
+        let deadline = clock.now.advanced(by: settings.requestDeadline)
+        var walk = ChainWalk(chain: chain, backoff: settings.backoff)
+        while true {
+            switch walk.next(remaining: clock.now.duration(to: deadline), skipReason: skipReason) {
+            case .wait(let delay):
+                try? await clock.sleep(for: delay)
+            case .done:
+                throw finalFailure(walk)
+            case .attempt(let target):
+                guard let provider = registry.provider(target.provider) else { continue }
+                let started = clock.now
+                let firstTokenBudget = min(settings.timeToFirstToken, started.duration(to: deadline))
+                do {
+                    let (head, box) = try await firstContent(
+                        provider: provider, request: self.request(request, for: target), budget: firstTokenBudget)
+                    walk.recordSuccess(target, latency: started.duration(to: clock.now), usage: nil)
+                    return CommittedStream(target: target, head: head, rest: box, attempts: walk.attempts)
+                } catch {
+                    let failure = HTTPFailureNormalizer.normalize(error)
+                    noteFailure(target, failure)
+                    walk.recordFailure(
+                        failure, target: target, latency: started.duration(to: clock.now),
+                        jitterUnit: Double.random(in: -1...1))
+                }
+            }
+        }
+    }
+
+    /// Records how a committed stream ended, for cooldown and metrics.
+    /// - Parameters:
+    ///   - target: The target that served it.
+    ///   - usage: The usage delivered (or estimated).
+    ///   - failure: The failure that cut it, if one did.
+    public func streamEnded(_ target: Target, usage: Usage, failure: ProviderFailure?) {
+        if let failure {
+            noteFailure(target, failure)
+        } else {
+            noteSuccess(target, usage: usage)
+        }
+        if failure != nil { metrics.recordTokens(provider: target.provider, usage: usage) }
+    }
+
+    private func firstContent(
+        provider: any ChatProvider, request: ProviderRequest, budget: Duration
+    ) async throws
+        -> ([StreamEvent], EventIteratorBox)
+    {
+        let stream = try await provider.stream(request, timeout: settings.streamTimeout)
+        let box = EventIteratorBox(stream.makeAsyncIterator())
+        let head = try await withThrowingTaskGroup(of: [StreamEvent]?.self) { group in
+            group.addTask {
+                var head: [StreamEvent] = []
+                while let event = try await box.next() {
+                    head.append(event)
+                    switch event {
+                    case .delta: return head
+                    case .finish(.contentFilter):
+                        throw ProviderFailure(.contentFiltered, detail: "stream filtered before any content")
+                    case .finish, .usage: continue
+                    }
+                }
+                return head
+            }
+            group.addTask {
+                try await Task.sleep(for: budget)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let head = first else {
+                throw ProviderFailure(.timeout, detail: "no first token within \(budget)")
+            }
+            return head
+        }
+        return (head, box)
+    }
+
+    // MARK: Bookkeeping
+
+    private func request(_ base: ProviderRequest, for target: Target) -> ProviderRequest {
+        var request = base
+        request.model = target.model
+        request.systemInstruction = target.systemInstruction ?? base.systemInstruction
+        request.regionName = target.regionName ?? base.regionName
+        return request
+    }
+
+    private func skipReason(_ target: Target) -> ChainWalk.SkipReason? {
+        if registry.provider(target.provider) == nil { return .unavailable }
+        let now = clock.now
+        return cooldowns.withLock { $0.isCoolingDown(target.key, now: now) } ? .coolingDown : nil
+    }
+
+    private func noteSuccess(_ target: Target, usage: Usage) {
+        let now = clock.now
+        let transition = cooldowns.withLock { $0.recordSuccess(target.key, now: now) }
+        if transition == .recovered {
+            logger.info("target recovered", metadata: ["target": "\(target.key)"])
+        }
+        metrics.recordAttempt(provider: target.provider, outcome: "success")
+        metrics.recordTokens(provider: target.provider, usage: usage)
+    }
+
+    private func noteFailure(_ target: Target, _ failure: ProviderFailure) {
+        let now = clock.now
+        let transition = cooldowns.withLock { $0.recordFailure(target.key, kind: failure.kind, now: now) }
+        metrics.recordAttempt(provider: target.provider, outcome: failure.kind.rawValue)
+        logger.warning(
+            "attempt failed",
+            metadata: ["target": "\(target.key)", "kind": "\(failure.kind.rawValue)", "detail": "\(failure.detail)"])
+        if case .cooledDown(let until) = transition {
+            logger.warning(
+                "target cooling down",
+                metadata: ["target": "\(target.key)", "seconds": "\(now.duration(to: until).seconds)"])
+        }
+    }
+
+    private func finalFailure(_ walk: ChainWalk) -> GatewayFailure {
+        let reason: GatewayFailure.Reason
+        if walk.fatalFailure != nil {
+            reason = .rejected
+        } else if walk.deadlineExceeded {
+            reason = .deadline
+        } else if walk.sentAttempts == 0 {
+            reason = .noProvider
+        } else {
+            reason = .exhausted
+        }
+        return GatewayFailure(reason: reason, lastFailure: walk.lastFailure, attempts: walk.attempts)
+    }
+}
+
+/// Turns whatever an adapter threw into a ``ProviderFailure``: anything unclassified is `transport`.
+enum HTTPFailureNormalizer {
+    static func normalize(_ error: any Error) -> ProviderFailure {
+        if let failure = error as? ProviderFailure { return failure }
+        if error is CancellationError { return ProviderFailure(.timeout, detail: "cancelled") }
+        return ProviderFailure(.transport, detail: String(describing: error))
+    }
+}

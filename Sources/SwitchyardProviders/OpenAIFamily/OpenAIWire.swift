@@ -1,0 +1,104 @@
+/// Wire types of the OpenAI Chat Completions API, as far as the gateway uses them.
+/// <https://platform.openai.com/docs/api-reference/chat/create>
+enum OpenAIWire {
+    struct Request: Encodable {
+        struct Message: Encodable {
+            var role: String
+            var content: String
+        }
+
+        struct StreamOptions: Encodable {
+            var includeUsage: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case includeUsage = "include_usage"
+            }
+        }
+
+        var model: String
+        var messages: [Message]
+        var temperature: Double?
+        var topP: Double?
+        var topK: Int?
+        var maxTokens: Int?
+        var maxCompletionTokens: Int?
+        var stop: [String]?
+        var seed: Int?
+        var randomSeed: Int?
+        var user: String?
+        var stream: Bool?
+        var streamOptions: StreamOptions?
+
+        enum CodingKeys: String, CodingKey {
+            case model, messages, temperature, stop, seed, user, stream
+            case topP = "top_p"
+            case topK = "top_k"
+            case maxTokens = "max_tokens"
+            case maxCompletionTokens = "max_completion_tokens"
+            case randomSeed = "random_seed"
+            case streamOptions = "stream_options"
+        }
+    }
+
+    struct Usage: Decodable {
+        var promptTokens: Int?
+        var completionTokens: Int?
+        var totalTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case totalTokens = "total_tokens"
+        }
+    }
+
+    struct Completion: Decodable {
+        struct Choice: Decodable {
+            struct Message: Decodable {
+                var content: String?
+                var refusal: String?
+            }
+
+            var message: Message?
+            var finishReason: String?
+
+            enum CodingKeys: String, CodingKey {
+                case message
+                case finishReason = "finish_reason"
+            }
+        }
+
+        var model: String?
+        var choices: [Choice]
+        var usage: Usage?
+    }
+
+    struct Chunk: Decodable {
+        struct Choice: Decodable {
+            struct Delta: Decodable {
+                var content: String?
+            }
+
+            var delta: Delta?
+            var finishReason: String?
+
+            enum CodingKeys: String, CodingKey {
+                case delta
+                case finishReason = "finish_reason"
+            }
+        }
+
+        struct XGroq: Decodable {
+            var usage: Usage?
+        }
+
+        var choices: [Choice]?
+        var usage: Usage?
+        var xGroq: XGroq?
+
+        enum CodingKeys: String, CodingKey {
+            case choices, usage
+            case xGroq = "x_groq"
+        }
+    }
+}

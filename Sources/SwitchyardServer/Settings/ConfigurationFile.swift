@@ -1,0 +1,95 @@
+import Foundation
+import SwitchyardCore
+
+/// The structured parts of the JSON configuration file: routing and provider declarations. Scalar settings in the
+/// same file are read through swift-configuration (see ``SettingsLoader``), so that environment variables override
+/// them.
+struct ConfigurationFile: Decodable {
+    struct ProviderEntry: Decodable {
+        /// `openai`, `groq`, `openrouter`, `byteplus`, `mistral`, `openai-compatible`, `mock`; defaults to the id.
+        var kind: String?
+        var apiKey: String?
+        /// The name of an environment variable that holds the key.
+        var apiKeyEnv: String?
+        var baseURL: String?
+        var headers: [String: String]?
+        var latencyMs: Int?
+        var failureRate: Double?
+        var streamChunkDelayMs: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case kind, headers
+            case apiKey = "api_key"
+            case apiKeyEnv = "api_key_env"
+            case baseURL = "base_url"
+            case latencyMs = "latency_ms"
+            case failureRate = "failure_rate"
+            case streamChunkDelayMs = "stream_chunk_delay_ms"
+        }
+    }
+
+    struct Auth: Decodable {
+        var rs256PublicKeys: [String]?
+        var es256PublicKeys: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case rs256PublicKeys = "rs256_public_keys"
+            case es256PublicKeys = "es256_public_keys"
+        }
+    }
+
+    var routing: RoutingTable
+    var providers: [String: ProviderEntry]
+    var auth: Auth?
+
+    enum CodingKeys: String, CodingKey {
+        case routing, providers, auth
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        routing = try container.decodeIfPresent(RoutingTable.self, forKey: .routing) ?? RoutingTable()
+        providers = try container.decodeIfPresent([String: ProviderEntry].self, forKey: .providers) ?? [:]
+        auth = try container.decodeIfPresent(Auth.self, forKey: .auth)
+    }
+
+    /// - Parameter path: The file.
+    /// - Throws: ``SettingsError`` naming the file and the problem.
+    static func load(path: String) throws -> ConfigurationFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw SettingsError("Cannot read the configuration file \(path).")
+        }
+        do {
+            return try JSONDecoder().decode(ConfigurationFile.self, from: data)
+        } catch let error as DecodingError {
+            throw SettingsError("The configuration file \(path) is invalid: \(SettingsError.describe(error))")
+        } catch {
+            throw SettingsError("The configuration file \(path) is not valid JSON.")
+        }
+    }
+}
+
+/// A configuration problem, described for the operator who must fix it.
+public struct SettingsError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing `\(path(context.codingPath + [key]))`"
+        case .typeMismatch(_, let context): return "wrong type at `\(path(context.codingPath))`"
+        case .valueNotFound(_, let context): return "null at `\(path(context.codingPath))`"
+        case .dataCorrupted(let context): return "\(context.debugDescription) at `\(path(context.codingPath))`"
+        @unknown default: return "unreadable"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import SwitchyardCore
+import SwitchyardGateway
+
+/// Everything the composition root needs, already validated. Tests build it directly; the command line loads it
+/// with ``SettingsLoader``.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    public var role: ServerRole
+    /// The HS256 secret for service tokens.
+    public var jwtSecret: Secret
+    /// Whether the secret was generated for this run (embedded mode with none configured).
+    public var jwtSecretIsEphemeral: Bool
+    public var rs256PublicKeys: [String]
+    public var es256PublicKeys: [String]
+    public var routing: RoutingTable
+    public var providers: [ProviderSettings]
+    public var gateway: GatewaySettings
+
+    /// - Parameters:
+    ///   - host: The address to bind.
+    ///   - port: The port to bind.
+    ///   - role: The services to run.
+    ///   - jwtSecret: The HS256 service-token secret.
+    ///   - jwtSecretIsEphemeral: Whether it was generated for this run.
+    ///   - rs256PublicKeys: PEM public keys accepted for RS256.
+    ///   - es256PublicKeys: PEM public keys accepted for ES256.
+    ///   - routing: Routes and fallback rules.
+    ///   - providers: Provider set-ups.
+    ///   - gateway: Gateway tunables.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        role: ServerRole = .all,
+        jwtSecret: Secret,
+        jwtSecretIsEphemeral: Bool = false,
+        rs256PublicKeys: [String] = [],
+        es256PublicKeys: [String] = [],
+        routing: RoutingTable,
+        providers: [ProviderSettings],
+        gateway: GatewaySettings = .init()
+    ) {
+        self.host = host
+        self.port = port
+        self.role = role
+        self.jwtSecret = jwtSecret
+        self.jwtSecretIsEphemeral = jwtSecretIsEphemeral
+        self.rs256PublicKeys = rs256PublicKeys
+        self.es256PublicKeys = es256PublicKeys
+        self.routing = routing
+        self.providers = providers
+        self.gateway = gateway
+    }
+}

@@ -1,0 +1,121 @@
+import Configuration
+import Foundation
+import SwitchyardCore
+import SwitchyardGateway
+import SwitchyardProviders
+
+/// Reads ``ServerSettings`` from the environment and the JSON configuration file, through swift-configuration.
+///
+/// Scalar keys (environment overrides file): `server.host` (`SERVER_HOST`), `server.port` (`SERVER_PORT`),
+/// `switchyard.jwt.secret` (`SWITCHYARD_JWT_SECRET`, or a file named by `SWITCHYARD_JWT_SECRET_FILE`),
+/// `gateway.attempt_timeout_ms`, `gateway.request_deadline_ms`, `gateway.ttft_timeout_ms`,
+/// `gateway.stream_timeout_ms`, `gateway.default_retries`, `gateway.max_body_bytes`, `gateway.cooldown_seconds`.
+///
+/// Provider keys and base URLs come from the file's `providers.<id>.api_key` / `base_url` when set there, else
+/// from the variables each provider's official SDK reads (`OPENAI_API_KEY`, `GROQ_API_KEY`, …, each also as
+/// `NAME_FILE`). The file is `SWITCHYARD_CONFIG`, or the built-in default.
+public enum SettingsLoader {
+    /// The providers the gateway knows by name. The OpenAI family is built in; the native adapters are listed so
+    /// that chains naming them validate, and they report themselves unavailable until configured.
+    static let nativeProviders = ["anthropic", "gemini", "bedrock"]
+
+    /// - Parameters:
+    ///   - environment: The process environment.
+    ///   - role: The role to run.
+    ///   - host: A host given on the command line.
+    ///   - port: A port given on the command line.
+    /// - Returns: The settings.
+    /// - Throws: ``SettingsError`` with an actionable message.
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        role: ServerRole = .all,
+        host: String? = nil,
+        port: Int? = nil
+    ) async throws -> ServerSettings {
+        let path = environment["SWITCHYARD_CONFIG"] ?? defaultConfigPath()
+        guard let path else { throw SettingsError("No configuration file: set SWITCHYARD_CONFIG to a JSON file.") }
+        let file = try ConfigurationFile.load(path: path)
+        let secretNames = Set(environment.keys.filter { $0.hasSuffix("_KEY") || $0.hasSuffix("_SECRET") })
+        let env = EnvironmentVariablesProvider(
+            environmentVariables: environment, secretsSpecifier: .specific(secretNames))
+        let reader = ConfigReader(providers: [env, try ScalarFileProvider.make(path: path)])
+        let secret = try jwtSecret(environment: environment, reader: reader)
+        return ServerSettings(
+            host: host ?? reader.string(forKey: "server.host", default: "127.0.0.1"),
+            port: try port ?? integer(reader, "server.port", default: 8080, in: 0...65535),
+            role: role,
+            jwtSecret: secret ?? Secret(randomSecret()),
+            jwtSecretIsEphemeral: secret == nil,
+            rs256PublicKeys: file.auth?.rs256PublicKeys ?? [],
+            es256PublicKeys: file.auth?.es256PublicKeys ?? [],
+            routing: file.routing,
+            providers: try providers(file: file, environment: environment),
+            gateway: try gatewaySettings(reader))
+    }
+
+    /// The built-in configuration shipped with the executable.
+    public static func defaultConfigPath() -> String? {
+        Bundle.module.path(forResource: "default-config", ofType: "json")
+    }
+
+    static func gatewaySettings(_ reader: ConfigReader) throws -> GatewaySettings {
+        var settings = GatewaySettings()
+        let ms = { (key: String, current: Duration) throws -> Duration in
+            .milliseconds(try integer(reader, key, default: Int(current.seconds * 1000), in: 1...3_600_000))
+        }
+        settings.attemptTimeout = try ms("gateway.attempt_timeout_ms", settings.attemptTimeout)
+        settings.requestDeadline = try ms("gateway.request_deadline_ms", settings.requestDeadline)
+        settings.timeToFirstToken = try ms("gateway.ttft_timeout_ms", settings.timeToFirstToken)
+        settings.streamTimeout = try ms("gateway.stream_timeout_ms", settings.streamTimeout)
+        settings.defaultRetries = try integer(
+            reader, "gateway.default_retries", default: settings.defaultRetries, in: 0...5)
+        settings.maximumBodyBytes = try integer(
+            reader, "gateway.max_body_bytes", default: settings.maximumBodyBytes, in: 1024...(64 * 1024 * 1024))
+        let cooldown = try integer(reader, "gateway.cooldown_seconds", default: 30, in: 1...3600)
+        settings.cooldown.cooldown = .seconds(cooldown)
+        return settings
+    }
+
+    static func integer(
+        _ reader: ConfigReader, _ key: String, default value: Int, in range: ClosedRange<Int>
+    ) throws
+        -> Int
+    {
+        let configKey = ConfigKey(key)
+        let number = reader.int(forKey: configKey) ?? reader.string(forKey: configKey).flatMap { Int($0) }
+        if number == nil, let text = reader.string(forKey: configKey) {
+            throw SettingsError("`\(key)` must be a whole number; got '\(text)'.")
+        }
+        let result = number ?? value
+        guard range.contains(result) else {
+            throw SettingsError("`\(key)` must be between \(range.lowerBound) and \(range.upperBound); got \(result).")
+        }
+        return result
+    }
+
+    static func jwtSecret(environment: [String: String], reader: ConfigReader) throws -> Secret? {
+        if let file = environment["SWITCHYARD_JWT_SECRET_FILE"] {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw SettingsError("Cannot read SWITCHYARD_JWT_SECRET_FILE (\(file)).")
+            }
+            return try checked(Secret(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        guard let value = reader.string(forKey: "switchyard.jwt.secret", isSecret: true), !value.isEmpty else {
+            return nil
+        }
+        return try checked(Secret(value))
+    }
+
+    private static func checked(_ secret: Secret) throws -> Secret {
+        guard secret.value.utf8.count >= ServiceTokenVerifier.minimumSecretBytes else {
+            throw SettingsError(
+                "SWITCHYARD_JWT_SECRET is \(secret.value.utf8.count) bytes; it must be at least "
+                    + "\(ServiceTokenVerifier.minimumSecretBytes). Generate one with `openssl rand -hex 32`.")
+        }
+        return secret
+    }
+
+    static func randomSecret() -> String {
+        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
+    }
+}

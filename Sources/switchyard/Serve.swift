@@ -1,0 +1,60 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import SwitchyardGateway
+import SwitchyardServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the service. With no configuration it runs embedded: the mock provider and a dev token.")
+
+    @Option(help: "Which services to run: all, gateway or backend.")
+    var role: ServerRole = .all
+
+    @Option(help: "The address to bind (default: server.host, else 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "The port to bind (default: server.port, else 8080).")
+    var port: Int?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .info
+            return handler
+        }
+        let logger = Logger(label: "switchyard")
+        let settings: ServerSettings
+        do {
+            settings = try await SettingsLoader.load(role: role, host: host, port: port)
+        } catch let error as SettingsError {
+            throw ValidationError(error.description)
+        }
+        let client = makeHTTPClient()
+        do {
+            let built = try await buildApplication(settings: settings, httpClient: client, logger: logger)
+            if settings.jwtSecretIsEphemeral, settings.role != .backend {
+                let minter = try await ServiceTokenMinter(secret: settings.jwtSecret)
+                let (token, _) = try await minter.mint(service: "dev", ttl: 24 * 3600)
+                FileHandle.standardOutput.write(
+                    Data(
+                        """
+                        No SWITCHYARD_JWT_SECRET is set: generated a secret for this run. A dev token, valid 24 h:
+
+                          export SWITCHYARD_TOKEN=\(token)
+                          curl -s http://\(settings.host):\(settings.port)/v1/chat/completions \\
+                            -H "Authorization: Bearer $SWITCHYARD_TOKEN" -H 'Content-Type: application/json' \\
+                            -d '{"model":"switchyard-demo","messages":[{"role":"user","content":"Hello there"}]}'
+
+                        """.utf8))
+            }
+            try await built.application.runService()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+}
