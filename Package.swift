@@ -86,8 +86,10 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -98,7 +100,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardProvidersTests",
-            dependencies: ["SwitchyardCore", "SwitchyardProviders", "SwitchyardTesting"],
+            dependencies: [
+                "SwitchyardCore", "SwitchyardProviders", "SwitchyardTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

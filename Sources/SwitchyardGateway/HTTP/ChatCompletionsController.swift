@@ -8,7 +8,7 @@ import SwitchyardCore
 struct ChatCompletionsController<Context: RequestContext>: Sendable {
     let service: GatewayService
 
-    func register(on router: RouterGroup<Context>) {
+    func register(on router: RouteRegistrar<RouterGroup<Context>>) {
         router.post("/v1/chat/completions", use: complete)
     }
 

@@ -16,14 +16,18 @@ public struct GatewayRoutes<Context: ServiceAuthenticatedContext>: Sendable {
 
     /// Adds the error middleware, the public routes and the authenticated routes.
     /// - Parameter router: The application's router.
-    public func register(on router: Router<Context>) {
+    /// - Returns: The routes registered, as `METHOD /path` in the OpenAPI document's spelling.
+    @discardableResult
+    public func register(on router: Router<Context>) -> [String] {
+        let log = RouteLog()
         router.add(middleware: ErrorMiddleware<Context>(metrics: service.metrics))
-        let status = StatusController<Context>(service: service)
-        status.register(on: router)
-        let protected = router.group().add(middleware: ServiceAuthMiddleware<Context>(verifier: verifier))
+        StatusController<Context>(service: service).register(on: RouteRegistrar(methods: router, log: log))
+        let protected = RouteRegistrar(
+            methods: router.group().add(middleware: ServiceAuthMiddleware<Context>(verifier: verifier)), log: log)
         GenerateController<Context>(service: service).register(on: protected)
         ChatCompletionsController<Context>(service: service).register(on: protected)
         ModelsController<Context>(service: service).register(on: protected)
         OpenAPIController<Context>().register(on: protected)
+        return log.routes
     }
 }

@@ -8,7 +8,7 @@ struct GenerateController<Context: RequestContext>: Sendable {
     /// The most retries a caller may ask of one target.
     static var maximumRetries: Int { 5 }
 
-    func register(on router: RouterGroup<Context>) {
+    func register(on router: RouteRegistrar<RouterGroup<Context>>) {
         router.post("/v1/generate/", use: generate)
     }
 

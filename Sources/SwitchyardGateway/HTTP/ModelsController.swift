@@ -9,12 +9,12 @@ struct ModelsController<Context: RequestContext>: Sendable {
     /// A fixed creation time: routes are configuration, not dated objects.
     static var created: Int { 1_700_000_000 }
 
-    func register(on router: RouterGroup<Context>) {
+    func register(on router: RouteRegistrar<RouterGroup<Context>>) {
         router.get("/v1/models") { _, _ in
             try JSONCoding.response(ModelListDTO(data: models()))
         }
         // `**` so that `provider/model` ids, which contain a slash, resolve too.
-        router.get("/v1/models/**") { _, context in
+        router.get("/v1/models/**", documented: "/v1/models/{model}") { _, context in
             try lookup(context.parameters.getCatchAll().joined(separator: "/"))
         }
     }

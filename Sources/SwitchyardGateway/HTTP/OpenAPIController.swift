@@ -8,7 +8,7 @@ struct OpenAPIController<Context: RequestContext>: Sendable {
         Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
     }
 
-    func register(on router: RouterGroup<Context>) {
+    func register(on router: RouteRegistrar<RouterGroup<Context>>) {
         let document = Self.document.map { ByteBuffer(bytes: $0) }
         router.get("/openapi.json") { _, _ in
             guard let document else {

@@ -16,7 +16,7 @@ struct StatusController<Context: RequestContext>: Sendable {
         var unavailable: [String: String]
     }
 
-    func register(on router: Router<Context>) {
+    func register(on router: RouteRegistrar<Router<Context>>) {
         router.get("/health") { _, _ in
             try JSONCoding.response(Health(status: "ok"))
         }

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import NIOFoundationCompat
+
+/// A request the fake upstream received.
+public struct RecordedRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var headers: [String: String]
+    public var body: Data
+
+    /// The body as a JSON object, if it is one.
+    public var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+    }
+}
+
+/// What the fake does with the next request that passes its checks.
+public enum FakeResponse: Sendable {
+    /// The provider's normal answer (a completion, or a stream) with this text.
+    case success(String)
+    /// A status with exact body bytes and headers, as the real provider sends them.
+    case raw(status: Int, body: String, headers: [String: String] = [:])
+    /// Waits, then answers.
+    indirect case delayed(Duration, FakeResponse)
+    /// Answers 200 and starts a stream, then drops the connection after `afterChunks` content chunks.
+    case streamCut(afterChunks: Int)
+    /// Answers 200 and starts a stream, then sends an in-band error event (exact data line) after `afterChunks`.
+    case streamError(afterChunks: Int, data: String)
+    /// Answers 200 with headers, then closes the connection without a body.
+    case drop
+}
+
+/// Scripted responses and recorded requests, shared between the fake's handlers and the test.
+public actor FakeUpstreamState {
+    public private(set) var requests: [RecordedRequest] = []
+    private var script: [FakeResponse] = []
+
+    public init() {}
+
+    /// Queues responses, answered in order; when the queue is empty, requests succeed.
+    public func enqueue(_ responses: FakeResponse...) {
+        script.append(contentsOf: responses)
+    }
+
+    func record(_ request: RecordedRequest) {
+        requests.append(request)
+    }
+
+    func next() -> FakeResponse? {
+        script.isEmpty ? nil : script.removeFirst()
+    }
+
+    /// How many requests reached the fake.
+    public var requestCount: Int { requests.count }
+}
+
+/// A running fake server's address.
+public struct FakeServerAddress: Sendable {
+    public var port: Int
+    /// `http://127.0.0.1:PORT`.
+    public var origin: String { "http://127.0.0.1:\(port)" }
+}
+
+extension ApplicationProtocol {
+    /// Runs the application on a loopback port for the duration of `body`.
+    func runLive<T: Sendable>(_ body: @Sendable (FakeServerAddress) async throws -> T) async throws -> T {
+        try await test(.live) { client in
+            guard let port = client.port else { throw CancellationError() }
+            return try await body(FakeServerAddress(port: port))
+        }
+    }
+}
