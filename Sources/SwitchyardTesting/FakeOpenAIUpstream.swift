@@ -159,7 +159,11 @@ public struct FakeOpenAIUpstream: Sendable {
                 for frame in frames {
                     try await writer.write(ByteBuffer(string: frame))
                 }
-                if thenFail { throw CancellationError() }
+                if thenFail {
+                    // Let the bytes reach the client before the connection drops, as on a real network.
+                    try await Task.sleep(for: .milliseconds(50))
+                    throw CancellationError()
+                }
                 try await writer.finish(nil)
             })
     }

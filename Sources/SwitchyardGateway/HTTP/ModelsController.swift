@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SwitchyardCore
 
@@ -15,7 +16,9 @@ struct ModelsController<Context: RequestContext>: Sendable {
         }
         // `**` so that `provider/model` ids, which contain a slash, resolve too.
         router.get("/v1/models/**", documented: "/v1/models/{model}") { _, context in
-            try lookup(context.parameters.getCatchAll().joined(separator: "/"))
+            // SDKs percent-encode the slash of `provider/model` (`mock%2Fecho-1`).
+            let raw = context.parameters.getCatchAll().joined(separator: "/")
+            return try lookup(raw.removingPercentEncoding ?? raw)
         }
     }
 

@@ -160,38 +160,38 @@ public final class GatewayService: Sendable {
         if failure != nil { metrics.recordTokens(provider: target.provider, usage: usage) }
     }
 
-    private func firstContent(
-        provider: any ChatProvider, request: ProviderRequest, budget: Duration
-    ) async throws
+    /// Opens the stream and reads up to its first content token, all within `budget` (the time-to-first-token
+    /// timeout), so that a provider slow to answer at all and one slow to start writing are treated alike.
+    private func firstContent(provider: any ChatProvider, request: ProviderRequest, budget: Duration) async throws
         -> ([StreamEvent], EventIteratorBox)
     {
-        let stream = try await provider.stream(request, timeout: settings.streamTimeout)
-        let box = EventIteratorBox(stream.makeAsyncIterator())
-        let head = try await withThrowingTaskGroup(of: [StreamEvent]?.self) { group in
+        let streamTimeout = settings.streamTimeout
+        return try await withThrowingTaskGroup(of: ([StreamEvent], EventIteratorBox)?.self) { group in
             group.addTask {
+                let stream = try await provider.stream(request, timeout: streamTimeout)
+                let box = EventIteratorBox(stream.makeAsyncIterator())
                 var head: [StreamEvent] = []
                 while let event = try await box.next() {
                     head.append(event)
                     switch event {
-                    case .delta: return head
+                    case .delta: return (head, box)
                     case .finish(.contentFilter):
                         throw ProviderFailure(.contentFiltered, detail: "stream filtered before any content")
                     case .finish, .usage: continue
                     }
                 }
-                return head
+                return (head, box)
             }
             group.addTask {
                 try await Task.sleep(for: budget)
                 return nil
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let head = first else {
+            guard let first = try await group.next(), let result = first else {
                 throw ProviderFailure(.timeout, detail: "no first token within \(budget)")
             }
-            return head
+            return result
         }
-        return (head, box)
     }
 
     // MARK: Bookkeeping

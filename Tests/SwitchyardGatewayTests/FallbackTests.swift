@@ -1,0 +1,155 @@
+import Foundation
+import HTTPTypes
+import SwitchyardCore
+import SwitchyardGateway
+import SwitchyardProviders
+import SwitchyardServer
+import SwitchyardTesting
+import HummingbirdTesting
+import Testing
+
+/// Fallback scenarios end to end: HTTP in, the real adapters, fake upstreams that answer real bytes.
+@Suite struct FallbackTests {
+    /// Runs a primary (OpenAI) and a fallback (Groq) fake, and a gateway whose `chain` route walks them in order.
+    func withTwoUpstreams(
+        primaryRetry: Int = 0,
+        _ body: @Sendable (any TestClientProtocol, FakeOpenAIUpstream, FakeOpenAIUpstream) async throws -> Void
+    ) async throws {
+        let primary = FakeOpenAIUpstream(flavor: .openai)
+        let fallback = FakeOpenAIUpstream(flavor: .groq)
+        try await primary.run { primaryURL in
+            try await fallback.run { fallbackURL in
+                let routing = RoutingTable(routes: [
+                    .init(
+                        name: "chain",
+                        targets: [
+                            Target(provider: "openai", model: "gpt-4o-mini", retry: primaryRetry),
+                            Target(provider: "groq", model: "llama-3.1-8b-instant"),
+                        ])
+                ])
+                let settings = GatewayHarness.settings(
+                    providers: [
+                        GatewayHarness.openAIFamily("openai", flavor: .openai, baseURL: primaryURL),
+                        GatewayHarness.openAIFamily("groq", flavor: .groq, baseURL: fallbackURL),
+                    ], routing: routing)
+                try await GatewayHarness.withGateway(settings) { client, _ in
+                    try await body(client, primary, fallback)
+                }
+            }
+        }
+    }
+
+    @Test func serverErrorsAreRetriedThenTheChainFallsBack() async throws {
+        try await withTwoUpstreams(primaryRetry: 1) { client, primary, fallback in
+            await primary.state.enqueue(
+                .raw(status: 500, body: OpenAIBytes.openAIError(message: "boom", type: "server_error", code: nil)),
+                .raw(status: 500, body: OpenAIBytes.openAIError(message: "boom", type: "server_error", code: nil)))
+            await fallback.state.enqueue(.success("from the fallback"))
+            let response = try await GatewayHarness.post(
+                client, "/v1/generate/",
+                json: #"{"provider":"openai","model":"gpt-4o-mini","retry":1,"fallbacks":[{"provider":"groq","model":"llama-3.1-8b-instant"}],"messages":[{"role":"user","content":"hi"}]}"#)
+            #expect(response.status == 200)
+            #expect(response.json["provider"] as? String == "groq")
+            let attempts = try #require(response.json["attempts"] as? [[String: Any]])
+            #expect(attempts.map { $0["outcome"] as? String } == ["upstream_5xx", "upstream_5xx", "success"])
+            #expect(attempts.first?["status"] as? Int == 500)
+            let choices = try #require(response.json["choices"] as? [[String: Any]])
+            #expect((choices.first?["message"] as? [String: Any])?["content"] as? String == "from the fallback")
+            #expect(await primary.state.requestCount == 2)
+        }
+    }
+
+    @Test func retryAfterIsHonouredOnTheSameTarget() async throws {
+        try await withTwoUpstreams(primaryRetry: 1) { client, primary, fallback in
+            await primary.state.enqueue(
+                .raw(
+                    status: 429,
+                    body: OpenAIBytes.openAIError(message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded"),
+                    headers: ["retry-after": "1"]))
+            let started = ContinuousClock.now
+            let response = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+            let elapsed = started.duration(to: .now)
+            #expect(response.status == 200)
+            #expect(response.headers[.init("x-switchyard-provider")!] == "openai")
+            #expect(elapsed >= .milliseconds(950))
+            #expect(await primary.state.requestCount == 2)
+            #expect(await fallback.state.requestCount == 0)
+        }
+    }
+
+    @Test func anInvalidRequestFailsFastWithoutBurningTheChain() async throws {
+        try await withTwoUpstreams { client, primary, fallback in
+            await primary.state.enqueue(
+                .raw(
+                    status: 400,
+                    body: OpenAIBytes.openAIError(message: "Invalid 'messages[1].content': string too long", type: "invalid_request_error", code: nil)))
+            let response = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+            #expect(response.status == 400)
+            #expect(response.error["code"] as? String == "upstream_rejected")
+            #expect(!response.body.contains("string too long"), "provider words must not reach the client")
+            #expect(await fallback.state.requestCount == 0)
+        }
+    }
+
+    @Test func aDroppedConnectionFallsBack() async throws {
+        try await withTwoUpstreams { client, primary, fallback in
+            await primary.state.enqueue(.drop)
+            await fallback.state.enqueue(.success("rescued"))
+            let response = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+            #expect(response.status == 200)
+            let choices = try #require(response.json["choices"] as? [[String: Any]])
+            #expect((choices.first?["message"] as? [String: Any])?["content"] as? String == "rescued")
+            #expect(response.json["model"] as? String == "groq/llama-3.1-8b-instant")
+        }
+    }
+
+    @Test func aSlowPrimaryTimesOutAndFallsBack() async throws {
+        try await withTwoUpstreams { client, primary, _ in
+            await primary.state.enqueue(.delayed(.seconds(3), .success("too late")))
+            let started = ContinuousClock.now
+            let response = try await GatewayHarness.post(client, "/v1/generate/", json: #"{"provider":"openai","model":"gpt-4o-mini","retry":0,"fallbacks":[{"provider":"groq","model":"x"}],"messages":[{"role":"user","content":"hi"}]}"#)
+            #expect(response.status == 200)
+            #expect(started.duration(to: .now) < .seconds(2))
+            let attempts = try #require(response.json["attempts"] as? [[String: Any]])
+            #expect(attempts.map { $0["outcome"] as? String } == ["timeout", "success"])
+        }
+    }
+
+    @Test func aBrokenKeyCoolsTheTargetDownSoLaterRequestsSkipIt() async throws {
+        try await withTwoUpstreams { client, primary, _ in
+            await primary.state.enqueue(
+                .raw(status: 401, body: OpenAIBytes.openAIError(message: "Incorrect API key provided: sk-abc", type: "invalid_request_error", code: "invalid_api_key")))
+            let first = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+            let second = try await GatewayHarness.post(client, "/v1/generate/", json: #"{"provider":"openai","model":"gpt-4o-mini","fallbacks":[{"provider":"groq","model":"llama-3.1-8b-instant"}],"messages":[{"role":"user","content":"hi"}]}"#)
+            #expect(first.status == 200)
+            #expect(second.status == 200)
+            let attempts = try #require(second.json["attempts"] as? [[String: Any]])
+            #expect(attempts.map { $0["outcome"] as? String } == ["skipped_cooldown", "success"])
+            #expect(await primary.state.requestCount == 1)
+        }
+    }
+
+    @Test func whenEverythingFailsTheClientGetsAClassifiedErrorAndNoRawText() async throws {
+        try await withTwoUpstreams { client, primary, fallback in
+            let body = OpenAIBytes.openAIError(message: "internal detail xyz", type: "server_error", code: nil)
+            await primary.state.enqueue(.raw(status: 503, body: body))
+            await fallback.state.enqueue(.raw(status: 503, body: body))
+            let response = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+            #expect(response.status == 503)
+            #expect(response.error["code"] as? String == "upstream_overloaded")
+            #expect(!response.body.contains("xyz"))
+            let message = try #require(response.error["message"] as? String)
+            #expect(message.contains("openai/gpt-4o-mini: overloaded"))
+        }
+    }
+
+    @Test func aChainWithNoConfiguredProviderIs503() async throws {
+        let settings = GatewayHarness.settings(
+            providers: [ProviderSettings(id: "gemini", kind: .unsupported, unavailableReason: "no key")])
+        try await GatewayHarness.withGateway(settings) { client, _ in
+            let response = try await GatewayHarness.post(client, "/v1/generate/", json: #"{"provider":"gemini","model":"gemini-2.5-pro","messages":[{"role":"user","content":"hi"}]}"#)
+            #expect(response.status == 503)
+            #expect(response.error["code"] as? String == "no_provider_available")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+"""The official openai Python SDK against a running switchyard (started by scripts/interop.sh)."""
+import os
+
+import openai
+import pytest
+
+BASE = os.environ["SWITCHYARD_URL"] + "/v1"
+TOKEN = os.environ["SWITCHYARD_TOKEN"]
+
+
+@pytest.fixture
+def client():
+    return openai.OpenAI(base_url=BASE, api_key=TOKEN, max_retries=0)
+
+
+def test_chat_completion(client):
+    completion = client.chat.completions.create(
+        model="switchyard-demo", messages=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello there"}])
+    assert completion.object == "chat.completion"
+    assert completion.choices[0].message.content == "Mock reply to: Hello there"
+    assert completion.choices[0].finish_reason == "stop"
+    assert completion.usage.total_tokens == completion.usage.prompt_tokens + completion.usage.completion_tokens
+    assert completion._request_id
+
+
+def test_chat_completion_through_a_real_openai_compatible_upstream(client):
+    completion = client.chat.completions.create(model="upstream/up-1", messages=[{"role": "user", "content": "hi"}])
+    assert completion.choices[0].message.content == "Interop says hello"
+    assert completion.usage.prompt_tokens == 9
+
+
+def test_streaming_with_usage(client):
+    stream = client.chat.completions.create(
+        model="upstream-chat", messages=[{"role": "user", "content": "hi"}], stream=True,
+        stream_options={"include_usage": True})
+    text, usage, ids = "", None, set()
+    for chunk in stream:
+        ids.add(chunk.id)
+        if chunk.choices and chunk.choices[0].delta.content:
+            text += chunk.choices[0].delta.content
+        if chunk.usage:
+            usage = chunk.usage
+    assert text.strip() == "Interop says hello"
+    assert usage is not None and usage.completion_tokens == 3
+    assert len(ids) == 1
+
+
+def test_model_listing(client):
+    ids = [model.id for model in client.models.list()]
+    assert "switchyard-demo" in ids
+    assert client.models.retrieve("switchyard-demo").id == "switchyard-demo"
+    assert client.models.retrieve("mock/echo-1").owned_by == "mock"
+
+
+def test_bad_request_error(client):
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(model="switchyard-demo", messages=[{"role": "user", "content": "x"}], temperature=5)
+    assert info.value.param == "temperature"
+    assert info.value.type == "invalid_request_error"
+
+
+def test_not_found_error(client):
+    with pytest.raises(openai.NotFoundError) as info:
+        client.chat.completions.create(model="no-such-model", messages=[{"role": "user", "content": "x"}])
+    assert info.value.code == "model_not_found"
+
+
+def test_authentication_error():
+    bad = openai.OpenAI(base_url=BASE, api_key="not-a-jwt", max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        bad.models.list()
+
+
+def test_rate_limit_error(client):
+    with pytest.raises(openai.RateLimitError) as info:
+        client.chat.completions.create(model="upstream/limited", messages=[{"role": "user", "content": "x"}])
+    assert info.value.code == "rate_limit_exceeded"
+    assert "Rate limit reached" not in str(info.value), "provider text must not reach the client"
+
+
+def test_stream_broken_after_it_began_raises(client):
+    stream = client.chat.completions.create(model="upstream/cut", messages=[{"role": "user", "content": "x"}], stream=True)
+    received = ""
+    with pytest.raises(openai.APIError) as info:
+        for chunk in stream:
+            if chunk.choices and chunk.choices[0].delta.content:
+                received += chunk.choices[0].delta.content
+    assert received == "partial answer"
+    assert "interrupted" in str(info.value)

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Writes Sources/SwitchyardGateway/Resources/openapi.json. Edit this file, run it, and commit both.
+A test checks that the document and the router agree."""
+import json, pathlib
+
+ref = lambda name: {"$ref": f"#/components/schemas/{name}"}
+err = lambda desc: {"description": desc, "content": {"application/json": {"schema": ref("Error")}}}
+json_body = lambda name: {"required": True, "content": {"application/json": {"schema": ref(name)}}}
+ok = lambda name, desc="OK": {"description": desc, "content": {"application/json": {"schema": ref(name)}}}
+auth_errors = {"401": err("Missing, malformed, expired or unverifiable service token.")}
+gen_errors = {
+    "400": err("Invalid input (malformed JSON, missing field, out-of-range parameter, unknown provider), or a provider rejected the request as invalid, too long or filtered."),
+    "404": err("Unknown model or route."),
+    "413": err("Body over the size limit."),
+    "429": err("Every target was rate limited; Retry-After is set when known."),
+    "502": err("Every provider failed."),
+    "503": err("No provider of the chain is configured, or all are overloaded."),
+    "504": err("The request deadline passed."),
+    **auth_errors,
+}
+
+doc = {
+    "openapi": "3.1.0",
+    "info": {"title": "Switchyard gateway", "version": "0.1.0",
+             "description": "LLM gateway: fallback chains across providers, an OpenAI-compatible surface, and the internal generate payload."},
+    "servers": [{"url": "http://127.0.0.1:8080"}],
+    "components": {
+        "securitySchemes": {"serviceToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                                             "description": "HS256 (SWITCHYARD_JWT_SECRET) or configured RS256/ES256 keys; claims exp and service required. `Authorization: jwt <token>` is accepted too."}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["message", "type"], "properties": {
+                "message": {"type": "string"}, "type": {"type": "string"}, "param": {"type": ["string", "null"]}, "code": {"type": ["string", "null"]}}}}},
+            "Message": {"type": "object", "required": ["role", "content"], "properties": {
+                "role": {"type": "string", "enum": ["system", "developer", "user", "assistant", "tool"]},
+                "content": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "object", "required": ["type", "text"], "properties": {"type": {"const": "text"}, "text": {"type": "string"}}}}]}}},
+            "Usage": {"type": "object", "required": ["prompt_tokens", "completion_tokens", "total_tokens"], "properties": {
+                "prompt_tokens": {"type": "integer"}, "completion_tokens": {"type": "integer"}, "total_tokens": {"type": "integer"}}},
+            "Target": {"type": "object", "required": ["provider", "model"], "properties": {
+                "provider": {"type": "string"}, "model": {"type": "string"}, "retry": {"type": "integer", "minimum": 0, "maximum": 5, "default": 0},
+                "system_instruction": {"type": "string"}, "region_name": {"type": "string"}}},
+            "Attempt": {"type": "object", "required": ["provider", "model", "outcome", "latency_ms"], "properties": {
+                "provider": {"type": "string"}, "model": {"type": "string"}, "region_name": {"type": "string"},
+                "outcome": {"type": "string", "enum": ["success", "rate_limited", "overloaded", "timeout", "upstream_5xx", "transport", "context_too_long", "content_filtered", "auth", "invalid_request", "not_found", "skipped_unavailable", "skipped_cooldown"]},
+                "latency_ms": {"type": "integer"}, "status": {"type": "integer"}, "usage": ref("Usage")}},
+            "GenerateRequest": {"type": "object", "required": ["provider", "model", "messages"], "properties": {
+                "provider": {"type": "string"}, "model": {"type": "string"}, "system_instruction": {"type": "string"},
+                "messages": {"type": "array", "minItems": 1, "items": ref("Message")},
+                "temperature": {"type": "number", "minimum": 0, "maximum": 2}, "top_p": {"type": "number", "minimum": 0, "maximum": 1},
+                "top_k": {"type": "integer", "minimum": 1}, "max_tokens": {"type": "integer", "minimum": 1},
+                "stop": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "maxItems": 4}]},
+                "retry": {"type": "integer", "minimum": 0, "maximum": 5}, "fallbacks": {"type": "array", "items": ref("Target")},
+                "region_name": {"type": "string"}, "metadata": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]}},
+                "user": {"type": "string"}}},
+            "GenerateResponse": {"type": "object", "required": ["choices", "usage", "provider", "model", "attempts"], "properties": {
+                "choices": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer"}, "message": {"type": "object", "properties": {"role": {"const": "assistant"}, "content": {"type": "string"}}}, "finish_reason": {"type": "string"}}}},
+                "usage": ref("Usage"), "provider": {"type": "string"}, "model": {"type": "string"}, "attempts": {"type": "array", "items": ref("Attempt")}}},
+            "ChatCompletionRequest": {"type": "object", "required": ["model", "messages"], "properties": {
+                "model": {"type": "string", "description": "A route name from the configuration, or provider/model."},
+                "messages": {"type": "array", "minItems": 1, "items": ref("Message")},
+                "temperature": {"type": "number", "minimum": 0, "maximum": 2}, "top_p": {"type": "number", "minimum": 0, "maximum": 1},
+                "top_k": {"type": "integer", "minimum": 1}, "max_tokens": {"type": "integer", "minimum": 1}, "max_completion_tokens": {"type": "integer", "minimum": 1},
+                "stop": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "maxItems": 4}]},
+                "seed": {"type": "integer"}, "n": {"type": "integer", "const": 1}, "user": {"type": "string"},
+                "stream": {"type": "boolean"}, "stream_options": {"type": "object", "properties": {"include_usage": {"type": "boolean"}}}},
+                "additionalProperties": True},
+            "ChatCompletion": {"type": "object", "required": ["id", "object", "created", "model", "choices", "usage"], "properties": {
+                "id": {"type": "string"}, "object": {"const": "chat.completion"}, "created": {"type": "integer"}, "model": {"type": "string"},
+                "choices": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer"}, "message": {"type": "object", "properties": {"role": {"const": "assistant"}, "content": {"type": "string"}, "refusal": {"type": ["string", "null"]}}}, "finish_reason": {"type": "string"}, "logprobs": {"type": "null"}}}},
+                "usage": ref("Usage")}},
+            "ChatCompletionChunk": {"type": "object", "description": "One SSE `data:` event. The stream ends with `data: [DONE]`, or, if it breaks after it began, with an event holding `error` and `usage`.",
+                "properties": {"id": {"type": "string"}, "object": {"const": "chat.completion.chunk"}, "created": {"type": "integer"}, "model": {"type": "string"},
+                "choices": {"type": "array"}, "usage": {"oneOf": [ref("Usage"), {"type": "null"}]}}},
+            "Model": {"type": "object", "required": ["id", "object", "created", "owned_by"], "properties": {
+                "id": {"type": "string"}, "object": {"const": "model"}, "created": {"type": "integer"}, "owned_by": {"type": "string"}}},
+            "ModelList": {"type": "object", "required": ["object", "data"], "properties": {"object": {"const": "list"}, "data": {"type": "array", "items": ref("Model")}}},
+            "Status": {"type": "object", "properties": {"status": {"type": "string"}}, "additionalProperties": True},
+        },
+    },
+    "security": [{"serviceToken": []}],
+    "paths": {
+        "/health": {"get": {"summary": "Liveness", "security": [], "responses": {"200": ok("Status")}}},
+        "/ready": {"get": {"summary": "Readiness: at least one provider is usable", "security": [], "responses": {"200": ok("Status"), "503": ok("Status", "No provider is usable")}}},
+        "/metrics": {"get": {"summary": "Prometheus counters", "security": [], "responses": {"200": {"description": "Prometheus text", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+        "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}, **auth_errors}}},
+        "/v1/generate/": {"post": {"summary": "Generate over a fallback chain (internal payload)", "requestBody": json_body("GenerateRequest"),
+            "responses": {"200": ok("GenerateResponse"), **gen_errors}}},
+        "/v1/chat/completions": {"post": {"summary": "OpenAI Chat Completions, plain or streamed", "requestBody": json_body("ChatCompletionRequest"),
+            "responses": {"200": {"description": "A completion, or an SSE stream of chunks when `stream` is true",
+                "content": {"application/json": {"schema": ref("ChatCompletion")}, "text/event-stream": {"schema": ref("ChatCompletionChunk")}}}, **gen_errors}}},
+        "/v1/models": {"get": {"summary": "Routes and usable provider/model targets", "responses": {"200": ok("ModelList"), **auth_errors}}},
+        "/v1/models/{model}": {"get": {"summary": "One model (a route name or provider/model)",
+            "parameters": [{"name": "model", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": ok("Model"), "404": err("Unknown model"), **auth_errors}}},
+    },
+}
+out = pathlib.Path(__file__).resolve().parent.parent / "Sources/SwitchyardGateway/Resources/openapi.json"
+out.write_text(json.dumps(doc, indent=2) + "\n")
+print(f"wrote {out}")
