@@ -24,8 +24,25 @@ enum ProviderFactory {
                         id: entry.id, flavor: flavor, baseURL: baseURL, apiKey: entry.apiKey,
                         extraHeaders: entry.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                         transport: transport))
-            case .unsupported:
-                unavailable[entry.id] = "no adapter in this build"
+            case .anthropic:
+                guard let key = entry.apiKey, let baseURL = entry.baseURL else { continue }
+                providers.append(AnthropicProvider(id: entry.id, baseURL: baseURL, apiKey: key, transport: transport))
+            case .gemini:
+                guard let key = entry.apiKey, let baseURL = entry.baseURL else { continue }
+                providers.append(GeminiProvider(id: entry.id, baseURL: baseURL, apiKey: key, transport: transport))
+            case .bedrock(let region):
+                let authentication: BedrockProvider.Authentication
+                if let key = entry.apiKey {
+                    authentication = .apiKey(key)
+                } else if let credentials = entry.awsCredentials {
+                    authentication = .sigV4(credentials)
+                } else {
+                    continue
+                }
+                providers.append(
+                    BedrockProvider(
+                        id: entry.id, authentication: authentication, defaultRegion: region,
+                        endpointOverride: entry.baseURL, transport: transport))
             }
         }
         let registry = ProviderRegistry(providers: providers, unavailable: unavailable)

@@ -47,8 +47,7 @@ public struct FakeOpenAIUpstream: Sendable {
 
     func handle(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 1 << 22)
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let headers = FakeHTTP.headers(of: request)
         let recorded = RecordedRequest(
             method: request.method.rawValue, path: request.uri.path, headers: headers, body: Data(buffer: body))
         await state.record(recorded)
@@ -74,11 +73,7 @@ public struct FakeOpenAIUpstream: Sendable {
                 ? sse(OpenAIBytes.chunks(text: text, model: model, includeUsage: includeUsage, flavor: flavor))
                 : Self.json(200, OpenAIBytes.completion(text: text, model: model))
         case .raw(let status, let body, let headers):
-            var response = Self.json(status, body)
-            for (name, value) in headers {
-                if let field = HTTPField.Name(name) { response.headers[field] = value }
-            }
-            return response
+            return FakeHTTP.json(status, body, headers: headers)
         case .delayed(let delay, let then):
             try await Task.sleep(for: delay)
             return try await respond(then, stream: stream, includeUsage: includeUsage, model: model)
@@ -91,11 +86,9 @@ public struct FakeOpenAIUpstream: Sendable {
                 text: "one two three four five six", model: model, includeUsage: false, flavor: flavor)
             return sse(Array(frames.prefix(count + 1)) + ["data: \(data)\n\n"])
         case .drop:
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody { _ in
-                    throw CancellationError()
-                })
+            return FakeHTTP.drop()
+        case .frames(let frames):
+            return FakeHTTP.stream(frames)
         }
     }
 
@@ -145,26 +138,12 @@ public struct FakeOpenAIUpstream: Sendable {
     }
 
     static func json(_ status: Int, _ body: String) -> Response {
-        Response(
-            status: .init(code: status), headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: body)))
+        FakeHTTP.json(status, body)
     }
 
     private func sse(_ frames: [String], thenFail: Bool = false) -> Response {
-        let comment = flavor == .openrouter ? ": OPENROUTER PROCESSING\n\n" : nil
-        return Response(
-            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: ResponseBody { writer in
-                if let comment { try await writer.write(ByteBuffer(string: comment)) }
-                for frame in frames {
-                    try await writer.write(ByteBuffer(string: frame))
-                }
-                if thenFail {
-                    // Let the bytes reach the client before the connection drops, as on a real network.
-                    try await Task.sleep(for: .milliseconds(50))
-                    throw CancellationError()
-                }
-                try await writer.finish(nil)
-            })
+        // OpenRouter sends keep-alive comments while it waits for the upstream model.
+        let comment = flavor == .openrouter ? [": OPENROUTER PROCESSING\n\n"] : []
+        return FakeHTTP.stream((comment + frames).map { Array($0.utf8) }, thenFail: thenFail)
     }
 }

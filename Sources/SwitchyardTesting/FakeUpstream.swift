@@ -32,6 +32,8 @@ public enum FakeResponse: Sendable {
     case streamError(afterChunks: Int, data: String)
     /// Answers 200 with headers, then closes the connection without a body.
     case drop
+    /// Answers 200 with exactly these stream frames (SSE text, or event-stream bytes for Bedrock), then closes.
+    case frames([[UInt8]])
 }
 
 /// Scripted responses and recorded requests, shared between the fake's handlers and the test.
@@ -72,5 +74,54 @@ extension ApplicationProtocol {
             guard let port = client.port else { throw CancellationError() }
             return try await body(FakeServerAddress(port: port))
         }
+    }
+}
+
+/// Response helpers shared by the fakes.
+enum FakeHTTP {
+    static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Response {
+        var response = Response(
+            status: .init(code: status), headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+        for (name, value) in headers {
+            if let field = HTTPField.Name(name) { response.headers[field] = value }
+        }
+        return response
+    }
+
+    /// A 200 stream of frames; with `thenFail` the connection drops after them instead of closing cleanly.
+    static func stream(
+        _ frames: [[UInt8]], contentType: String = "text/event-stream", thenFail: Bool = false
+    )
+        -> Response
+    {
+        Response(
+            status: .ok,
+            headers: [.contentType: contentType, .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                for frame in frames {
+                    try await writer.write(ByteBuffer(bytes: frame))
+                }
+                if thenFail {
+                    // Let the bytes reach the client before the connection drops, as on a real network.
+                    try await Task.sleep(for: .milliseconds(50))
+                    throw CancellationError()
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    static func drop() -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody { _ in throw CancellationError() })
+    }
+
+    static func headers(of request: Request) -> [String: String] {
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        // HTTP/1's Host header arrives as the request's authority.
+        if let authority = request.head.authority { headers["host"] = authority }
+        return headers
     }
 }

@@ -13,19 +13,57 @@ import Testing
         ("/v1/generate/", "", 400, nil),
         ("/v1/generate/", #"{"provider":"mock","model":"m"}"#, 400, "messages"),
         ("/v1/generate/", #"{"provider":"mock","messages":[{"role":"user","content":"x"}]}"#, 400, "model"),
-        ("/v1/generate/", #"{"provider":"nope","model":"m","messages":[{"role":"user","content":"x"}]}"#, 400, "provider"),
-        ("/v1/generate/", #"{"provider":"mock","model":"m","temperature":3,"messages":[{"role":"user","content":"x"}]}"#, 400, "temperature"),
-        ("/v1/generate/", #"{"provider":"mock","model":"m","temperature":"hot","messages":[{"role":"user","content":"x"}]}"#, 400, "temperature"),
-        ("/v1/generate/", #"{"provider":"mock","model":"m","messages":[{"role":"wizard","content":"x"}]}"#, 400, "messages[0].role"),
-        ("/v1/generate/", #"{"provider":"mock","model":"m","fallbacks":[{"provider":"zzz","model":"m"}],"messages":[{"role":"user","content":"x"}]}"#, 400, "fallbacks[0].provider"),
-        ("/v1/generate/", #"{"provider":"mock","model":"m","retry":50,"messages":[{"role":"user","content":"x"}]}"#, 400, "retry"),
-        ("/v1/generate/", #"{"provider":"mock","model":"m","messages":[{"role":"system","content":"only system"}]}"#, 400, "messages"),
+        (
+            "/v1/generate/", #"{"provider":"nope","model":"m","messages":[{"role":"user","content":"x"}]}"#, 400,
+            "provider"
+        ),
+        (
+            "/v1/generate/",
+            #"{"provider":"mock","model":"m","temperature":3,"messages":[{"role":"user","content":"x"}]}"#, 400,
+            "temperature"
+        ),
+        (
+            "/v1/generate/",
+            #"{"provider":"mock","model":"m","temperature":"hot","messages":[{"role":"user","content":"x"}]}"#, 400,
+            "temperature"
+        ),
+        (
+            "/v1/generate/", #"{"provider":"mock","model":"m","messages":[{"role":"wizard","content":"x"}]}"#, 400,
+            "messages[0].role"
+        ),
+        (
+            "/v1/generate/",
+            #"{"provider":"mock","model":"m","fallbacks":[{"provider":"zzz","model":"m"}],"messages":[{"role":"user","content":"x"}]}"#,
+            400, "fallbacks[0].provider"
+        ),
+        (
+            "/v1/generate/", #"{"provider":"mock","model":"m","retry":50,"messages":[{"role":"user","content":"x"}]}"#,
+            400, "retry"
+        ),
+        (
+            "/v1/generate/", #"{"provider":"mock","model":"m","messages":[{"role":"system","content":"only system"}]}"#,
+            400, "messages"
+        ),
         ("/v1/chat/completions", #"{"messages":[{"role":"user","content":"x"}]}"#, 400, "model"),
         ("/v1/chat/completions", #"{"model":"mock/x","n":2,"messages":[{"role":"user","content":"x"}]}"#, 400, "n"),
-        ("/v1/chat/completions", #"{"model":"mock/x","tools":[{"type":"function"}],"messages":[{"role":"user","content":"x"}]}"#, 400, "tools"),
-        ("/v1/chat/completions", #"{"model":"mock/x","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}"#, 400, "messages[0].content"),
-        ("/v1/chat/completions", #"{"model":"no-such-route","messages":[{"role":"user","content":"x"}]}"#, 404, "model"),
-        ("/v1/chat/completions", #"{"model":"mock/x","top_p":-1,"messages":[{"role":"user","content":"x"}]}"#, 400, "top_p"),
+        (
+            "/v1/chat/completions",
+            #"{"model":"mock/x","tools":[{"type":"function"}],"messages":[{"role":"user","content":"x"}]}"#, 400,
+            "tools"
+        ),
+        (
+            "/v1/chat/completions",
+            #"{"model":"mock/x","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}"#,
+            400, "messages[0].content"
+        ),
+        (
+            "/v1/chat/completions", #"{"model":"no-such-route","messages":[{"role":"user","content":"x"}]}"#, 404,
+            "model"
+        ),
+        (
+            "/v1/chat/completions", #"{"model":"mock/x","top_p":-1,"messages":[{"role":"user","content":"x"}]}"#, 400,
+            "top_p"
+        ),
     ]
 
     @Test(arguments: cases)
@@ -69,10 +107,13 @@ import Testing
         try await GatewayHarness.withGateway(GatewayHarness.settings(providers: [])) { client, _ in
             let response = try await GatewayHarness.post(
                 client, "/v1/chat/completions",
-                json: #"{"model":"mock/echo","messages":[{"role":"system","content":"be brief"},{"role":"user","content":[{"type":"text","text":"hello"},{"type":"text","text":"world"}]}]}"#)
+                json:
+                    #"{"model":"mock/echo","messages":[{"role":"system","content":"be brief"},{"role":"user","content":[{"type":"text","text":"hello"},{"type":"text","text":"world"}]}]}"#
+            )
             #expect(response.status == 200)
             let choices = try #require(response.json["choices"] as? [[String: Any]])
-            #expect((choices.first?["message"] as? [String: Any])?["content"] as? String == "Mock reply to: hello world")
+            #expect(
+                (choices.first?["message"] as? [String: Any])?["content"] as? String == "Mock reply to: hello world")
             #expect((response.json["usage"] as? [String: Any])?["prompt_tokens"] as? Int == 4)
         }
     }

@@ -1,11 +1,11 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import SwitchyardCore
 import SwitchyardGateway
 import SwitchyardProviders
 import SwitchyardServer
 import SwitchyardTesting
-import HummingbirdTesting
 import Testing
 
 /// Fallback scenarios end to end: HTTP in, the real adapters, fake upstreams that answer real bytes.
@@ -47,7 +47,9 @@ import Testing
             await fallback.state.enqueue(.success("from the fallback"))
             let response = try await GatewayHarness.post(
                 client, "/v1/generate/",
-                json: #"{"provider":"openai","model":"gpt-4o-mini","retry":1,"fallbacks":[{"provider":"groq","model":"llama-3.1-8b-instant"}],"messages":[{"role":"user","content":"hi"}]}"#)
+                json:
+                    #"{"provider":"openai","model":"gpt-4o-mini","retry":1,"fallbacks":[{"provider":"groq","model":"llama-3.1-8b-instant"}],"messages":[{"role":"user","content":"hi"}]}"#
+            )
             #expect(response.status == 200)
             #expect(response.json["provider"] as? String == "groq")
             let attempts = try #require(response.json["attempts"] as? [[String: Any]])
@@ -64,10 +66,12 @@ import Testing
             await primary.state.enqueue(
                 .raw(
                     status: 429,
-                    body: OpenAIBytes.openAIError(message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded"),
+                    body: OpenAIBytes.openAIError(
+                        message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded"),
                     headers: ["retry-after": "1"]))
             let started = ContinuousClock.now
-            let response = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+            let response = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
             let elapsed = started.duration(to: .now)
             #expect(response.status == 200)
             #expect(response.headers[.init("x-switchyard-provider")!] == "openai")
@@ -82,8 +86,11 @@ import Testing
             await primary.state.enqueue(
                 .raw(
                     status: 400,
-                    body: OpenAIBytes.openAIError(message: "Invalid 'messages[1].content': string too long", type: "invalid_request_error", code: nil)))
-            let response = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+                    body: OpenAIBytes.openAIError(
+                        message: "Invalid 'messages[1].content': string too long", type: "invalid_request_error",
+                        code: nil)))
+            let response = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
             #expect(response.status == 400)
             #expect(response.error["code"] as? String == "upstream_rejected")
             #expect(!response.body.contains("string too long"), "provider words must not reach the client")
@@ -95,7 +102,8 @@ import Testing
         try await withTwoUpstreams { client, primary, fallback in
             await primary.state.enqueue(.drop)
             await fallback.state.enqueue(.success("rescued"))
-            let response = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+            let response = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
             #expect(response.status == 200)
             let choices = try #require(response.json["choices"] as? [[String: Any]])
             #expect((choices.first?["message"] as? [String: Any])?["content"] as? String == "rescued")
@@ -107,7 +115,11 @@ import Testing
         try await withTwoUpstreams { client, primary, _ in
             await primary.state.enqueue(.delayed(.seconds(3), .success("too late")))
             let started = ContinuousClock.now
-            let response = try await GatewayHarness.post(client, "/v1/generate/", json: #"{"provider":"openai","model":"gpt-4o-mini","retry":0,"fallbacks":[{"provider":"groq","model":"x"}],"messages":[{"role":"user","content":"hi"}]}"#)
+            let response = try await GatewayHarness.post(
+                client, "/v1/generate/",
+                json:
+                    #"{"provider":"openai","model":"gpt-4o-mini","retry":0,"fallbacks":[{"provider":"groq","model":"x"}],"messages":[{"role":"user","content":"hi"}]}"#
+            )
             #expect(response.status == 200)
             #expect(started.duration(to: .now) < .seconds(2))
             let attempts = try #require(response.json["attempts"] as? [[String: Any]])
@@ -118,9 +130,18 @@ import Testing
     @Test func aBrokenKeyCoolsTheTargetDownSoLaterRequestsSkipIt() async throws {
         try await withTwoUpstreams { client, primary, _ in
             await primary.state.enqueue(
-                .raw(status: 401, body: OpenAIBytes.openAIError(message: "Incorrect API key provided: sk-abc", type: "invalid_request_error", code: "invalid_api_key")))
-            let first = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
-            let second = try await GatewayHarness.post(client, "/v1/generate/", json: #"{"provider":"openai","model":"gpt-4o-mini","fallbacks":[{"provider":"groq","model":"llama-3.1-8b-instant"}],"messages":[{"role":"user","content":"hi"}]}"#)
+                .raw(
+                    status: 401,
+                    body: OpenAIBytes.openAIError(
+                        message: "Incorrect API key provided: sk-abc", type: "invalid_request_error",
+                        code: "invalid_api_key")))
+            let first = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+            let second = try await GatewayHarness.post(
+                client, "/v1/generate/",
+                json:
+                    #"{"provider":"openai","model":"gpt-4o-mini","fallbacks":[{"provider":"groq","model":"llama-3.1-8b-instant"}],"messages":[{"role":"user","content":"hi"}]}"#
+            )
             #expect(first.status == 200)
             #expect(second.status == 200)
             let attempts = try #require(second.json["attempts"] as? [[String: Any]])
@@ -134,7 +155,8 @@ import Testing
             let body = OpenAIBytes.openAIError(message: "internal detail xyz", type: "server_error", code: nil)
             await primary.state.enqueue(.raw(status: 503, body: body))
             await fallback.state.enqueue(.raw(status: 503, body: body))
-            let response = try await GatewayHarness.post(client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
+            let response = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
             #expect(response.status == 503)
             #expect(response.error["code"] as? String == "upstream_overloaded")
             #expect(!response.body.contains("xyz"))
@@ -145,9 +167,11 @@ import Testing
 
     @Test func aChainWithNoConfiguredProviderIs503() async throws {
         let settings = GatewayHarness.settings(
-            providers: [ProviderSettings(id: "gemini", kind: .unsupported, unavailableReason: "no key")])
+            providers: [ProviderSettings(id: "gemini", kind: .gemini, unavailableReason: "no key")])
         try await GatewayHarness.withGateway(settings) { client, _ in
-            let response = try await GatewayHarness.post(client, "/v1/generate/", json: #"{"provider":"gemini","model":"gemini-2.5-pro","messages":[{"role":"user","content":"hi"}]}"#)
+            let response = try await GatewayHarness.post(
+                client, "/v1/generate/",
+                json: #"{"provider":"gemini","model":"gemini-2.5-pro","messages":[{"role":"user","content":"hi"}]}"#)
             #expect(response.status == 503)
             #expect(response.error["code"] as? String == "no_provider_available")
         }

@@ -21,7 +21,9 @@ enum GatewayHarness {
         streamTimeout: .seconds(5), defaultRetries: 0,
         backoff: Backoff(base: .milliseconds(10), cap: .milliseconds(50), jitter: 0, maxRetryAfter: .seconds(3)))
 
-    static func openAIFamily(_ id: String, flavor: OpenAIFlavor, baseURL: String, key: String = "sk-test-key")
+    static func openAIFamily(
+        _ id: String, flavor: OpenAIFlavor, baseURL: String, key: String = "sk-test-key"
+    )
         -> ProviderSettings
     {
         ProviderSettings(id: id, kind: .openAIFamily(flavor), apiKey: Secret(key), baseURL: baseURL)
@@ -56,26 +58,31 @@ enum GatewayHarness {
         return try await built.application.test(.router) { client in try await body(client, service) }
     }
 
-    static func post(_ client: any TestClientProtocol, _ uri: String, json: String, token: String? = nil)
+    static func post(
+        _ client: any TestClientProtocol, _ uri: String, json: String, token: String? = nil
+    )
         async throws -> TestResponse
     {
         let bearer: String
         if let token { bearer = token } else { bearer = try await Self.token() }
         let response = try await client.execute(
             uri: uri, method: .post, headers: headers(token: bearer), body: ByteBuffer(string: json))
-        return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
+        return TestResponse(
+            status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
     }
 
     static func get(_ client: any TestClientProtocol, _ uri: String, token: String?) async throws -> TestResponse {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
         let response = try await client.execute(uri: uri, method: .get, headers: headers)
-        return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
+        return TestResponse(
+            status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
     }
 
     static func chat(model: String, text: String = "Say hello", stream: Bool = false) -> String {
         let streamText = stream ? #","stream":true,"stream_options":{"include_usage":true}"# : ""
-        return #"{"model":"\#(model)","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"\#(text)"}]\#(streamText)}"#
+        return
+            #"{"model":"\#(model)","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"\#(text)"}]\#(streamText)}"#
     }
 }
 
@@ -111,7 +118,8 @@ struct TestResponse: Sendable {
     var streamedText: String {
         events.compactMap { event -> String? in
             guard let object = try? JSONSerialization.jsonObject(with: Data(event.utf8)) as? [String: Any],
-                let choices = object["choices"] as? [[String: Any]], let delta = choices.first?["delta"] as? [String: Any]
+                let choices = object["choices"] as? [[String: Any]],
+                let delta = choices.first?["delta"] as? [String: Any]
             else { return nil }
             return delta["content"] as? String
         }.joined()

@@ -10,7 +10,7 @@ import Testing
             routes: [.init(name: "demo", targets: [Target(provider: "mock", model: "echo-1")])],
             universalFallback: Target(provider: "gemini", model: "gemini-2.0-flash"))
         let settings = GatewayHarness.settings(
-            providers: [ProviderSettings(id: "gemini", kind: .unsupported, unavailableReason: "no key")],
+            providers: [ProviderSettings(id: "gemini", kind: .gemini, unavailableReason: "no key")],
             routing: routing)
         let token = try await GatewayHarness.token()
         try await GatewayHarness.withGateway(settings) { client, _ in

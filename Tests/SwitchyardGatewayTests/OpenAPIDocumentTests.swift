@@ -43,7 +43,8 @@ import Testing
                 let response = try await client.execute(
                     uri: path, method: parts[0] == "GET" ? .get : .post,
                     headers: GatewayHarness.headers(token: token),
-                    body: ByteBuffer(string: #"{"provider":"mock","model":"mock/echo","messages":[{"role":"user","content":"x"}]}"#))
+                    body: ByteBuffer(
+                        string: #"{"provider":"mock","model":"mock/echo","messages":[{"role":"user","content":"x"}]}"#))
                 #expect(response.status.code < 300 || response.status == .serviceUnavailable, "\(route)")
             }
         }

@@ -19,7 +19,9 @@ import Testing
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 
-    static func sign(_ claims: Claims, secret: String = GatewayHarness.secret, digest: DigestAlgorithm = .sha256)
+    static func sign(
+        _ claims: Claims, secret: String = GatewayHarness.secret, digest: DigestAlgorithm = .sha256
+    )
         async throws -> String
     {
         let keys = JWTKeyCollection()
@@ -39,7 +41,8 @@ import Testing
         let token = try await GatewayHarness.token()
         #expect(try await status(for: token).status == 200)
         try await GatewayHarness.withGateway(GatewayHarness.settings(providers: [])) { client, _ in
-            let response = try await client.execute(uri: "/v1/models", method: .get, headers: [.authorization: "jwt \(token)"])
+            let response = try await client.execute(
+                uri: "/v1/models", method: .get, headers: [.authorization: "jwt \(token)"])
             #expect(response.status == .ok)
         }
     }
@@ -70,7 +73,8 @@ import Testing
 
     @Test func aWrongSecretIsRefused() async throws {
         let token = try await Self.sign(
-            Claims(service: "s", exp: .init(value: Self.hour)), secret: "another-secret-that-is-long-enough-000000000000000000000000000000")
+            Claims(service: "s", exp: .init(value: Self.hour)),
+            secret: "another-secret-that-is-long-enough-000000000000000000000000000000")
         #expect(try await status(for: token).status == 401)
     }
 
@@ -106,7 +110,8 @@ import Testing
     @Test func missingOrMalformedHeadersAreRefused() async throws {
         #expect(try await status(for: nil).status == 401)
         try await GatewayHarness.withGateway(GatewayHarness.settings(providers: [])) { client, _ in
-            let response = try await client.execute(uri: "/v1/models", method: .get, headers: [.authorization: "Basic abc"])
+            let response = try await client.execute(
+                uri: "/v1/models", method: .get, headers: [.authorization: "Basic abc"])
             #expect(response.status == .unauthorized)
         }
     }

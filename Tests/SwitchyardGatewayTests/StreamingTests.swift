@@ -60,7 +60,8 @@ import Testing
 
     @Test func aFailureBeforeTheFirstTokenFallsBackInvisibly() async throws {
         try await withChain { client, primary, fallback in
-            await primary.state.enqueue(.raw(status: 503, body: OpenAIBytes.openRouterError(code: 503, message: "No available providers")))
+            await primary.state.enqueue(
+                .raw(status: 503, body: OpenAIBytes.openRouterError(code: 503, message: "No available providers")))
             await fallback.state.enqueue(.success("served by mistral"))
             let response = try await GatewayHarness.post(
                 client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain", stream: true))
@@ -74,7 +75,8 @@ import Testing
 
     @Test func anInBandErrorBeforeTheFirstTokenFallsBackToo() async throws {
         try await withChain { client, primary, fallback in
-            await primary.state.enqueue(.streamError(afterChunks: 0, data: #"{"error":{"code":429,"message":"Rate limit exceeded"}}"#))
+            await primary.state.enqueue(
+                .streamError(afterChunks: 0, data: #"{"error":{"code":429,"message":"Rate limit exceeded"}}"#))
             await fallback.state.enqueue(.success("second try"))
             let response = try await GatewayHarness.post(
                 client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain", stream: true))
@@ -112,8 +114,12 @@ import Testing
 
     @Test func everyStreamFailingBeforeCommitIsAnOrdinaryError() async throws {
         try await withChain { client, primary, fallback in
-            await primary.state.enqueue(.raw(status: 502, body: OpenAIBytes.openRouterError(code: 502, message: "down")))
-            await fallback.state.enqueue(.raw(status: 500, body: #"{"object":"error","message":"Internal","type":"internal_error","param":null,"code":null}"#))
+            await primary.state.enqueue(
+                .raw(status: 502, body: OpenAIBytes.openRouterError(code: 502, message: "down")))
+            await fallback.state.enqueue(
+                .raw(
+                    status: 500,
+                    body: #"{"object":"error","message":"Internal","type":"internal_error","param":null,"code":null}"#))
             let response = try await GatewayHarness.post(
                 client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain", stream: true))
             #expect(response.status == 502)

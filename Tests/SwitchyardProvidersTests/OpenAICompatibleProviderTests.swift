@@ -161,3 +161,57 @@ import Testing
         #expect(body["random_seed"] as? Int == 3)
     }
 }
+
+/// Error answers of the real OpenAI bytes, through the adapter.
+@Suite struct OpenAICompatibleProviderErrorTests {
+    static let cases: [(Int, String, [String: String], ProviderFailure.Kind, Duration?)] = [
+        (
+            400, OpenAIBytes.openAIError(message: "Invalid value", type: "invalid_request_error", code: nil), [:],
+            .invalidRequest, nil
+        ),
+        (
+            401,
+            OpenAIBytes.openAIError(
+                message: "Incorrect API key", type: "invalid_request_error", code: "invalid_api_key"), [:], .auth, nil
+        ),
+        (
+            404,
+            OpenAIBytes.openAIError(
+                message: "The model `x` does not exist", type: "invalid_request_error", code: "model_not_found"), [:],
+            .notFound, nil
+        ),
+        (
+            429, OpenAIBytes.openAIError(message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded"),
+            [:], .rateLimited, nil
+        ),
+        (
+            429, OpenAIBytes.openAIError(message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded"),
+            ["retry-after": "4"], .rateLimited, .seconds(4)
+        ),
+        (
+            500, OpenAIBytes.openAIError(message: "The server had an error", type: "server_error", code: nil), [:],
+            .upstream5xx, nil
+        ),
+        (503, OpenAIBytes.openAIError(message: "Slow Down", type: "server_error", code: nil), [:], .overloaded, nil),
+    ]
+
+    @Test(arguments: cases)
+    func classifiedThroughTheAdapter(
+        status: Int, body: String, headers: [String: String], kind: ProviderFailure.Kind, retryAfter: Duration?
+    ) async throws {
+        let upstream = FakeOpenAIUpstream(flavor: .openai)
+        await upstream.state.enqueue(.raw(status: status, body: body, headers: headers))
+        let failure = try await upstream.run { base in
+            await #expect(throws: ProviderFailure.self) {
+                try await OpenAICompatibleProvider(
+                    id: "openai", flavor: .openai, baseURL: base, apiKey: Secret("sk-test-key"),
+                    transport: HTTPTransport(client: .shared)
+                ).complete(
+                    ProviderRequest(model: "m", messages: [.init(role: .user, content: "x")]), timeout: .seconds(5))
+            }
+        }
+        #expect(failure?.kind == kind)
+        #expect(failure?.status == status)
+        #expect(failure?.retryAfter == retryAfter)
+    }
+}

@@ -8,6 +8,9 @@ public protocol ChatProvider: Sendable {
     /// The provider id that targets name (`openai`, `groq`, `mock`, …).
     var id: String { get }
 
+    /// The region used when a target names none, for providers that have regions.
+    var defaultRegion: String? { get }
+
     /// Generates a whole answer.
     /// - Parameters:
     ///   - request: What to generate.
@@ -24,4 +27,8 @@ public protocol ChatProvider: Sendable {
     /// - Returns: The events.
     /// - Throws: ``ProviderFailure``.
     func stream(_ request: ProviderRequest, timeout: Duration) async throws -> ProviderEventStream
+}
+
+extension ChatProvider {
+    public var defaultRegion: String? { nil }
 }

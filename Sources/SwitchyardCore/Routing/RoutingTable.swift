@@ -6,13 +6,49 @@ public struct RoutingTable: Sendable, Equatable, Codable {
     public struct Route: Sendable, Equatable, Codable {
         public var name: String
         public var targets: [Target]
+        /// Timeouts of this route's attempts, where they differ from the gateway's defaults.
+        public var timeouts: TimeoutOverrides?
 
         /// - Parameters:
         ///   - name: What clients send as `model`.
         ///   - targets: The chain, primary first.
-        public init(name: String, targets: [Target]) {
+        ///   - timeouts: Per-route timeouts, if any.
+        public init(name: String, targets: [Target], timeouts: TimeoutOverrides? = nil) {
             self.name = name
             self.targets = targets
+            self.timeouts = timeouts
+        }
+    }
+
+    /// Per-route timeouts in milliseconds; nil fields keep the gateway's defaults.
+    public struct TimeoutOverrides: Sendable, Equatable, Codable {
+        public var attemptMs: Int?
+        public var timeToFirstTokenMs: Int?
+        public var streamMs: Int?
+
+        /// - Parameters:
+        ///   - attemptMs: One non-streamed attempt.
+        ///   - timeToFirstTokenMs: From opening a stream to its first token.
+        ///   - streamMs: One whole streamed attempt.
+        public init(attemptMs: Int? = nil, timeToFirstTokenMs: Int? = nil, streamMs: Int? = nil) {
+            self.attemptMs = attemptMs
+            self.timeToFirstTokenMs = timeToFirstTokenMs
+            self.streamMs = streamMs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case attemptMs = "attempt_ms"
+            case timeToFirstTokenMs = "ttft_ms"
+            case streamMs = "stream_ms"
+        }
+
+        /// - Parameter defaults: The gateway's timeouts.
+        /// - Returns: The defaults with these overrides applied.
+        public func applied(to defaults: AttemptTimeouts) -> AttemptTimeouts {
+            AttemptTimeouts(
+                attempt: attemptMs.map { .milliseconds($0) } ?? defaults.attempt,
+                timeToFirstToken: timeToFirstTokenMs.map { .milliseconds($0) } ?? defaults.timeToFirstToken,
+                stream: streamMs.map { .milliseconds($0) } ?? defaults.stream)
         }
     }
 

@@ -20,7 +20,7 @@ public struct InProcessGatewayClient: GatewayClient {
             model: request.model, systemInstruction: request.systemInstruction, messages: request.messages,
             sampling: request.sampling, regionName: request.regionName, user: request.user)
         do {
-            return try await service.generate(chain: service.chain(for: request), request: providerRequest)
+            return try await service.generate(service.plan(for: request), request: providerRequest)
         } catch {
             let apiError = APIError.from(error)
             throw GatewayCallError(

@@ -17,7 +17,7 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
             ChatCompletionRequestDTO.self, from: request, limit: service.settings.maximumBodyBytes)
         let (system, conversation) = SystemSplit.split(dto.messages, explicit: nil)
         try validate(dto, conversation: conversation, system: system)
-        guard let chain = service.chain(forModel: dto.model, systemInstruction: system) else {
+        guard let plan = service.plan(forModel: dto.model, systemInstruction: system) else {
             throw APIError.modelNotFound(dto.model)
         }
         let providerRequest = ProviderRequest(
@@ -27,7 +27,7 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
         let created = Int(Date().timeIntervalSince1970)
         if dto.stream == true {
             do {
-                let committed = try await service.openStream(chain: chain, request: providerRequest)
+                let committed = try await service.openStream(plan, request: providerRequest)
                 return streamingResponse(
                     committed, id: id, created: created, includeUsage: dto.streamOptions?.includeUsage == true)
             } catch {
@@ -36,7 +36,7 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
         }
         let response: GenerationResponse
         do {
-            response = try await service.generate(chain: chain, request: providerRequest)
+            response = try await service.generate(plan, request: providerRequest)
         } catch {
             throw APIError.from(error)
         }

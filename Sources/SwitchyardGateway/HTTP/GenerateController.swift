@@ -17,14 +17,14 @@ struct GenerateController<Context: RequestContext>: Sendable {
             GenerateRequestDTO.self, from: request, limit: service.settings.maximumBodyBytes)
         let generation = dto.request
         try validate(generation)
-        let chain = service.chain(for: generation)
+        let plan = service.plan(for: generation)
         let providerRequest = ProviderRequest(
             model: generation.model, systemInstruction: generation.systemInstruction,
             messages: generation.messages, sampling: generation.sampling, regionName: generation.regionName,
             user: generation.user)
         let response: GenerationResponse
         do {
-            response = try await service.generate(chain: chain, request: providerRequest)
+            response = try await service.generate(plan, request: providerRequest)
         } catch {
             throw APIError.from(error)
         }

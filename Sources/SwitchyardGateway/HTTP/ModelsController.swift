@@ -30,7 +30,7 @@ struct ModelsController<Context: RequestContext>: Sendable {
     }
 
     private func adHoc(_ id: String) -> ModelDTO? {
-        guard service.chain(forModel: id, systemInstruction: nil) != nil else { return nil }
+        guard service.plan(forModel: id, systemInstruction: nil) != nil else { return nil }
         return ModelDTO(id: id, created: Self.created, ownedBy: String(id.prefix { $0 != "/" }))
     }
 

@@ -36,59 +36,71 @@ public final class GatewayService: Sendable {
 
     // MARK: Planning
 
-    /// The chain for an internal request: its primary, then its own fallbacks or the defaults, then the universal
-    /// fallback.
-    /// - Parameter request: The request.
-    /// - Returns: The chain.
-    public func chain(for request: GenerationRequest) -> [Target] {
-        let primary = Target(
-            provider: request.provider, model: request.model, retry: request.retry ?? settings.defaultRetries)
-        return ChainBuilder.chain(
-            primary: primary, explicitFallbacks: request.fallbacks, table: routing,
-            systemInstruction: request.systemInstruction, regionName: request.regionName)
+    /// The gateway's default attempt timeouts.
+    public var defaultTimeouts: AttemptTimeouts {
+        AttemptTimeouts(
+            attempt: settings.attemptTimeout, timeToFirstToken: settings.timeToFirstToken,
+            stream: settings.streamTimeout)
     }
 
-    /// The chain for an OpenAI-style `model`: a route name, or `provider/model`.
+    /// The plan for an internal request: its primary, then its own fallbacks or the defaults, then the universal
+    /// fallback.
+    /// - Parameter request: The request.
+    /// - Returns: The chain and the default timeouts.
+    public func plan(for request: GenerationRequest) -> RoutePlan {
+        let primary = Target(
+            provider: request.provider, model: request.model, retry: request.retry ?? settings.defaultRetries)
+        let chain = ChainBuilder.chain(
+            primary: primary, explicitFallbacks: request.fallbacks, table: routing,
+            systemInstruction: request.systemInstruction, regionName: request.regionName)
+        return RoutePlan(chain: chain, timeouts: defaultTimeouts)
+    }
+
+    /// The plan for an OpenAI-style `model`: a route name (with its own timeouts, if set), or `provider/model`.
     /// - Parameters:
     ///   - model: The model string.
     ///   - systemInstruction: The request's system instruction.
-    /// - Returns: The chain, or nil when the string names no route and no known provider.
-    public func chain(forModel model: String, systemInstruction: String?) -> [Target]? {
+    /// - Returns: The plan, or nil when the string names no route and no known provider.
+    public func plan(forModel model: String, systemInstruction: String?) -> RoutePlan? {
         if let route = routing.route(named: model) {
-            return ChainBuilder.chain(
+            let chain = ChainBuilder.chain(
                 route: route, table: routing, systemInstruction: systemInstruction, regionName: nil)
+            return RoutePlan(chain: chain, timeouts: route.timeouts?.applied(to: defaultTimeouts) ?? defaultTimeouts)
         }
         guard let slash = model.firstIndex(of: "/") else { return nil }
         let provider = String(model[..<slash])
         let modelID = String(model[model.index(after: slash)...])
         guard registry.isKnown(provider), !modelID.isEmpty else { return nil }
         let primary = Target(provider: provider, model: modelID, retry: settings.defaultRetries)
-        return ChainBuilder.chain(
+        let chain = ChainBuilder.chain(
             primary: primary, explicitFallbacks: nil, table: routing, systemInstruction: systemInstruction,
             regionName: nil)
+        return RoutePlan(chain: chain, timeouts: defaultTimeouts)
     }
 
     // MARK: Non-streamed
 
     /// Walks the chain until one target answers.
     /// - Parameters:
-    ///   - chain: The targets, in order.
+    ///   - plan: The targets, in order, and the attempts' timeouts.
     ///   - request: The request; its model, system instruction and region are replaced per target.
     /// - Returns: The answer and the attempt log.
     /// - Throws: ``GatewayFailure``.
-    public func generate(chain: [Target], request: ProviderRequest) async throws(GatewayFailure) -> GenerationResponse {
+    public func generate(_ plan: RoutePlan, request: ProviderRequest) async throws(GatewayFailure) -> GenerationResponse
+    {
         let deadline = clock.now.advanced(by: settings.requestDeadline)
-        var walk = ChainWalk(chain: chain, backoff: settings.backoff)
+        var walk = ChainWalk(chain: plan.chain, backoff: settings.backoff)
         while true {
             switch walk.next(remaining: clock.now.duration(to: deadline), skipReason: skipReason) {
             case .wait(let delay):
                 try? await clock.sleep(for: delay)
             case .done:
                 throw finalFailure(walk)
-            case .attempt(let target):
+            case .attempt(var target):
                 guard let provider = registry.provider(target.provider) else { continue }
+                if target.regionName == nil { target.regionName = provider.defaultRegion }
                 let started = clock.now
-                let timeout = min(settings.attemptTimeout, started.duration(to: deadline))
+                let timeout = min(plan.timeouts.attempt, started.duration(to: deadline))
                 do {
                     let result = try await provider.complete(self.request(request, for: target), timeout: timeout)
                     let latency = started.duration(to: clock.now)
@@ -113,26 +125,29 @@ public final class GatewayService: Sendable {
     /// Walks the chain until one target's stream yields its first content token (the commit point).
     /// Failures before that point fall back like any other failure.
     /// - Parameters:
-    ///   - chain: The targets, in order.
+    ///   - plan: The targets, in order, and the attempts' timeouts.
     ///   - request: The request.
     /// - Returns: The committed stream.
     /// - Throws: ``GatewayFailure``.
-    public func openStream(chain: [Target], request: ProviderRequest) async throws(GatewayFailure) -> CommittedStream {
+    public func openStream(_ plan: RoutePlan, request: ProviderRequest) async throws(GatewayFailure) -> CommittedStream
+    {
         let deadline = clock.now.advanced(by: settings.requestDeadline)
-        var walk = ChainWalk(chain: chain, backoff: settings.backoff)
+        var walk = ChainWalk(chain: plan.chain, backoff: settings.backoff)
         while true {
             switch walk.next(remaining: clock.now.duration(to: deadline), skipReason: skipReason) {
             case .wait(let delay):
                 try? await clock.sleep(for: delay)
             case .done:
                 throw finalFailure(walk)
-            case .attempt(let target):
+            case .attempt(var target):
                 guard let provider = registry.provider(target.provider) else { continue }
+                if target.regionName == nil { target.regionName = provider.defaultRegion }
                 let started = clock.now
-                let firstTokenBudget = min(settings.timeToFirstToken, started.duration(to: deadline))
+                let firstTokenBudget = min(plan.timeouts.timeToFirstToken, started.duration(to: deadline))
                 do {
                     let (head, box) = try await firstContent(
-                        provider: provider, request: self.request(request, for: target), budget: firstTokenBudget)
+                        provider: provider, request: self.request(request, for: target), budget: firstTokenBudget,
+                        streamTimeout: plan.timeouts.stream)
                     walk.recordSuccess(target, latency: started.duration(to: clock.now), usage: nil)
                     return CommittedStream(target: target, head: head, rest: box, attempts: walk.attempts)
                 } catch {
@@ -162,10 +177,9 @@ public final class GatewayService: Sendable {
 
     /// Opens the stream and reads up to its first content token, all within `budget` (the time-to-first-token
     /// timeout), so that a provider slow to answer at all and one slow to start writing are treated alike.
-    private func firstContent(provider: any ChatProvider, request: ProviderRequest, budget: Duration) async throws
-        -> ([StreamEvent], EventIteratorBox)
-    {
-        let streamTimeout = settings.streamTimeout
+    private func firstContent(
+        provider: any ChatProvider, request: ProviderRequest, budget: Duration, streamTimeout: Duration
+    ) async throws -> ([StreamEvent], EventIteratorBox) {
         return try await withThrowingTaskGroup(of: ([StreamEvent], EventIteratorBox)?.self) { group in
             group.addTask {
                 let stream = try await provider.stream(request, timeout: streamTimeout)
@@ -205,9 +219,11 @@ public final class GatewayService: Sendable {
     }
 
     private func skipReason(_ target: Target) -> ChainWalk.SkipReason? {
-        if registry.provider(target.provider) == nil { return .unavailable }
+        guard let provider = registry.provider(target.provider) else { return .unavailable }
+        var key = target.key
+        if key.regionName == nil { key.regionName = provider.defaultRegion }
         let now = clock.now
-        return cooldowns.withLock { $0.isCoolingDown(target.key, now: now) } ? .coolingDown : nil
+        return cooldowns.withLock { $0.isCoolingDown(key, now: now) } ? .coolingDown : nil
     }
 
     private func noteSuccess(_ target: Target, usage: Usage) {

@@ -16,9 +16,11 @@ struct ConfigurationFile: Decodable {
         var latencyMs: Int?
         var failureRate: Double?
         var streamChunkDelayMs: Int?
+        /// Bedrock's default region.
+        var region: String?
 
         enum CodingKeys: String, CodingKey {
-            case kind, headers
+            case kind, headers, region
             case apiKey = "api_key"
             case apiKeyEnv = "api_key_env"
             case baseURL = "base_url"

@@ -25,13 +25,24 @@ extension SettingsLoader {
                 streamChunkDelay: .milliseconds(entry?.streamChunkDelayMs ?? 0))
             return ProviderSettings(id: id, kind: .mock(settings))
         }
-        if nativeProviders.contains(kindName) {
-            return ProviderSettings(
-                id: id, kind: .unsupported,
-                unavailableReason: "no \(kindName) adapter in this build")
+        switch kindName {
+        case "anthropic":
+            return try keyed(
+                id: id, kind: .anthropic, entry: entry, environment: environment,
+                keyNames: id == kindName ? ["ANTHROPIC_API_KEY"] : [],
+                baseNames: id == kindName ? ["ANTHROPIC_BASE_URL"] : [], defaultBase: AnthropicProvider.defaultBaseURL)
+        case "gemini":
+            return try keyed(
+                id: id, kind: .gemini, entry: entry, environment: environment,
+                keyNames: id == kindName ? ["GEMINI_API_KEY", "GOOGLE_API_KEY"] : [],
+                baseNames: id == kindName ? ["GOOGLE_GEMINI_BASE_URL"] : [], defaultBase: GeminiProvider.defaultBaseURL)
+        case "bedrock":
+            return try bedrock(id: id, entry: entry, environment: environment)
+        default:
+            break
         }
         guard let flavor = OpenAIFlavor(rawValue: kindName) else {
-            let kinds = (OpenAIFlavor.allCases.map(\.rawValue) + ["mock"]).joined(separator: ", ")
+            let kinds = (OpenAIFlavor.allCases.map(\.rawValue) + nativeProviders + ["mock"]).joined(separator: ", ")
             throw SettingsError("Provider '\(id)' has unknown kind '\(kindName)'; use one of \(kinds).")
         }
         let keyNames = entry?.apiKeyEnv.map { [$0] } ?? (id == flavor.rawValue ? flavor.keyVariables : [])
@@ -50,6 +61,42 @@ extension SettingsLoader {
         return ProviderSettings(
             id: id, kind: .openAIFamily(flavor), apiKey: key.map(Secret.init), baseURL: baseURL,
             headers: entry?.headers ?? [:], unavailableReason: reason)
+    }
+
+    private static func keyed(
+        id: String, kind: ProviderSettings.Kind, entry: ConfigurationFile.ProviderEntry?, environment: [String: String],
+        keyNames: [String], baseNames: [String], defaultBase: String
+    ) throws -> ProviderSettings {
+        let names = entry?.apiKeyEnv.map { [$0] } ?? keyNames
+        let key = try entry?.apiKey ?? firstValue(names, environment: environment)
+        let baseURL = try entry?.baseURL ?? firstValue(baseNames, environment: environment) ?? defaultBase
+        return ProviderSettings(
+            id: id, kind: kind, apiKey: key.map(Secret.init), baseURL: baseURL,
+            unavailableReason: key == nil ? "no API key: set \(names.first ?? "providers.\(id).api_key")" : nil)
+    }
+
+    /// Bedrock: a Bedrock API key, or SigV4 credentials; the endpoint override; the default region.
+    private static func bedrock(
+        id: String, entry: ConfigurationFile.ProviderEntry?, environment: [String: String]
+    )
+        throws -> ProviderSettings
+    {
+        let region = entry?.region ?? BedrockProvider.defaultRegion
+        let apiKey = try entry?.apiKey ?? firstValue(["AWS_BEARER_TOKEN_BEDROCK"], environment: environment)
+        var credentials: AWSCredentials?
+        if let keyID = try firstValue(["AWS_ACCESS_KEY_ID"], environment: environment),
+            let secret = try firstValue(["AWS_SECRET_ACCESS_KEY"], environment: environment)
+        {
+            credentials = AWSCredentials(
+                accessKeyID: keyID, secretAccessKey: Secret(secret),
+                sessionToken: try firstValue(["AWS_SESSION_TOKEN"], environment: environment).map(Secret.init))
+        }
+        let endpoint = try entry?.baseURL ?? firstValue(["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"], environment: environment)
+        return ProviderSettings(
+            id: id, kind: .bedrock(defaultRegion: region), apiKey: apiKey.map(Secret.init),
+            awsCredentials: credentials, baseURL: endpoint,
+            unavailableReason: apiKey == nil && credentials == nil
+                ? "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK" : nil)
     }
 
     /// The first set variable among `names`, or the contents of the file named by `NAME_FILE`.

@@ -15,8 +15,7 @@ import SwitchyardProviders
 /// from the variables each provider's official SDK reads (`OPENAI_API_KEY`, `GROQ_API_KEY`, …, each also as
 /// `NAME_FILE`). The file is `SWITCHYARD_CONFIG`, or the built-in default.
 public enum SettingsLoader {
-    /// The providers the gateway knows by name. The OpenAI family is built in; the native adapters are listed so
-    /// that chains naming them validate, and they report themselves unavailable until configured.
+    /// The providers with native (non-OpenAI) adapters.
     static let nativeProviders = ["anthropic", "gemini", "bedrock"]
 
     /// - Parameters:

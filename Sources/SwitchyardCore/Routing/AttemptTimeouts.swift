@@ -1,0 +1,33 @@
+/// The time limits of one attempt.
+public struct AttemptTimeouts: Sendable, Equatable {
+    /// A whole non-streamed attempt.
+    public var attempt: Duration
+    /// From opening a stream to its first content token.
+    public var timeToFirstToken: Duration
+    /// A whole streamed attempt.
+    public var stream: Duration
+
+    /// - Parameters:
+    ///   - attempt: A whole non-streamed attempt.
+    ///   - timeToFirstToken: From opening a stream to its first content token.
+    ///   - stream: A whole streamed attempt.
+    public init(attempt: Duration, timeToFirstToken: Duration, stream: Duration) {
+        self.attempt = attempt
+        self.timeToFirstToken = timeToFirstToken
+        self.stream = stream
+    }
+}
+
+/// A chain to walk and the timeouts of its attempts.
+public struct RoutePlan: Sendable, Equatable {
+    public var chain: [Target]
+    public var timeouts: AttemptTimeouts
+
+    /// - Parameters:
+    ///   - chain: The targets, in order.
+    ///   - timeouts: The attempts' time limits.
+    public init(chain: [Target], timeouts: AttemptTimeouts) {
+        self.chain = chain
+        self.timeouts = timeouts
+    }
+}
