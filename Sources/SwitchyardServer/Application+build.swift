@@ -1,18 +1,24 @@
 import AsyncHTTPClient
+import Foundation
 import Hummingbird
 import Logging
+import SwitchyardBackend
 import SwitchyardCore
 import SwitchyardGateway
+import SwitchyardHTTP
 import SwitchyardProviders
+import SwitchyardStore
 
 /// The request context of the combined application.
-public struct AppRequestContext: ServiceAuthenticatedContext {
+public struct AppRequestContext: ServiceAuthenticatedContext, UserAuthenticatedContext {
     public var coreContext: CoreRequestContextStorage
     public var service: String?
+    public var user: User?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         service = nil
+        user = nil
     }
 }
 
@@ -20,6 +26,8 @@ public struct AppRequestContext: ServiceAuthenticatedContext {
 public struct BuiltApplication<App: ApplicationProtocol> {
     public var application: App
     public var gateway: GatewayService?
+    /// The backend's store; its owner shuts it down after the application stops.
+    public var store: FluentStore?
 }
 
 /// The one place where everything is wired together.
@@ -35,12 +43,14 @@ public func buildApplication(
     -> BuiltApplication<some ApplicationProtocol>
 {
     let router = Router(context: AppRequestContext.self)
+    let metrics = GatewayMetrics()
+    router.add(middleware: ErrorMiddleware<AppRequestContext> { metrics.recordRequest(route: $0, status: $1) })
     var gateway: GatewayService?
     if settings.role.runsGateway {
         let registry = ProviderFactory.registry(
             settings.providers, transport: HTTPTransport(client: httpClient), logger: logger)
         let service = GatewayService(
-            registry: registry, routing: settings.routing, settings: settings.gateway, logger: logger)
+            registry: registry, routing: settings.routing, settings: settings.gateway, metrics: metrics, logger: logger)
         let verifier: ServiceTokenVerifier
         do {
             verifier = try await ServiceTokenVerifier(
@@ -52,13 +62,43 @@ public func buildApplication(
         GatewayRoutes<AppRequestContext>(service: service, verifier: verifier).register(on: router)
         gateway = service
     } else {
-        BackendPlaceholderRoutes.register(on: router)
+        BackendStatusRoutes.register(on: router)
+    }
+    var store: FluentStore?
+    if let backend = settings.backend, settings.role.runsBackend {
+        let opened = try await FluentStore.open(backend.database, logger: logger)
+        store = opened
+        if backend.migrateOnStart { try await opened.migrate() }
+        if backend.seedOnStart {
+            try await DemoSeed.run(bots: opened, configs: opened, prompts: opened, users: opened)
+        }
+        let client: any GatewayClient
+        if let gateway {
+            client = InProcessGatewayClient(service: gateway)
+        } else {
+            guard let url = backend.gatewayURL else {
+                throw SettingsError(
+                    "--role backend needs SWITCHYARD_GATEWAY_URL (and the gateway's SWITCHYARD_JWT_SECRET).")
+            }
+            client = HTTPGatewayClient(
+                baseURL: url, client: httpClient, minter: try await ServiceTokenMinter(secret: settings.jwtSecret))
+        }
+        let chat = ChatService(
+            bots: opened, configs: opened, prompts: opened, chats: opened, gateway: client,
+            settings: .init(appTimeZone: backend.appTimeZone, languageInstructions: backend.languageInstructions),
+            logger: logger)
+        BackendRoutes.register(
+            on: router,
+            dependencies: BackendDependencies(
+                bots: opened, configs: opened, prompts: opened, users: opened, chats: opened, chat: chat,
+                userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
+                appTimeZone: backend.appTimeZone))
     }
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
         logger: logger)
-    return BuiltApplication(application: application, gateway: gateway)
+    return BuiltApplication(application: application, gateway: gateway, store: store)
 }
 
 /// The shared upstream client: pooled, with enough connections per host for a busy gateway.

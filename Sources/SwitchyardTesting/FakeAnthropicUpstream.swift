@@ -19,8 +19,7 @@ public struct FakeAnthropicUpstream: Sendable {
         let router = Router()
         let handler = self
         router.post("/v1/messages") { request, _ in try await handler.handle(request) }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        return try await app.runLive { address in try await body(address.origin) }
+        return try await router.serveOnLoopback { address in try await body(address.origin) }
     }
 
     /// An Anthropic error body.

@@ -29,8 +29,7 @@ public struct FakeBedrockUpstream: Sendable {
         router.post("/model/{model}/{operation}") { request, context in
             try await handler.handle(request, operation: context.parameters.get("operation") ?? "")
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        return try await app.runLive { address in try await body(address.origin) }
+        return try await router.serveOnLoopback { address in try await body(address.origin) }
     }
 
     static func exception(_ status: Int, _ name: String, _ message: String) -> Response {

@@ -30,8 +30,7 @@ public struct FakeGeminiUpstream: Sendable {
         router.post("/v1beta/models/{call}") { request, context in
             try await handler.handle(request, call: context.parameters.get("call") ?? "")
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        return try await app.runLive { address in try await body(address.origin) }
+        return try await router.serveOnLoopback { address in try await body(address.origin) }
     }
 
     /// A Gemini error body.

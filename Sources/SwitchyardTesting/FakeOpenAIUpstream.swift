@@ -41,8 +41,7 @@ public struct FakeOpenAIUpstream: Sendable {
         router.post(RouterPath(flavor.pathPrefix + "/chat/completions")) { request, _ in
             try await handler.handle(request)
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        return try await app.runLive { address in try await body(address.origin + flavor.pathPrefix) }
+        return try await router.serveOnLoopback { address in try await body(address.origin + flavor.pathPrefix) }
     }
 
     func handle(_ request: Request) async throws -> Response {

@@ -67,10 +67,11 @@ public struct FakeServerAddress: Sendable {
     public var origin: String { "http://127.0.0.1:\(port)" }
 }
 
-extension ApplicationProtocol {
-    /// Runs the application on a loopback port for the duration of `body`.
-    func runLive<T: Sendable>(_ body: @Sendable (FakeServerAddress) async throws -> T) async throws -> T {
-        try await test(.live) { client in
+extension Router<BasicRequestContext> {
+    /// Serves the router on a loopback port for the duration of `body`.
+    func serveOnLoopback<T: Sendable>(_ body: @Sendable (FakeServerAddress) async throws -> T) async throws -> T {
+        let app = Application(router: self, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return try await app.test(.live) { client in
             guard let port = client.port else { throw CancellationError() }
             return try await body(FakeServerAddress(port: port))
         }

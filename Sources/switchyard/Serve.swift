@@ -3,8 +3,11 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import SwitchyardBackend
+import SwitchyardCore
 import SwitchyardGateway
 import SwitchyardServer
+import SwitchyardStore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,7 +53,23 @@ struct Serve: AsyncParsableCommand {
 
                         """.utf8))
             }
+            if let backend = settings.backend, backend.secretsAreEphemeral {
+                let userToken = try await UserTokenMinter.mint(
+                    secret: backend.userJWTSecret, subject: DemoSeed.demoUserExternalID, ttl: 24 * 3600)
+                FileHandle.standardOutput.write(
+                    Data(
+                        """
+                        No SWITCHYARD_ADMIN_KEY / SWITCHYARD_USER_JWT_SECRET set: generated for this run.
+                          export SWITCHYARD_ADMIN_KEY=\(backend.adminKey.value)
+                          export USER_TOKEN=\(userToken)
+                          curl -s http://\(settings.host):\(settings.port)/v1/bots/mira/chat \\
+                            -H "Authorization: Bearer $USER_TOKEN" -H 'Content-Type: application/json' \\
+                            -d '{"message":"What does my chart say about this week?"}'
+
+                        """.utf8))
+            }
             try await built.application.runService()
+            await built.store?.shutdown()
         } catch {
             try? await client.shutdown()
             throw error

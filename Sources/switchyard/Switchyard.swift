@@ -1,12 +1,29 @@
 import ArgumentParser
+import Dispatch
+import Foundation
+import NIOCore
+import NIOPosix
 import SwitchyardServer
 
+/// The entry point. Swift concurrency is moved onto NIO's event loops before anything async runs, so the HTTP
+/// server, the upstream client and the handlers share threads instead of hopping between two thread pools.
 @main
+enum Entry {
+    static func main() {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        Task {
+            await Switchyard.main()
+            exit(0)
+        }
+        dispatchMain()
+    }
+}
+
 struct Switchyard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "An LLM gateway and chat backend.",
-        subcommands: [Serve.self, Token.self],
+        subcommands: [Serve.self, Migrate.self, Seed.self, Token.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -10,33 +10,14 @@ import Testing
 
 /// Fallback scenarios end to end: HTTP in, the real adapters, fake upstreams that answer real bytes.
 @Suite struct FallbackTests {
-    /// Runs a primary (OpenAI) and a fallback (Groq) fake, and a gateway whose `chain` route walks them in order.
+    /// A primary (OpenAI) and a fallback (Groq) fake, behind the route `chain`.
     func withTwoUpstreams(
         primaryRetry: Int = 0,
         _ body: @Sendable (any TestClientProtocol, FakeOpenAIUpstream, FakeOpenAIUpstream) async throws -> Void
     ) async throws {
-        let primary = FakeOpenAIUpstream(flavor: .openai)
-        let fallback = FakeOpenAIUpstream(flavor: .groq)
-        try await primary.run { primaryURL in
-            try await fallback.run { fallbackURL in
-                let routing = RoutingTable(routes: [
-                    .init(
-                        name: "chain",
-                        targets: [
-                            Target(provider: "openai", model: "gpt-4o-mini", retry: primaryRetry),
-                            Target(provider: "groq", model: "llama-3.1-8b-instant"),
-                        ])
-                ])
-                let settings = GatewayHarness.settings(
-                    providers: [
-                        GatewayHarness.openAIFamily("openai", flavor: .openai, baseURL: primaryURL),
-                        GatewayHarness.openAIFamily("groq", flavor: .groq, baseURL: fallbackURL),
-                    ], routing: routing)
-                try await GatewayHarness.withGateway(settings) { client, _ in
-                    try await body(client, primary, fallback)
-                }
-            }
-        }
+        try await GatewayHarness.withChain(
+            primary: .init(fake: .openai, flavor: .openai, model: "gpt-4o-mini", retry: primaryRetry),
+            fallback: .init(fake: .groq, flavor: .groq, model: "llama-3.1-8b-instant"), body)
     }
 
     @Test func serverErrorsAreRetriedThenTheChainFallsBack() async throws {

@@ -125,3 +125,40 @@ struct TestResponse: Sendable {
         }.joined()
     }
 }
+
+extension GatewayHarness {
+    /// One member of the OpenAI family in a two-target chain.
+    struct Member: Sendable {
+        var fake: FakeOpenAIUpstream.Flavor
+        var flavor: OpenAIFlavor
+        var model: String
+        var retry = 0
+    }
+
+    /// Runs two fake upstreams and a gateway whose route `chain` walks the primary, then the fallback.
+    static func withChain(
+        primary: Member, fallback: Member,
+        _ body: @Sendable (any TestClientProtocol, FakeOpenAIUpstream, FakeOpenAIUpstream) async throws -> Void
+    ) async throws {
+        let first = FakeOpenAIUpstream(flavor: primary.fake)
+        let second = FakeOpenAIUpstream(flavor: fallback.fake)
+        try await first.run { firstURL in
+            try await second.run { secondURL in
+                let routing = RoutingTable(routes: [
+                    .init(
+                        name: "chain",
+                        targets: [
+                            Target(provider: primary.flavor.rawValue, model: primary.model, retry: primary.retry),
+                            Target(provider: fallback.flavor.rawValue, model: fallback.model, retry: fallback.retry),
+                        ])
+                ])
+                let settings = GatewayHarness.settings(
+                    providers: [
+                        openAIFamily(primary.flavor.rawValue, flavor: primary.flavor, baseURL: firstURL),
+                        openAIFamily(fallback.flavor.rawValue, flavor: fallback.flavor, baseURL: secondURL),
+                    ], routing: routing)
+                try await withGateway(settings) { client, _ in try await body(client, first, second) }
+            }
+        }
+    }
+}

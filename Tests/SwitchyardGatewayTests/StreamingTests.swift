@@ -9,31 +9,13 @@ import Testing
 
 /// Streams through `POST /v1/chat/completions`: the commit point, fallback before it, a typed error after it.
 @Suite struct StreamingTests {
+    /// An OpenRouter primary and a Mistral fallback, behind the route `chain`.
     func withChain(
         _ body: @Sendable (any TestClientProtocol, FakeOpenAIUpstream, FakeOpenAIUpstream) async throws -> Void
     ) async throws {
-        let primary = FakeOpenAIUpstream(flavor: .openrouter)
-        let fallback = FakeOpenAIUpstream(flavor: .mistral)
-        try await primary.run { primaryURL in
-            try await fallback.run { fallbackURL in
-                let routing = RoutingTable(routes: [
-                    .init(
-                        name: "chain",
-                        targets: [
-                            Target(provider: "openrouter", model: "deepseek/deepseek-chat-v3.1"),
-                            Target(provider: "mistral", model: "mistral-small-latest"),
-                        ])
-                ])
-                let settings = GatewayHarness.settings(
-                    providers: [
-                        GatewayHarness.openAIFamily("openrouter", flavor: .openrouter, baseURL: primaryURL),
-                        GatewayHarness.openAIFamily("mistral", flavor: .mistral, baseURL: fallbackURL),
-                    ], routing: routing)
-                try await GatewayHarness.withGateway(settings) { client, _ in
-                    try await body(client, primary, fallback)
-                }
-            }
-        }
+        try await GatewayHarness.withChain(
+            primary: .init(fake: .openrouter, flavor: .openrouter, model: "deepseek/deepseek-chat-v3.1"),
+            fallback: .init(fake: .mistral, flavor: .mistral, model: "mistral-small-latest"), body)
     }
 
     @Test func aStreamFollowsOpenAIsChunkFormat() async throws {

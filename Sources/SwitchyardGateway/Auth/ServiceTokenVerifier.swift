@@ -19,6 +19,7 @@ public struct ServiceTokenVerifier: Sendable {
 
     private let collections: [String: JWTKeyCollection]
     public let leeway: TimeInterval
+    private let verified = VerifiedTokenCache()
 
     /// - Parameters:
     ///   - hmacSecret: The HS256 secret; nil disables HS256.
@@ -85,6 +86,11 @@ public struct ServiceTokenVerifier: Sendable {
     /// - Returns: The verified claims.
     /// - Throws: ``TokenRejection``.
     public func verify(_ token: String, now: Date = Date()) async throws(TokenRejection) -> ServiceClaims {
+        // A token whose signature already verified only needs its time claims checked again.
+        if let claims = verified.claims(for: token) {
+            try checkTimes(claims, now: now)
+            return claims
+        }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Data(base64URL: String(parts[0])),
             let header = try? JSONDecoder().decode(Header.self, from: headerData)
@@ -104,20 +110,24 @@ public struct ServiceTokenVerifier: Sendable {
         } catch {
             throw TokenRejection(message: "The token's signature does not verify, or its claims are malformed.")
         }
-        guard let exp = claims.exp else {
+        guard claims.exp != nil else {
             throw TokenRejection(message: "The token has no `exp` claim; service tokens must expire.")
         }
-        if exp.value.addingTimeInterval(leeway) < now {
+        guard let service = claims.service, !service.isEmpty else {
+            throw TokenRejection(message: "The token has no `service` claim naming the calling service.")
+        }
+        try checkTimes(claims, now: now)
+        verified.store(claims, for: token)
+        return claims
+    }
+
+    private func checkTimes(_ claims: ServiceClaims, now: Date) throws(TokenRejection) {
+        if let exp = claims.exp, exp.value.addingTimeInterval(leeway) < now {
             throw TokenRejection(message: "The token expired at \(exp.value); mint a new one.")
         }
         if let nbf = claims.nbf, nbf.value.addingTimeInterval(-leeway) > now {
             throw TokenRejection(message: "The token is not valid before \(nbf.value).")
         }
-        guard let service = claims.service, !service.isEmpty else {
-            throw TokenRejection(message: "The token has no `service` claim naming the calling service.")
-        }
-        _ = service
-        return claims
     }
 }
 

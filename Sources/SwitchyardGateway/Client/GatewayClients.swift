@@ -5,6 +5,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// Calls the gateway in the same process, when both roles run together.
 public struct InProcessGatewayClient: GatewayClient {

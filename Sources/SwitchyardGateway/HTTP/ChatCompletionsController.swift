@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// `POST /v1/chat/completions`: OpenAI's Chat Completions, plain and streamed, over the fallback chain of the
 /// requested route or `provider/model`.

@@ -1,5 +1,6 @@
 import Hummingbird
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// Registers the gateway's routes. Public: `/health`, `/ready`, `/metrics`. Everything else needs a service token.
 public struct GatewayRoutes<Context: ServiceAuthenticatedContext>: Sendable {
@@ -14,13 +15,12 @@ public struct GatewayRoutes<Context: ServiceAuthenticatedContext>: Sendable {
         self.verifier = verifier
     }
 
-    /// Adds the error middleware, the public routes and the authenticated routes.
+    /// Adds the public routes and the authenticated routes. The composition root adds the ``ErrorMiddleware``.
     /// - Parameter router: The application's router.
     /// - Returns: The routes registered, as `METHOD /path` in the OpenAPI document's spelling.
     @discardableResult
     public func register(on router: Router<Context>) -> [String] {
         let log = RouteLog()
-        router.add(middleware: ErrorMiddleware<Context>(metrics: service.metrics))
         StatusController<Context>(service: service).register(on: RouteRegistrar(methods: router, log: log))
         let protected = RouteRegistrar(
             methods: router.group().add(middleware: ServiceAuthMiddleware<Context>(verifier: verifier)), log: log)

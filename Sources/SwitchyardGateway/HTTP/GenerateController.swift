@@ -1,5 +1,6 @@
 import Hummingbird
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// `POST /v1/generate/`: the internal payload, answered with the normalized shape and the attempt log.
 struct GenerateController<Context: RequestContext>: Sendable {

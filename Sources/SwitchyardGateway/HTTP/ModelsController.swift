@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// `GET /v1/models` and `GET /v1/models/{id}`: the configured routes, and `provider/model` for every target of the
 /// routing table whose provider is usable.

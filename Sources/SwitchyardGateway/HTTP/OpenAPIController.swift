@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SwitchyardHTTP
 
 /// `GET /openapi.json`: the OpenAPI 3.1 document kept in the repository.
 struct OpenAPIController<Context: RequestContext>: Sendable {

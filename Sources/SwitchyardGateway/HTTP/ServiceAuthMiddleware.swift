@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// Requires `Authorization: jwt <token>` or `Authorization: Bearer <token>` with a valid service token.
 struct ServiceAuthMiddleware<Context: ServiceAuthenticatedContext>: RouterMiddleware {

@@ -1,5 +1,6 @@
 import Hummingbird
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// `GET /health` (the process is alive), `GET /ready` (it can serve: at least one provider is usable) and
 /// `GET /metrics` (Prometheus text).

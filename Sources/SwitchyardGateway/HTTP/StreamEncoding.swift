@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// Tracks what a stream delivered, so that usage is known even when it is cut.
 struct StreamTally {

@@ -23,16 +23,9 @@ enum AnthropicMapping {
     /// Anthropic takes only `user` and `assistant` turns, alternating: tool output becomes user text, and
     /// consecutive turns of one role are merged.
     static func alternating(_ messages: [ChatMessage]) -> [AnthropicWire.Request.Message] {
-        var result: [AnthropicWire.Request.Message] = []
-        for message in messages {
-            let role = message.role == .assistant ? "assistant" : "user"
-            if let last = result.last, last.role == role {
-                result[result.count - 1].content += "\n\n" + message.content
-            } else {
-                result.append(.init(role: role, content: message.content))
-            }
+        Turns.alternating(messages).map {
+            .init(role: $0.isAssistant ? "assistant" : "user", content: $0.texts.joined(separator: "\n\n"))
         }
-        return result
     }
 
     static func result(_ message: AnthropicWire.Message) throws -> GenerationResult {

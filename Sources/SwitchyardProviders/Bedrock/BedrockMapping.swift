@@ -4,14 +4,8 @@ import SwitchyardCore
 /// Pure mappings between the gateway's types and Bedrock Converse.
 enum BedrockMapping {
     static func request(_ request: ProviderRequest) -> BedrockWire.Request {
-        var messages: [BedrockWire.Message] = []
-        for message in request.messages {
-            let role = message.role == .assistant ? "assistant" : "user"
-            if let last = messages.last, last.role == role {
-                messages[messages.count - 1].content.append(.init(text: message.content))
-            } else {
-                messages.append(.init(role: role, content: [.init(text: message.content)]))
-            }
+        let messages = Turns.alternating(request.messages).map {
+            BedrockWire.Message(role: $0.isAssistant ? "assistant" : "user", content: $0.texts.map { .init(text: $0) })
         }
         let sampling = request.sampling
         let config = BedrockWire.InferenceConfig(

@@ -8,14 +8,8 @@ enum GeminiMapping {
     ]
 
     static func request(_ request: ProviderRequest) -> GeminiWire.Request {
-        var contents: [GeminiWire.Content] = []
-        for message in request.messages {
-            let role = message.role == .assistant ? "model" : "user"
-            if let last = contents.last, last.role == role {
-                contents[contents.count - 1].parts.append(.init(text: message.content))
-            } else {
-                contents.append(.init(role: role, parts: [.init(text: message.content)]))
-            }
+        let contents = Turns.alternating(request.messages).map {
+            GeminiWire.Content(role: $0.isAssistant ? "model" : "user", parts: $0.texts.map { .init(text: $0) })
         }
         let sampling = request.sampling
         let config = GeminiWire.GenerationConfig(

@@ -43,9 +43,19 @@ struct ConfigurationFile: Decodable {
     var routing: RoutingTable
     var providers: [String: ProviderEntry]
     var auth: Auth?
+    /// `backend.language_instructions`: how to answer, by language code.
+    var languageInstructions: [String: String]?
+
+    struct Backend: Decodable {
+        var languageInstructions: [String: String]?
+
+        enum CodingKeys: String, CodingKey {
+            case languageInstructions = "language_instructions"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case routing, providers, auth
+        case routing, providers, auth, backend
     }
 
     init(from decoder: any Decoder) throws {
@@ -53,6 +63,7 @@ struct ConfigurationFile: Decodable {
         routing = try container.decodeIfPresent(RoutingTable.self, forKey: .routing) ?? RoutingTable()
         providers = try container.decodeIfPresent([String: ProviderEntry].self, forKey: .providers) ?? [:]
         auth = try container.decodeIfPresent(Auth.self, forKey: .auth)
+        languageInstructions = try container.decodeIfPresent(Backend.self, forKey: .backend)?.languageInstructions
     }
 
     /// - Parameter path: The file.

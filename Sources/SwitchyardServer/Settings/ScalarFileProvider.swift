@@ -6,7 +6,7 @@ import SwitchyardCore
 /// swift-configuration. The file also holds arrays of objects (routes), which swift-configuration's own JSON
 /// provider does not accept, so those sections are decoded with Codable instead (``ConfigurationFile``).
 enum ScalarFileProvider {
-    static let sections = ["server", "gateway", "switchyard"]
+    static let sections = ["server", "gateway", "switchyard", "backend"]
 
     /// - Parameter path: The JSON file.
     /// - Returns: An in-memory provider with one value per scalar leaf of the scalar sections.

@@ -6,4 +6,5 @@ public enum ServerRole: String, Sendable, CaseIterable {
     case backend
 
     var runsGateway: Bool { self == .all || self == .gateway }
+    var runsBackend: Bool { self == .all || self == .backend }
 }

@@ -16,6 +16,8 @@ public struct ServerSettings: Sendable {
     public var routing: RoutingTable
     public var providers: [ProviderSettings]
     public var gateway: GatewaySettings
+    /// The backend's settings; nil when the backend role does not run.
+    public var backend: BackendSettings?
 
     /// - Parameters:
     ///   - host: The address to bind.
@@ -38,7 +40,8 @@ public struct ServerSettings: Sendable {
         es256PublicKeys: [String] = [],
         routing: RoutingTable,
         providers: [ProviderSettings],
-        gateway: GatewaySettings = .init()
+        gateway: GatewaySettings = .init(),
+        backend: BackendSettings? = nil
     ) {
         self.host = host
         self.port = port
@@ -50,5 +53,6 @@ public struct ServerSettings: Sendable {
         self.routing = routing
         self.providers = providers
         self.gateway = gateway
+        self.backend = backend
     }
 }

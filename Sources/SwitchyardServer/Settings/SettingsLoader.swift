@@ -3,6 +3,7 @@ import Foundation
 import SwitchyardCore
 import SwitchyardGateway
 import SwitchyardProviders
+import SwitchyardStore
 
 /// Reads ``ServerSettings`` from the environment and the JSON configuration file, through swift-configuration.
 ///
@@ -49,12 +50,60 @@ public enum SettingsLoader {
             es256PublicKeys: file.auth?.es256PublicKeys ?? [],
             routing: file.routing,
             providers: try providers(file: file, environment: environment),
-            gateway: try gatewaySettings(reader))
+            gateway: try gatewaySettings(reader),
+            backend: role.runsBackend ? try backendSettings(file: file, environment: environment, reader: reader) : nil)
     }
 
     /// The built-in configuration shipped with the executable.
     public static func defaultConfigPath() -> String? {
         Bundle.module.path(forResource: "default-config", ofType: "json")
+    }
+
+    static func backendSettings(
+        file: ConfigurationFile, environment: [String: String], reader: ConfigReader
+    ) throws
+        -> BackendSettings
+    {
+        let database: StoreConfiguration
+        let embedded: Bool
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw SettingsError("DATABASE_URL must be a postgres:// URL; unset it to use SQLite.")
+            }
+            database = .postgres(url: url)
+            embedded = false
+        } else {
+            database = .sqlite(path: environment["SWITCHYARD_SQLITE_PATH"] ?? "switchyard.sqlite")
+            embedded = true
+        }
+        let zoneName = reader.string(forKey: "backend.time_zone", default: "Asia/Kolkata")
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw SettingsError("`backend.time_zone` '\(zoneName)' is not an IANA time zone.")
+        }
+        let adminKey = try firstSecret(["SWITCHYARD_ADMIN_KEY"], environment: environment)
+        let userSecret = try firstSecret(["SWITCHYARD_USER_JWT_SECRET"], environment: environment)
+        if let userSecret, userSecret.utf8.count < 32 {
+            throw SettingsError("SWITCHYARD_USER_JWT_SECRET must be at least 32 bytes.")
+        }
+        return BackendSettings(
+            database: database, migrateOnStart: embedded, seedOnStart: embedded,
+            adminKey: Secret(adminKey ?? randomSecret()), userJWTSecret: Secret(userSecret ?? randomSecret()),
+            secretsAreEphemeral: adminKey == nil || userSecret == nil, appTimeZone: zone,
+            languageInstructions: file.languageInstructions ?? BackendSettings.defaultLanguageInstructions,
+            gatewayURL: environment["SWITCHYARD_GATEWAY_URL"])
+    }
+
+    private static func firstSecret(_ names: [String], environment: [String: String]) throws -> String? {
+        for name in names {
+            if let value = environment[name], !value.isEmpty { return value }
+            if let path = environment[name + "_FILE"] {
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw SettingsError("Cannot read \(name)_FILE (\(path)).")
+                }
+                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        return nil
     }
 
     static func gatewaySettings(_ reader: ConfigReader) throws -> GatewaySettings {

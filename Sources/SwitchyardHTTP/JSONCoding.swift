@@ -4,14 +4,15 @@ import NIOCore
 import NIOFoundationCompat
 
 /// JSON in and out of the gateway's routes, with errors a person can act on.
-enum JSONCoding {
-    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+public enum JSONCoding {
+    public static func encode(_ value: some Encodable) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         return try encoder.encodeAsByteBuffer(value, allocator: ByteBufferAllocator())
     }
 
-    static func response(
+    public static func response(
         _ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     )
         throws -> Response
@@ -23,7 +24,7 @@ enum JSONCoding {
 
     /// Reads and decodes a request body.
     /// - Throws: ``APIError`` 413 for a body over the limit, 400 for anything that is not the expected JSON.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -36,7 +37,9 @@ enum JSONCoding {
             throw APIError.invalidRequest("The request body is empty; send a JSON object.")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: buffer)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(T.self, from: buffer)
         } catch let error as DecodingError {
             let (param, message) = describe(error)
             throw APIError.invalidRequest(message, param: param)
@@ -46,7 +49,7 @@ enum JSONCoding {
     }
 
     /// Turns a decoding error into the offending field and a sentence.
-    static func describe(_ error: DecodingError) -> (String?, String) {
+    public static func describe(_ error: DecodingError) -> (String?, String) {
         func path(_ keys: [any CodingKey]) -> String? {
             guard !keys.isEmpty else { return nil }
             var text = ""

@@ -5,10 +5,16 @@ import Logging
 ///
 /// ``APIError`` renders itself; Hummingbird's own errors (unknown route, wrong method, body too large) are mapped
 /// to the same shape; anything else is logged and answered with a generic 500 that reveals nothing.
-struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: GatewayMetrics
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Told the route and status of every answer (for metrics).
+    let record: @Sendable (_ route: String, _ status: Int) -> Void
 
-    func handle(
+    /// - Parameter record: Told the route and status of every answer.
+    public init(record: @escaping @Sendable (_ route: String, _ status: Int) -> Void = { _, _ in }) {
+        self.record = record
+    }
+
+    public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     )
         async throws -> Response
@@ -27,7 +33,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 message: "The gateway hit an internal error; the request was not completed."
             ).response(from: request, context: context)
         }
-        metrics.recordRequest(route: context.endpointPath ?? "unmatched", status: Int(response.status.code))
+        record(context.endpointPath ?? "unmatched", Int(response.status.code))
         return response
     }
 

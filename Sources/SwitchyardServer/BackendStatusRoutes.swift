@@ -1,7 +1,7 @@
 import Hummingbird
 
-/// The backend role's liveness routes. The backend's own routes arrive with the backend service.
-enum BackendPlaceholderRoutes {
+/// `/health` and `/ready` when the backend runs without the gateway (which serves them otherwise).
+enum BackendStatusRoutes {
     struct Status: Encodable, ResponseEncodable {
         var status: String
     }

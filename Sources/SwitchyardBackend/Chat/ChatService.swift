@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import SwitchyardCore
+
+/// A user's chat request.
+public struct ChatTurnRequest: Sendable {
+    public var sessionID: UUID?
+    public var message: String
+    public var idempotencyKey: String?
+
+    public init(sessionID: UUID? = nil, message: String, idempotencyKey: String? = nil) {
+        self.sessionID = sessionID
+        self.message = message
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// The answer to a turn.
+public struct ChatTurnReply: Sendable, Equatable {
+    public var message: String
+    public var sessionID: UUID
+    public var usage: Usage
+    public var provider: String?
+    public var model: String?
+    /// The config (A/B variant) that served the session.
+    public var configID: UUID
+}
+
+/// Why a turn produced no reply. `message` is shown to the user as is.
+public struct ChatFailure: Error, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case invalidInput(parameter: String)
+        case notFound
+        case notConfigured
+        case providersUnavailable
+    }
+
+    public var kind: Kind
+    public var message: String
+}
+
+/// The chat flow of DESIGN.md §1 (billing and external data plug in later): load the bot and its config, render
+/// the prompt, call the gateway with the config's chain, and store the user message and the reply in one
+/// transaction. If every provider fails, nothing is stored and the user gets a friendly error.
+public struct ChatService: Sendable {
+    public struct Settings: Sendable {
+        /// Time variables fall back to this zone.
+        public var appTimeZone: TimeZone
+        /// Language instructions by language code.
+        public var languageInstructions: [String: String]
+        /// How many earlier messages go to the model.
+        public var historyWindow: Int
+        public var maximumMessageCharacters: Int
+
+        public init(
+            appTimeZone: TimeZone, languageInstructions: [String: String] = [:], historyWindow: Int = 20,
+            maximumMessageCharacters: Int = 8000
+        ) {
+            self.appTimeZone = appTimeZone
+            self.languageInstructions = languageInstructions
+            self.historyWindow = historyWindow
+            self.maximumMessageCharacters = maximumMessageCharacters
+        }
+    }
+
+    let bots: any BotRepository
+    let configs: any LLMConfigRepository
+    let prompts: any PromptRepository
+    let chats: any ChatRepository
+    let gateway: any GatewayClient
+    let settings: Settings
+    let logger: Logger
+
+    public init(
+        bots: any BotRepository, configs: any LLMConfigRepository, prompts: any PromptRepository,
+        chats: any ChatRepository, gateway: any GatewayClient, settings: Settings, logger: Logger
+    ) {
+        self.bots = bots
+        self.configs = configs
+        self.prompts = prompts
+        self.chats = chats
+        self.gateway = gateway
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Runs one turn.
+    /// - Parameters:
+    ///   - request: The message, and the session to continue if any.
+    ///   - user: The authenticated user.
+    ///   - slug: The bot.
+    /// - Returns: The reply.
+    /// - Throws: ``ChatFailure``.
+    public func chat(_ request: ChatTurnRequest, user: User, slug: String) async throws -> ChatTurnReply {
+        let text = request.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else {
+            throw ChatFailure(kind: .invalidInput(parameter: "message"), message: "`message` must not be empty.")
+        }
+        guard text.count <= settings.maximumMessageCharacters else {
+            throw ChatFailure(
+                kind: .invalidInput(parameter: "message"),
+                message: "`message` is longer than \(settings.maximumMessageCharacters) characters.")
+        }
+        guard let bot = try await bots.bot(slug: slug), bot.status == .launched else {
+            throw ChatFailure(kind: .notFound, message: "No bot '\(slug)'.")
+        }
+        let (session, isNew, config) = try await sessionAndConfig(request.sessionID, user: user, bot: bot)
+        if let key = request.idempotencyKey, !isNew,
+            let stored = try await chats.reply(sessionID: session.id, idempotencyKey: key)
+        {
+            return ChatTurnReply(
+                message: stored.content, sessionID: session.id, usage: stored.usage ?? .zero,
+                provider: stored.provider, model: stored.model, configID: stored.configID ?? config.id)
+        }
+        let history = isNew ? [] : try await chats.recentMessages(sessionID: session.id, limit: settings.historyWindow)
+        let prompt = try await renderPrompt(config: config, bot: bot, user: user, message: text, history: history)
+        let generation = GenerationRequest(
+            provider: config.provider, model: config.model, systemInstruction: prompt,
+            messages: history.map { ChatMessage(role: $0.role, content: $0.content) }
+                + [ChatMessage(role: .user, content: text)],
+            sampling: SamplingParameters(
+                temperature: config.temperature, topP: config.topP, topK: config.topK, maxTokens: config.maxOutputTokens
+            ),
+            fallbacks: config.fallbacks, regionName: config.regionName,
+            metadata: ["bot": bot.slug, "session": session.id.uuidString], user: user.id.uuidString)
+        let response: GenerationResponse
+        do {
+            response = try await gateway.generate(generation)
+        } catch {
+            logger.warning("chat turn failed", metadata: ["bot": "\(bot.slug)", "error": "\(error)"])
+            throw ChatFailure(
+                kind: .providersUnavailable,
+                message: "\(bot.name) can't answer right now. Please try again in a moment.")
+        }
+        let now = Date()
+        let userMessage = StoredMessage(
+            sessionID: session.id, role: .user, content: text, idempotencyKey: request.idempotencyKey, createdAt: now)
+        let reply = StoredMessage(
+            sessionID: session.id, role: .assistant, content: response.text, provider: response.provider,
+            model: response.model, configID: config.id, usage: response.usage, createdAt: now)
+        try await chats.saveTurn(newSession: isNew ? session : nil, user: userMessage, reply: reply)
+        return ChatTurnReply(
+            message: response.text, sessionID: session.id, usage: response.usage, provider: response.provider,
+            model: response.model, configID: config.id)
+    }
+
+    /// Resumes the caller's session, or starts one assigned to a variant: the weighted configs split new sessions
+    /// by a stable hash of the session id; with no weights the active config serves.
+    private func sessionAndConfig(_ id: UUID?, user: User, bot: Bot) async throws -> (ChatSession, Bool, BotLLMConfig) {
+        let all = try await configs.configs(botID: bot.id)
+        if let id {
+            guard let session = try await chats.session(id: id), session.userID == user.id, session.botID == bot.id
+            else { throw ChatFailure(kind: .notFound, message: "No session \(id.uuidString) with this bot.") }
+            guard let config = all.first(where: { $0.id == session.configID }) ?? all.first(where: \.isActive) else {
+                throw ChatFailure(kind: .notConfigured, message: "\(bot.name) is not available right now.")
+            }
+            return (session, false, config)
+        }
+        let sessionID = UUID()
+        let variant = VariantAssignment.pick(all.map { ($0.id, $0.weight) }, sessionID: sessionID)
+        guard let config = all.first(where: { $0.id == variant }) ?? all.first(where: \.isActive) else {
+            throw ChatFailure(kind: .notConfigured, message: "\(bot.name) is not available right now.")
+        }
+        return (ChatSession(id: sessionID, userID: user.id, botID: bot.id, configID: config.id), true, config)
+    }
+
+    private func renderPrompt(
+        config: BotLLMConfig, bot: Bot, user: User, message: String, history: [StoredMessage]
+    )
+        async throws -> String
+    {
+        let source: (String, PromptVersion.Format)
+        if let name = config.promptTemplate {
+            guard let version = try await prompts.version(name: name, label: config.promptLabel) else {
+                throw ChatFailure(kind: .notConfigured, message: "\(bot.name) is not available right now.")
+            }
+            source = (version.body, version.format)
+        } else {
+            source = (config.inlinePrompt ?? "You are {{bot_name}}. {{bot_description}}", .text)
+        }
+        let template = try PromptTemplate(source: source.0, format: source.1)
+        let context = PromptContext(
+            bot: bot, user: user, message: message, history: history, appTimeZone: settings.appTimeZone,
+            languageInstructions: settings.languageInstructions)
+        return template.render(PromptVariableResolver.resolve(template.variables, context: context))
+    }
+}

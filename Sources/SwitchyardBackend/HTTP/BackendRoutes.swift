@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import SwitchyardCore
+import SwitchyardHTTP
+
+/// The backend's dependencies, wired by the composition root.
+public struct BackendDependencies: Sendable {
+    public var bots: any BotRepository
+    public var configs: any LLMConfigRepository
+    public var prompts: any PromptRepository
+    public var users: any UserRepository
+    public var chats: any ChatRepository
+    public var chat: ChatService
+    public var userTokens: UserTokenVerifier
+    public var adminKey: Secret
+    public var appTimeZone: TimeZone
+    public var maximumBodyBytes: Int
+
+    public init(
+        bots: any BotRepository, configs: any LLMConfigRepository, prompts: any PromptRepository,
+        users: any UserRepository, chats: any ChatRepository, chat: ChatService, userTokens: UserTokenVerifier,
+        adminKey: Secret, appTimeZone: TimeZone, maximumBodyBytes: Int = 1 << 20
+    ) {
+        self.bots = bots
+        self.configs = configs
+        self.prompts = prompts
+        self.users = users
+        self.chats = chats
+        self.chat = chat
+        self.userTokens = userTokens
+        self.adminKey = adminKey
+        self.appTimeZone = appTimeZone
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+}
+
+/// Registers the admin API (admin key) and the user API (user tokens).
+public enum BackendRoutes {
+    public static func register<Context: UserAuthenticatedContext>(
+        on router: Router<Context>, dependencies: BackendDependencies
+    ) {
+        let admin = router.group().add(middleware: AdminKeyMiddleware<Context>(key: dependencies.adminKey))
+        AdminBotsController<Context>(
+            bots: dependencies.bots, configs: dependencies.configs, limit: dependencies.maximumBodyBytes
+        ).register(on: admin)
+        AdminPromptsController<Context>(
+            prompts: dependencies.prompts, limit: dependencies.maximumBodyBytes, appTimeZone: dependencies.appTimeZone
+        ).register(on: admin)
+        let users = router.group().add(
+            middleware: UserAuthMiddleware<Context>(verifier: dependencies.userTokens, users: dependencies.users))
+        UserController<Context>(
+            bots: dependencies.bots, users: dependencies.users, chats: dependencies.chats, chat: dependencies.chat,
+            limit: dependencies.maximumBodyBytes
+        ).register(on: users)
+    }
+}

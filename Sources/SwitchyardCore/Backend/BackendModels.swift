@@ -1,0 +1,269 @@
+import Foundation
+
+/// A person using the bots, known by the external id in their token's `sub`.
+public struct User: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var externalID: String
+    public var name: String?
+    public var age: Int?
+    public var gender: String?
+    /// An IANA time zone (`Asia/Kolkata`).
+    public var timeZone: String?
+    public var language: String?
+    public var birthDate: String?
+    public var birthTime: String?
+    public var birthPlace: String?
+    public var metadata: [String: String]
+
+    /// - Parameters:
+    ///   - id: The user's id.
+    ///   - externalID: The `sub` of their token.
+    ///   - name: Display name.
+    ///   - age: Age in years.
+    ///   - gender: Free text.
+    ///   - timeZone: IANA zone.
+    ///   - language: Language code (`en`, `hi`, `hinglish`).
+    ///   - birthDate: `YYYY-MM-DD`.
+    ///   - birthTime: `HH:MM`.
+    ///   - birthPlace: Free text.
+    ///   - metadata: Extra string fields.
+    public init(
+        id: UUID = UUID(), externalID: String, name: String? = nil, age: Int? = nil, gender: String? = nil,
+        timeZone: String? = nil, language: String? = nil, birthDate: String? = nil, birthTime: String? = nil,
+        birthPlace: String? = nil, metadata: [String: String] = [:]
+    ) {
+        self.id = id
+        self.externalID = externalID
+        self.name = name
+        self.age = age
+        self.gender = gender
+        self.timeZone = timeZone
+        self.language = language
+        self.birthDate = birthDate
+        self.birthTime = birthTime
+        self.birthPlace = birthPlace
+        self.metadata = metadata
+    }
+}
+
+/// Where a bot is in its life.
+public enum BotStatus: String, Sendable, Codable, CaseIterable {
+    case draft
+    case launched
+    case archived
+}
+
+/// A bot of the catalogue.
+public struct Bot: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var slug: String
+    public var name: String
+    public var description: String
+    public var sceneDescription: String
+    public var avatarURL: String?
+    public var status: BotStatus
+    public var type: String
+    public var rank: Int
+    /// The bot's IANA time zone, for time variables when the user has none.
+    public var timeZone: String?
+    public var metadata: [String: String]
+    public var launchedOn: Date?
+    public var createdAt: Date
+    public var deletedAt: Date?
+
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - slug: Its unique slug.
+    ///   - name: Display name.
+    ///   - description: What it does.
+    ///   - sceneDescription: The scene it plays in.
+    ///   - avatarURL: Its picture.
+    ///   - status: Draft, launched or archived.
+    ///   - type: Free-form category (`astrologer`, `companion`).
+    ///   - rank: Ordering in lists, ascending.
+    ///   - timeZone: Its time zone.
+    ///   - metadata: Extra string fields.
+    ///   - launchedOn: When it launched.
+    ///   - createdAt: When it was made.
+    ///   - deletedAt: When it was soft-deleted.
+    public init(
+        id: UUID = UUID(), slug: String, name: String, description: String = "", sceneDescription: String = "",
+        avatarURL: String? = nil, status: BotStatus = .draft, type: String = "assistant", rank: Int = 0,
+        timeZone: String? = nil, metadata: [String: String] = [:], launchedOn: Date? = nil,
+        createdAt: Date = Date(), deletedAt: Date? = nil
+    ) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.description = description
+        self.sceneDescription = sceneDescription
+        self.avatarURL = avatarURL
+        self.status = status
+        self.type = type
+        self.rank = rank
+        self.timeZone = timeZone
+        self.metadata = metadata
+        self.launchedOn = launchedOn
+        self.createdAt = createdAt
+        self.deletedAt = deletedAt
+    }
+}
+
+/// Which LLM a bot uses and how: one of its configs is active; weighted ones split new sessions for A/B tests.
+public struct BotLLMConfig: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var botID: UUID
+    public var provider: String
+    public var model: String
+    /// A prompt template's name (rendered at its `promptLabel`), or nil to use `inlinePrompt`.
+    public var promptTemplate: String?
+    public var promptLabel: String
+    public var inlinePrompt: String?
+    public var temperature: Double?
+    public var topP: Double?
+    public var topK: Int?
+    public var maxOutputTokens: Int?
+    public var isActive: Bool
+    /// A/B weight; configs with a weight above zero share new sessions in proportion.
+    public var weight: Int
+    public var regionName: String?
+    public var fallbacks: [Target]?
+    public var createdAt: Date
+
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - botID: The bot.
+    ///   - provider: The primary provider.
+    ///   - model: The primary model.
+    ///   - promptTemplate: A template name.
+    ///   - promptLabel: The template label to render (`production`).
+    ///   - inlinePrompt: A template text, when no template is named.
+    ///   - temperature: Sampling temperature.
+    ///   - topP: Nucleus sampling.
+    ///   - topK: Top-k sampling.
+    ///   - maxOutputTokens: Token limit.
+    ///   - isActive: Whether it is the active config.
+    ///   - weight: A/B weight.
+    ///   - regionName: Region for regional providers.
+    ///   - fallbacks: An explicit fallback chain.
+    ///   - createdAt: When it was made.
+    public init(
+        id: UUID = UUID(), botID: UUID, provider: String, model: String, promptTemplate: String? = nil,
+        promptLabel: String = "production", inlinePrompt: String? = nil, temperature: Double? = nil,
+        topP: Double? = nil, topK: Int? = nil, maxOutputTokens: Int? = nil, isActive: Bool = false, weight: Int = 0,
+        regionName: String? = nil, fallbacks: [Target]? = nil, createdAt: Date = Date()
+    ) {
+        self.id = id
+        self.botID = botID
+        self.provider = provider
+        self.model = model
+        self.promptTemplate = promptTemplate
+        self.promptLabel = promptLabel
+        self.inlinePrompt = inlinePrompt
+        self.temperature = temperature
+        self.topP = topP
+        self.topK = topK
+        self.maxOutputTokens = maxOutputTokens
+        self.isActive = isActive
+        self.weight = weight
+        self.regionName = regionName
+        self.fallbacks = fallbacks
+        self.createdAt = createdAt
+    }
+}
+
+/// One immutable version of a prompt template.
+public struct PromptVersion: Sendable, Equatable, Codable {
+    public enum Format: String, Sendable, Codable {
+        /// `{{variable}}` text.
+        case text
+        /// A YAML-structured prompt with ordered, optionally conditional sections.
+        case yaml
+    }
+
+    public var templateName: String
+    public var version: Int
+    public var format: Format
+    public var body: String
+    public var createdAt: Date
+
+    /// - Parameters:
+    ///   - templateName: The template.
+    ///   - version: Its number, from 1.
+    ///   - format: Text or YAML.
+    ///   - body: The source.
+    ///   - createdAt: When it was saved.
+    public init(templateName: String, version: Int, format: Format, body: String, createdAt: Date = Date()) {
+        self.templateName = templateName
+        self.version = version
+        self.format = format
+        self.body = body
+        self.createdAt = createdAt
+    }
+}
+
+/// A conversation between one user and one bot.
+public struct ChatSession: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var userID: UUID
+    public var botID: UUID
+    /// The LLM config (A/B variant) the session was assigned at creation.
+    public var configID: UUID
+    public var createdAt: Date
+
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - userID: The user.
+    ///   - botID: The bot.
+    ///   - configID: The assigned config.
+    ///   - createdAt: When it started.
+    public init(id: UUID = UUID(), userID: UUID, botID: UUID, configID: UUID, createdAt: Date = Date()) {
+        self.id = id
+        self.userID = userID
+        self.botID = botID
+        self.configID = configID
+        self.createdAt = createdAt
+    }
+}
+
+/// A stored message of a session; bot replies carry what served them.
+public struct StoredMessage: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var sessionID: UUID
+    public var role: ChatRole
+    public var content: String
+    public var provider: String?
+    public var model: String?
+    public var configID: UUID?
+    public var usage: Usage?
+    public var idempotencyKey: String?
+    public var createdAt: Date
+
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - sessionID: The session.
+    ///   - role: `user` or `assistant`.
+    ///   - content: The text.
+    ///   - provider: Who served a reply.
+    ///   - model: Which model served it.
+    ///   - configID: The variant that served it.
+    ///   - usage: Its tokens.
+    ///   - idempotencyKey: The client's key, on user messages.
+    ///   - createdAt: When it was written.
+    public init(
+        id: UUID = UUID(), sessionID: UUID, role: ChatRole, content: String, provider: String? = nil,
+        model: String? = nil, configID: UUID? = nil, usage: Usage? = nil, idempotencyKey: String? = nil,
+        createdAt: Date = Date()
+    ) {
+        self.id = id
+        self.sessionID = sessionID
+        self.role = role
+        self.content = content
+        self.provider = provider
+        self.model = model
+        self.configID = configID
+        self.usage = usage
+        self.idempotencyKey = idempotencyKey
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Why a store operation was refused.
+public enum StoreError: Error, Sendable, Equatable {
+    /// A unique value is already used (a slug, a template name).
+    case conflict(String)
+    /// The thing named does not exist.
+    case notFound(String)
+}
+
+/// Users, created on first sight of their token.
+public protocol UserRepository: Sendable {
+    /// - Returns: The user with this external id, created if it is new.
+    func findOrCreateUser(externalID: String) async throws -> User
+    /// Replaces the profile fields of an existing user.
+    func updateUser(_ user: User) async throws
+}
+
+/// The bot catalogue.
+public protocol BotRepository: Sendable {
+    /// Stores a new bot. - Throws: ``StoreError/conflict(_:)`` when the slug is taken.
+    func createBot(_ bot: Bot) async throws -> Bot
+    /// - Returns: The bot, unless it is soft-deleted.
+    func bot(slug: String) async throws -> Bot?
+    func bot(id: UUID) async throws -> Bot?
+    /// - Returns: Bots that are not deleted, by rank then name; only one status if given.
+    func bots(status: BotStatus?) async throws -> [Bot]
+    /// Whether any bot, deleted or not, has the slug.
+    func slugExists(_ slug: String) async throws -> Bool
+    func updateBot(_ bot: Bot) async throws
+    /// - Returns: Whether a live bot was deleted.
+    func softDeleteBot(slug: String, at date: Date) async throws -> Bool
+}
+
+/// LLM configs, with at most one active per bot.
+public protocol LLMConfigRepository: Sendable {
+    /// Stores a config; an active one deactivates the bot's others in the same transaction.
+    func createConfig(_ config: BotLLMConfig) async throws -> BotLLMConfig
+    func configs(botID: UUID) async throws -> [BotLLMConfig]
+    func config(id: UUID) async throws -> BotLLMConfig?
+    /// Makes one config the bot's only active one, atomically.
+    func activate(configID: UUID) async throws -> BotLLMConfig
+}
+
+/// Prompt templates: immutable versions and movable labels.
+public protocol PromptRepository: Sendable {
+    /// Creates a template with its version 1, labelled `production`.
+    func createTemplate(name: String, format: PromptVersion.Format, body: String) async throws -> PromptVersion
+    /// Adds the next version. It gets no label until one is moved to it.
+    func addVersion(name: String, format: PromptVersion.Format, body: String) async throws -> PromptVersion
+    func version(name: String, label: String) async throws -> PromptVersion?
+    func version(name: String, number: Int) async throws -> PromptVersion?
+    /// Points a label at a version.
+    func moveLabel(name: String, label: String, to version: Int) async throws
+    /// Every template's name, latest version and labels.
+    func templates() async throws -> [PromptTemplateSummary]
+}
+
+/// A template in a listing.
+public struct PromptTemplateSummary: Sendable, Equatable, Codable {
+    public var name: String
+    public var latestVersion: Int
+    public var labels: [String: Int]
+
+    public init(name: String, latestVersion: Int, labels: [String: Int]) {
+        self.name = name
+        self.latestVersion = latestVersion
+        self.labels = labels
+    }
+}
+
+/// Sessions and their messages.
+public protocol ChatRepository: Sendable {
+    func createSession(_ session: ChatSession) async throws
+    func session(id: UUID) async throws -> ChatSession?
+    /// - Returns: The last `limit` messages, oldest first.
+    func recentMessages(sessionID: UUID, limit: Int) async throws -> [StoredMessage]
+    /// - Returns: The reply already stored for this idempotency key, if the turn was done before.
+    func reply(sessionID: UUID, idempotencyKey: String) async throws -> StoredMessage?
+    /// Stores a user message and the bot's reply in one transaction, creating the session too when it is new, so
+    /// that a failed turn leaves nothing behind.
+    func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws
+}

@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SwitchyardCore
+
+/// An error answered in OpenAI's shape, `{"error":{"message","type","param","code"}}`, with the status that makes
+/// the official SDKs raise the matching exception class. The one place where errors become HTTP.
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var type: String
+    public var code: String?
+    public var param: String?
+    public var message: String
+    /// Seconds for `Retry-After`, when waiting helps.
+    public var retryAfterSeconds: Int?
+    /// `x-should-retry`, for errors a client must not blindly replay.
+    public var shouldRetry: Bool?
+
+    /// - Parameters:
+    ///   - status: The HTTP status.
+    ///   - type: OpenAI's error `type`.
+    ///   - code: OpenAI's error `code`.
+    ///   - param: The offending parameter.
+    ///   - message: What happened and what to do, for a person.
+    ///   - retryAfterSeconds: `Retry-After`, if any.
+    ///   - shouldRetry: `x-should-retry`, if set.
+    public init(
+        _ status: HTTPResponse.Status,
+        type: String,
+        code: String? = nil,
+        param: String? = nil,
+        message: String,
+        retryAfterSeconds: Int? = nil,
+        shouldRetry: Bool? = nil
+    ) {
+        self.status = status
+        self.type = type
+        self.code = code
+        self.param = param
+        self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
+        self.shouldRetry = shouldRetry
+    }
+
+    struct Envelope: Encodable {
+        struct Body: Encodable {
+            var message: String
+            var type: String
+            var param: String?
+            var code: String?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(message, forKey: .message)
+                try container.encode(type, forKey: .type)
+                try container.encode(param, forKey: .param)
+                try container.encode(code, forKey: .code)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case message, type, param, code
+            }
+        }
+
+        var error: Body
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if let shouldRetry, let name = HTTPField.Name("x-should-retry") {
+            headers[name] = shouldRetry ? "true" : "false"
+        }
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        let envelope = Envelope(error: .init(message: message, type: type, param: param, code: code))
+        let buffer = try JSONCoding.encode(envelope)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+    }
+}
+
+extension APIError {
+    public static func invalidRequest(_ message: String, param: String? = nil, code: String? = nil) -> APIError {
+        APIError(.badRequest, type: "invalid_request_error", code: code, param: param, message: message)
+    }
+
+    public static func unauthorized(_ message: String) -> APIError {
+        APIError(.unauthorized, type: "authentication_error", code: "invalid_token", message: message)
+    }
+
+    public static func notFound(_ message: String, code: String = "not_found", param: String? = nil) -> APIError {
+        APIError(.notFound, type: "invalid_request_error", code: code, param: param, message: message)
+    }
+}

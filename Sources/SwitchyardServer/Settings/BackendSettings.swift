@@ -1,0 +1,44 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardStore
+
+/// The backend's settings.
+public struct BackendSettings: Sendable {
+    public var database: StoreConfiguration
+    /// Whether migrations (and the demo seed) run at startup: the embedded default.
+    public var migrateOnStart: Bool
+    public var seedOnStart: Bool
+    public var adminKey: Secret
+    public var userJWTSecret: Secret
+    /// Whether the admin key and user secret were generated for this run.
+    public var secretsAreEphemeral: Bool
+    /// The app's time zone: the last resort for time variables.
+    public var appTimeZone: TimeZone
+    public var languageInstructions: [String: String]
+    /// The gateway to call when the backend runs without it (`--role backend`).
+    public var gatewayURL: String?
+
+    public init(
+        database: StoreConfiguration, migrateOnStart: Bool = true, seedOnStart: Bool = true, adminKey: Secret,
+        userJWTSecret: Secret, secretsAreEphemeral: Bool = false, appTimeZone: TimeZone,
+        languageInstructions: [String: String] = BackendSettings.defaultLanguageInstructions, gatewayURL: String? = nil
+    ) {
+        self.database = database
+        self.migrateOnStart = migrateOnStart
+        self.seedOnStart = seedOnStart
+        self.adminKey = adminKey
+        self.userJWTSecret = userJWTSecret
+        self.secretsAreEphemeral = secretsAreEphemeral
+        self.appTimeZone = appTimeZone
+        self.languageInstructions = languageInstructions
+        self.gatewayURL = gatewayURL
+    }
+
+    /// Used when the configuration file gives none.
+    public static let defaultLanguageInstructions: [String: String] = [
+        "en": "Answer in English.",
+        "hi": "Answer in Hindi, written in Devanagari script.",
+        "hinglish":
+            "Answer in Hinglish: Hindi words written in Roman (Latin) script, mixed with English as people text.",
+    ]
+}

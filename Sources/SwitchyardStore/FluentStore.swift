@@ -1,0 +1,89 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// Where the backend keeps its data.
+public enum StoreConfiguration: Sendable, Equatable {
+    /// A SQLite file, in WAL mode: the embedded default.
+    case sqlite(path: String)
+    /// PostgreSQL, from a `postgres://user:pass@host:port/db` URL.
+    case postgres(url: String)
+}
+
+/// The Fluent-backed store. Repositories return plain values; rows never leave this module.
+///
+/// On SQLite every write goes through one connection (one event loop's pool of one), because SQLite allows one
+/// writer at a time and sqlite-kit's busy handler spins; reads use the others. On PostgreSQL both are pooled.
+public final class FluentStore: Sendable {
+    let databases: Databases
+    let reads: any Database
+    let writes: any Database
+    let isPostgres: Bool
+    private let logger: Logger
+
+    private init(databases: Databases, isPostgres: Bool, logger: Logger) {
+        self.databases = databases
+        self.isPostgres = isPostgres
+        self.logger = logger
+        let group = MultiThreadedEventLoopGroup.singleton
+        let loops = Array(group.makeIterator())
+        reads = databases.database(logger: logger, on: loops.last ?? group.any())!
+        writes = databases.database(logger: logger, on: loops.first ?? group.any())!
+    }
+
+    /// Opens the store. Nothing is created until ``migrate()`` runs.
+    /// - Parameters:
+    ///   - configuration: SQLite or PostgreSQL.
+    ///   - logger: The store's logger.
+    /// - Returns: The store.
+    /// - Throws: When the PostgreSQL URL cannot be read.
+    public static func open(_ configuration: StoreConfiguration, logger: Logger) async throws -> FluentStore {
+        let databases = Databases(threadPool: .singleton, on: MultiThreadedEventLoopGroup.singleton)
+        switch configuration {
+        case .sqlite(let path):
+            databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: nil), as: .sqlite)
+            let store = FluentStore(databases: databases, isPostgres: false, logger: logger)
+            if let sql = store.writes as? any SQLDatabase {
+                try await sql.raw("PRAGMA journal_mode=WAL").run()
+                try await sql.raw("PRAGMA foreign_keys=ON").run()
+            }
+            return store
+        case .postgres(let url):
+            databases.use(
+                try .postgres(url: url, maxConnectionsPerEventLoop: 8, sqlLogLevel: .trace), as: .psql)
+            return FluentStore(databases: databases, isPostgres: true, logger: logger)
+        }
+    }
+
+    /// Runs the migrations that have not run yet.
+    public func migrate() async throws {
+        let migrations = Migrations()
+        migrations.add(SwitchyardMigrations.all)
+        let migrator = Migrator(
+            databases: databases, migrations: migrations, logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    /// Closes every connection.
+    public func shutdown() async {
+        await databases.shutdownAsync()
+    }
+
+    /// Runs `body` in a transaction on the writer.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await writes.transaction { try await body($0) }
+    }
+
+    /// Locks a row for the rest of the transaction, on PostgreSQL (SQLite already has one writer).
+    func lock(table: String, id: UUID, on database: any Database) async throws {
+        guard isPostgres, let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
+    }
+}

@@ -1,0 +1,8 @@
+import FluentKit
+
+/// The numbered, append-only migrations, in order. Add new ones at the end; never edit a shipped one.
+enum SwitchyardMigrations {
+    static let all: [any Migration] = [
+        M001CreateUsers(), M002CreateBots(), M003CreateLLMConfigs(), M004CreatePrompts(), M005CreateChat(),
+    ]
+}

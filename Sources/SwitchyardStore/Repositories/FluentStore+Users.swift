@@ -1,0 +1,27 @@
+import FluentKit
+import Foundation
+import SwitchyardCore
+
+extension FluentStore: UserRepository {
+    public func findOrCreateUser(externalID: String) async throws -> User {
+        if let row = try await UserRow.query(on: reads).filter(\.$externalID == externalID).first() {
+            return row.value
+        }
+        return try await transaction { db in
+            if let row = try await UserRow.query(on: db).filter(\.$externalID == externalID).first() {
+                return row.value
+            }
+            let row = UserRow(User(externalID: externalID))
+            try await row.create(on: db)
+            return row.value
+        }
+    }
+
+    public func updateUser(_ user: User) async throws {
+        try await transaction { db in
+            guard let row = try await UserRow.find(user.id, on: db) else { throw StoreError.notFound("user") }
+            row.apply(user)
+            try await row.update(on: db)
+        }
+    }
+}

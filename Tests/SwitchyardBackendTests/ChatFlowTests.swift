@@ -1,0 +1,179 @@
+import Foundation
+import HTTPTypes
+import SwitchyardBackend
+import SwitchyardCore
+import Testing
+
+@testable import SwitchyardStore
+
+/// The chat flow, the admin API and the user API end to end through HTTP.
+@Suite struct ChatFlowTests {
+    @Test func aConversationWithMiraIsStoredAndContinues() async throws {
+        try await BackendHarness.run { app in
+            let bots = try await app.user("asha", .get, "/v1/bots")
+            #expect(bots.array.contains { $0["slug"] as? String == DemoSeed.botSlug })
+            let profile = try await app.user(
+                "asha", .patch, "/v1/me",
+                json:
+                    #"{"name":"Asha","time_zone":"Asia/Kolkata","birth_date":"1994-03-02","birth_place":"Pune","language":"hinglish"}"#
+            )
+            #expect(profile.status == 200)
+            let first = try await app.user("asha", .post, "/v1/bots/mira/chat", json: #"{"message":"Hello Mira"}"#)
+            #expect(first.status == 200, "\(first.body)")
+            #expect(first.json["message"] as? String == "Mock reply to: Hello Mira")
+            let session = try requireString(first.json["session_id"])
+            #expect(((first.json["usage"] as? [String: Any])?["completion_tokens"] as? Int ?? 0) > 0)
+            let second = try await app.user(
+                "asha", .post, "/v1/bots/mira/chat", json: #"{"session_id":"\#(session)","message":"And my week?"}"#)
+            #expect(second.json["session_id"] as? String == session)
+            let messages = try await app.user("asha", .get, "/v1/sessions/\(session)/messages")
+            #expect(messages.array.map { $0["role"] as? String } == ["user", "assistant", "user", "assistant"])
+            #expect(messages.array.last?["provider"] as? String == "mock")
+        }
+    }
+
+    @Test func totalFailureStoresNothingAndIsFriendly() async throws {
+        try await BackendHarness.run { app in
+            let (slug, _) = try await app.launchBot(name: "Fragile", provider: "broken")
+            let reply = try await app.user("ravi", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"hi"}"#)
+            #expect(reply.status == 503)
+            #expect(
+                reply.error["message"] as? String == "Fragile can't answer right now. Please try again in a moment.")
+            #expect(!reply.body.contains("mock failure"))
+            let user = try await app.store.findOrCreateUser(externalID: "ravi")
+            #expect(try await app.store.sessionCount(userID: user.id) == 0, "no half-written session")
+        }
+    }
+
+    @Test func anIdempotentRetryIsAnsweredFromTheStoreWithoutASecondTurn() async throws {
+        try await BackendHarness.run { app in
+            let first = try await app.user("kim", .post, "/v1/bots/mira/chat", json: #"{"message":"one"}"#)
+            let session = try requireString(first.json["session_id"])
+            let body = #"{"session_id":"\#(session)","message":"two","idempotency_key":"k-2"}"#
+            let a = try await app.user("kim", .post, "/v1/bots/mira/chat", json: body)
+            let b = try await app.user("kim", .post, "/v1/bots/mira/chat", json: body)
+            #expect(a.json["message"] as? String == b.json["message"] as? String)
+            let messages = try await app.user("kim", .get, "/v1/sessions/\(session)/messages")
+            #expect(messages.array.count == 4)
+        }
+    }
+
+    @Test func nobodyReadsAnotherUsersSession() async throws {
+        try await BackendHarness.run { app in
+            let mine = try await app.user("owner", .post, "/v1/bots/mira/chat", json: #"{"message":"secret"}"#)
+            let session = try requireString(mine.json["session_id"])
+            #expect(try await app.user("intruder", .get, "/v1/sessions/\(session)/messages").status == 404)
+            #expect(
+                try await app.user(
+                    "intruder", .post, "/v1/bots/mira/chat", json: #"{"session_id":"\#(session)","message":"x"}"#
+                )
+                .status == 404)
+            #expect(try await app.send(.get, "/v1/sessions/\(session)/messages", bearer: nil).status == 401)
+            #expect(try await app.send(.get, "/v1/bots", bearer: "not-a-token").status == 401)
+        }
+    }
+
+    @Test func adminRoutesNeedTheAdminKey() async throws {
+        try await BackendHarness.run { app in
+            let userToken = try await BackendHarness.userToken("u")
+            var statuses: [Int] = []
+            for bearer in [nil, "wrong", userToken, BackendHarness.adminKey] {
+                statuses.append(try await app.send(.get, "/admin/v1/bots", bearer: bearer).status)
+            }
+            #expect(statuses == [401, 401, 401, 200])
+        }
+    }
+
+    @Test func slugsAreUniqueAndDeletedBotsDisappear() async throws {
+        try await BackendHarness.run { app in
+            let a = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"Mira"}"#)
+            #expect(a.status == 201)
+            #expect(a.json["slug"] as? String == "mira-2")
+            #expect(try await app.admin(.delete, "/admin/v1/bots/mira-2").status == 204)
+            #expect(try await app.admin(.get, "/admin/v1/bots/mira-2").status == 404)
+            let b = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"Mira"}"#)
+            #expect(b.json["slug"] as? String == "mira-3")
+            #expect(try await app.admin(.post, "/admin/v1/bots", json: #"{"description":"no name"}"#).status == 400)
+            #expect(
+                try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"X","time_zone":"Mars/Base"}"#).status
+                    == 400)
+        }
+    }
+
+    @Test func switchingTheActiveConfigChangesNewSessionsAtOnce() async throws {
+        try await BackendHarness.run { app in
+            let (slug, firstConfig) = try await app.launchBot(name: "Switcher", prompt: "First {{bot_name}}")
+            let second = try await app.admin(
+                .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"llm_provider":"broken","model_name":"x"}"#)
+            let secondID = try requireString(second.json["id"])
+            #expect(try await app.user("u1", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"a"}"#).status == 200)
+            #expect(try await app.admin(.post, "/admin/v1/llm-configs/\(secondID)/activate").status == 200)
+            #expect(try await app.user("u2", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"b"}"#).status == 503)
+            #expect(try await app.admin(.post, "/admin/v1/llm-configs/\(firstConfig)/activate").status == 200)
+            #expect(try await app.user("u3", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"c"}"#).status == 200)
+            let configs = try await app.admin(.get, "/admin/v1/bots/\(slug)/llm-configs")
+            #expect(configs.array.filter { $0["is_active"] as? Bool == true }.count == 1)
+        }
+    }
+
+    @Test func weightedVariantsSplitSessionsAndEachReplyRecordsItsVariant() async throws {
+        try await BackendHarness.run { app in
+            let bot = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"Split","status":"launched"}"#)
+            let slug = try requireString(bot.json["slug"])
+            var ids: [String] = []
+            for model in ["a", "b"] {
+                let config = try await app.admin(
+                    .post, "/admin/v1/bots/\(slug)/llm-configs",
+                    json: #"{"llm_provider":"mock","model_name":"\#(model)","metadata":{"weight":1}}"#)
+                ids.append(try requireString(config.json["id"]))
+            }
+            var seen = Set<String>()
+            for index in 0..<16 {
+                let reply = try await app.user("v\(index)", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"hi"}"#)
+                let session = try requireString(reply.json["session_id"])
+                let again = try await app.user(
+                    "v\(index)", .post, "/v1/bots/\(slug)/chat",
+                    json: #"{"session_id":"\#(session)","message":"again"}"#)
+                #expect(again.status == 200)
+                let stored = try await app.store.recentMessages(sessionID: UUID(uuidString: session)!, limit: 10)
+                let variants = Set(stored.compactMap(\.configID).map(\.uuidString))
+                #expect(variants.count == 1, "a session keeps its variant")
+                seen.formUnion(variants)
+            }
+            #expect(seen == Set(ids.map { $0.uppercased() }))
+        }
+    }
+
+    @Test func promptsAreValidatedWhenSavedAndPreviewed() async throws {
+        try await BackendHarness.run { app in
+            let bad = try await app.admin(
+                .post, "/admin/v1/prompts", json: #"{"name":"bad","template":"Hi {{nobody}}"}"#)
+            #expect(bad.status == 400)
+            #expect((bad.error["message"] as? String)?.contains("nobody") == true)
+            #expect(
+                try await app.admin(.post, "/admin/v1/prompts", json: #"{"name":"bad","yaml":"- a"}"#).status == 400)
+            let good = try await app.admin(
+                .post, "/admin/v1/prompts", json: #"{"name":"greeter","template":"Hi {{user_name}}"}"#)
+            #expect(good.status == 201)
+            #expect(
+                try await app.admin(.post, "/admin/v1/prompts", json: #"{"name":"greeter","template":"x"}"#).status
+                    == 409)
+            let v2 = try await app.admin(
+                .post, "/admin/v1/prompts/greeter/versions", json: #"{"template":"Hello {{user_name}}"}"#)
+            #expect(v2.json["version"] as? Int == 2)
+            #expect(
+                try await app.admin(
+                    .post, "/admin/v1/prompts/greeter/labels", json: #"{"label":"production","version":2}"#
+                )
+                .status == 200)
+            let preview = try await app.admin(
+                .post, "/admin/v1/prompts/render",
+                json: #"{"template":"Hi {{user_name}} ({{user_age}})","values":{"user_name":"Asha"}}"#)
+            #expect(preview.json["rendered"] as? String == "Hi Asha ()")
+            let variables = try await app.admin(.get, "/admin/v1/variables")
+            #expect(variables.array.count == PromptVariable.allCases.count)
+            #expect(
+                variables.array.first { $0["name"] as? String == "current_time" }?["category"] as? String == "system")
+        }
+    }
+}
