@@ -25,7 +25,9 @@ doc = {
              "description": "LLM gateway: fallback chains across providers, an OpenAI-compatible surface, and the internal generate payload."},
     "servers": [{"url": "http://127.0.0.1:8080"}],
     "components": {
-        "securitySchemes": {"serviceToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "securitySchemes": {"adminKey": {"type": "http", "scheme": "bearer", "description": "SWITCHYARD_ADMIN_KEY"},
+                            "userToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "HS256 with SWITCHYARD_USER_JWT_SECRET; sub = the user's external id"},
+                            "serviceToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                                              "description": "HS256 (SWITCHYARD_JWT_SECRET) or configured RS256/ES256 keys; claims exp and service required. `Authorization: jwt <token>` is accepted too."}},
         "schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["message", "type"], "properties": {
@@ -74,6 +76,37 @@ doc = {
                 "id": {"type": "string"}, "object": {"const": "model"}, "created": {"type": "integer"}, "owned_by": {"type": "string"}}},
             "ModelList": {"type": "object", "required": ["object", "data"], "properties": {"object": {"const": "list"}, "data": {"type": "array", "items": ref("Model")}}},
             "Status": {"type": "object", "properties": {"status": {"type": "string"}}, "additionalProperties": True},
+            "Bot": {"type": "object", "required": ["id", "slug", "name", "status", "rank"], "properties": {
+                "id": {"type": "string", "format": "uuid"}, "slug": {"type": "string"}, "name": {"type": "string"},
+                "description": {"type": "string"}, "scene_description": {"type": "string"}, "avatar_url": {"type": "string"},
+                "status": {"type": "string", "enum": ["draft", "launched", "archived"]}, "type": {"type": "string"},
+                "rank": {"type": "integer"}, "time_zone": {"type": "string"}, "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
+                "launched_on": {"type": "string", "format": "date-time"}, "created_at": {"type": "string", "format": "date-time"}}},
+            "BotInput": {"type": "object", "properties": {
+                "name": {"type": "string"}, "description": {"type": "string"}, "scene_description": {"type": "string"},
+                "avatar_url": {"type": "string"}, "status": {"type": "string", "enum": ["draft", "launched", "archived"]},
+                "type": {"type": "string"}, "rank": {"type": "integer"}, "time_zone": {"type": "string"},
+                "metadata": {"type": "object", "additionalProperties": {"type": "string"}}}},
+            "LLMConfig": {"type": "object", "required": ["llm_provider", "model_name"], "properties": {
+                "id": {"type": "string", "format": "uuid"}, "bot_id": {"type": "string", "format": "uuid"},
+                "llm_provider": {"type": "string"}, "model_name": {"type": "string"}, "prompt_template": {"type": "string"},
+                "prompt_label": {"type": "string"}, "prompt": {"type": "string"}, "temperature": {"type": "number"},
+                "top_p": {"type": "number"}, "top_k": {"type": "integer"}, "max_output_tokens": {"type": "integer"},
+                "is_active": {"type": "boolean"}, "metadata": {"type": "object", "properties": {
+                    "region_name": {"type": "string"}, "weight": {"type": "integer", "minimum": 0},
+                    "fallbacks": {"type": "array", "items": ref("Target")}}}}},
+            "PromptInput": {"type": "object", "properties": {"name": {"type": "string"}, "template": {"type": "string"},
+                "yaml": {"type": "string"}, "values": {"type": "object", "additionalProperties": {"type": "string"}}}},
+            "PromptVersion": {"type": "object", "properties": {"templateName": {"type": "string"}, "version": {"type": "integer"},
+                "format": {"type": "string", "enum": ["text", "yaml"]}, "body": {"type": "string"}}},
+            "Variable": {"type": "object", "properties": {"name": {"type": "string"}, "category": {"type": "string"}, "description": {"type": "string"}}},
+            "ChatInput": {"type": "object", "required": ["message"], "properties": {"session_id": {"type": "string", "format": "uuid"},
+                "message": {"type": "string"}, "idempotency_key": {"type": "string"}}},
+            "ChatOutput": {"type": "object", "required": ["message", "session_id", "usage"], "properties": {"message": {"type": "string"},
+                "session_id": {"type": "string", "format": "uuid"}, "usage": ref("Usage")}},
+            "Message": {"type": "object", "properties": {"id": {"type": "string"}, "role": {"type": "string"}, "content": {"type": "string"},
+                "provider": {"type": "string"}, "model": {"type": "string"}, "usage": ref("Usage"), "created_at": {"type": "string"}}},
+            "Profile": {"type": "object", "properties": {k: {"type": "string"} for k in ["external_id", "name", "gender", "time_zone", "language", "birth_date", "birth_time", "birth_place"]} | {"age": {"type": "integer"}}},
         },
     },
     "security": [{"serviceToken": []}],
@@ -93,6 +126,43 @@ doc = {
             "responses": {"200": ok("Model"), "404": err("Unknown model"), **auth_errors}}},
     },
 }
+admin = [{"adminKey": []}]
+user = [{"userToken": []}]
+slug = [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}]
+name = [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}]
+bad = {"400": err("Invalid input"), "401": err("Missing or wrong credentials")}
+doc["paths"].update({
+    "/admin/v1/bots": {
+        "post": {"summary": "Create a bot (the slug comes from the name)", "security": admin, "requestBody": json_body("BotInput"), "responses": {"201": ok("Bot"), **bad}},
+        "get": {"summary": "All bots, by rank", "security": admin, "responses": {"200": {"description": "Bots", "content": {"application/json": {"schema": {"type": "array", "items": ref("Bot")}}}}, **bad}}},
+    "/admin/v1/bots/{slug}": {
+        "get": {"summary": "One bot", "security": admin, "parameters": slug, "responses": {"200": ok("Bot"), "404": err("No such bot"), **bad}},
+        "patch": {"summary": "Change a bot", "security": admin, "parameters": slug, "requestBody": json_body("BotInput"), "responses": {"200": ok("Bot"), "404": err("No such bot"), **bad}},
+        "delete": {"summary": "Soft-delete a bot", "security": admin, "parameters": slug, "responses": {"204": {"description": "Deleted"}, "404": err("No such bot"), **bad}}},
+    "/admin/v1/bots/{slug}/llm-configs": {
+        "post": {"summary": "Add an LLM config (is_active makes it the only active one)", "security": admin, "parameters": slug, "requestBody": json_body("LLMConfig"), "responses": {"201": ok("LLMConfig"), **bad}},
+        "get": {"summary": "A bot's LLM configs", "security": admin, "parameters": slug, "responses": {"200": {"description": "Configs", "content": {"application/json": {"schema": {"type": "array", "items": ref("LLMConfig")}}}}, **bad}}},
+    "/admin/v1/llm-configs/{id}/activate": {"post": {"summary": "Make a config the bot's only active one", "security": admin,
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}], "responses": {"200": ok("LLMConfig"), "404": err("No such config"), **bad}}},
+    "/admin/v1/prompts": {
+        "post": {"summary": "Create a template from {name, template} or {name, yaml}; refused if invalid", "security": admin, "requestBody": json_body("PromptInput"), "responses": {"201": ok("PromptVersion"), "409": err("Name taken"), **bad}},
+        "get": {"summary": "Templates with their latest version and labels", "security": admin, "responses": {"200": {"description": "Templates", "content": {"application/json": {"schema": {"type": "array"}}}}, **bad}}},
+    "/admin/v1/prompts/render": {"post": {"summary": "Preview a template with sample values", "security": admin, "requestBody": json_body("PromptInput"), "responses": {"200": {"description": "Rendered", "content": {"application/json": {"schema": {"type": "object"}}}}, **bad}}},
+    "/admin/v1/prompts/{name}/versions": {"post": {"summary": "Add an immutable version", "security": admin, "parameters": name, "requestBody": json_body("PromptInput"), "responses": {"201": ok("PromptVersion"), "404": err("No such template"), **bad}}},
+    "/admin/v1/prompts/{name}/labels": {"post": {"summary": "Move a label (production, staging, …) to a version", "security": admin, "parameters": name,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["label", "version"], "properties": {"label": {"type": "string"}, "version": {"type": "integer"}}}}}},
+        "responses": {"200": {"description": "Moved"}, "404": err("No such version"), **bad}}},
+    "/admin/v1/variables": {"get": {"summary": "The variable registry", "security": admin, "responses": {"200": {"description": "Variables", "content": {"application/json": {"schema": {"type": "array", "items": ref("Variable")}}}}, **bad}}},
+    "/v1/bots": {"get": {"summary": "Launched bots", "security": user, "responses": {"200": {"description": "Bots", "content": {"application/json": {"schema": {"type": "array", "items": ref("Bot")}}}}, **bad}}},
+    "/v1/bots/{slug}/chat": {"post": {"summary": "One chat turn", "security": user, "parameters": slug, "requestBody": json_body("ChatInput"),
+        "responses": {"200": ok("ChatOutput"), "404": err("No such bot or session"), "503": err("The bot cannot answer now; nothing was stored"), **bad}}},
+    "/v1/sessions/{id}/messages": {"get": {"summary": "A session's messages (the caller's own sessions only)", "security": user,
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}, {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+        "responses": {"200": {"description": "Messages, oldest first", "content": {"application/json": {"schema": {"type": "array", "items": ref("Message")}}}}, "404": err("No such session"), **bad}}},
+    "/v1/me": {
+        "get": {"summary": "The caller's profile", "security": user, "responses": {"200": ok("Profile"), **bad}},
+        "patch": {"summary": "Set profile fields", "security": user, "requestBody": json_body("Profile"), "responses": {"200": ok("Profile"), **bad}}},
+})
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/SwitchyardGateway/Resources/openapi.json"
 out.write_text(json.dumps(doc, indent=2) + "\n")
 print(f"wrote {out}")

@@ -28,6 +28,8 @@ public struct BuiltApplication<App: ApplicationProtocol> {
     public var gateway: GatewayService?
     /// The backend's store; its owner shuts it down after the application stops.
     public var store: FluentStore?
+    /// Every route registered, as `METHOD /path` in the OpenAPI document's spelling.
+    public var routes: [String]
 }
 
 /// The one place where everything is wired together.
@@ -46,6 +48,7 @@ public func buildApplication(
     let metrics = GatewayMetrics()
     router.add(middleware: ErrorMiddleware<AppRequestContext> { metrics.recordRequest(route: $0, status: $1) })
     var gateway: GatewayService?
+    var routes: [String] = []
     if settings.role.runsGateway {
         let registry = ProviderFactory.registry(
             settings.providers, transport: HTTPTransport(client: httpClient), logger: logger)
@@ -59,7 +62,7 @@ public func buildApplication(
         } catch let rejection as TokenRejection {
             throw SettingsError(rejection.message)
         }
-        GatewayRoutes<AppRequestContext>(service: service, verifier: verifier).register(on: router)
+        routes += GatewayRoutes<AppRequestContext>(service: service, verifier: verifier).register(on: router)
         gateway = service
     } else {
         BackendStatusRoutes.register(on: router)
@@ -87,7 +90,7 @@ public func buildApplication(
             bots: opened, configs: opened, prompts: opened, chats: opened, gateway: client,
             settings: .init(appTimeZone: backend.appTimeZone, languageInstructions: backend.languageInstructions),
             logger: logger)
-        BackendRoutes.register(
+        routes += BackendRoutes.register(
             on: router,
             dependencies: BackendDependencies(
                 bots: opened, configs: opened, prompts: opened, users: opened, chats: opened, chat: chat,
@@ -98,7 +101,7 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
         logger: logger)
-    return BuiltApplication(application: application, gateway: gateway, store: store)
+    return BuiltApplication(application: application, gateway: gateway, store: store, routes: routes)
 }
 
 /// The shared upstream client: pooled, with enough connections per host for a busy gateway.

@@ -17,23 +17,30 @@ public enum StoreConfiguration: Sendable, Equatable {
 
 /// The Fluent-backed store. Repositories return plain values; rows never leave this module.
 ///
-/// On SQLite every write goes through one connection (one event loop's pool of one), because SQLite allows one
-/// writer at a time and sqlite-kit's busy handler spins; reads use the others. On PostgreSQL both are pooled.
+/// On SQLite every write goes through one connection (a pool of one, of its own), because SQLite allows one writer
+/// at a time and sqlite-kit's busy handler spins; reads have a pool of their own (WAL lets them run beside the
+/// writer). On PostgreSQL one pool serves both.
 public final class FluentStore: Sendable {
     let databases: Databases
-    let reads: any Database
+    /// SQLite only: the separate pool for reads.
+    private let readDatabases: Databases?
     let writes: any Database
     let isPostgres: Bool
     private let logger: Logger
 
-    private init(databases: Databases, isPostgres: Bool, logger: Logger) {
+    private init(databases: Databases, readDatabases: Databases?, isPostgres: Bool, logger: Logger) {
         self.databases = databases
+        self.readDatabases = readDatabases
         self.isPostgres = isPostgres
         self.logger = logger
         let group = MultiThreadedEventLoopGroup.singleton
-        let loops = Array(group.makeIterator())
-        reads = databases.database(logger: logger, on: loops.last ?? group.any())!
-        writes = databases.database(logger: logger, on: loops.first ?? group.any())!
+        var loops = group.makeIterator()
+        writes = databases.database(logger: logger, on: loops.next() ?? group.any())!
+    }
+
+    /// A database handle for reads, on any event loop.
+    var reads: any Database {
+        (readDatabases ?? databases).database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
     }
 
     /// Opens the store. Nothing is created until ``migrate()`` runs.
@@ -47,16 +54,22 @@ public final class FluentStore: Sendable {
         switch configuration {
         case .sqlite(let path):
             databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: nil), as: .sqlite)
-            let store = FluentStore(databases: databases, isPostgres: false, logger: logger)
+            let readDatabases = Databases(threadPool: .singleton, on: MultiThreadedEventLoopGroup.singleton)
+            readDatabases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 4, sqlLogLevel: nil), as: .sqlite)
+            let store = FluentStore(
+                databases: databases, readDatabases: readDatabases, isPostgres: false, logger: logger)
             if let sql = store.writes as? any SQLDatabase {
                 try await sql.raw("PRAGMA journal_mode=WAL").run()
+                // In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed turn survives a crash
+                // of the process; only a power loss can take the last commits back.
+                try await sql.raw("PRAGMA synchronous=NORMAL").run()
                 try await sql.raw("PRAGMA foreign_keys=ON").run()
             }
             return store
         case .postgres(let url):
             databases.use(
                 try .postgres(url: url, maxConnectionsPerEventLoop: 8, sqlLogLevel: .trace), as: .psql)
-            return FluentStore(databases: databases, isPostgres: true, logger: logger)
+            return FluentStore(databases: databases, readDatabases: nil, isPostgres: true, logger: logger)
         }
     }
 
@@ -73,6 +86,7 @@ public final class FluentStore: Sendable {
 
     /// Closes every connection.
     public func shutdown() async {
+        await readDatabases?.shutdownAsync()
         await databases.shutdownAsync()
     }
 

@@ -21,6 +21,7 @@ struct BackendHarness: Sendable {
 
     let client: any TestClientProtocol
     let store: FluentStore
+    let routes: [String]
 
     static func run(_ body: @Sendable (BackendHarness) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString).sqlite")
@@ -37,12 +38,13 @@ struct BackendHarness: Sendable {
                 appTimeZone: TimeZone(identifier: "Asia/Kolkata")!))
         let built = try await buildApplication(settings: settings, httpClient: .shared, logger: Logger(label: "test"))
         let store = try requireStore(built.store)
+        let routes = built.routes
         defer {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         do {
             try await built.application.test(.router) { client in
-                try await body(BackendHarness(client: client, store: store))
+                try await body(BackendHarness(client: client, store: store, routes: routes))
             }
         } catch {
             await store.shutdown()

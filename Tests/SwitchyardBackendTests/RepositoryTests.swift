@@ -7,6 +7,12 @@ import Testing
 
 /// One repository suite, run on every configured database.
 @Suite struct RepositoryTests {
+    @Test func postgresIsIncludedWhenRequired() {
+        if ProcessInfo.processInfo.environment["SWITCHYARD_REQUIRE_POSTGRES"] == "1" {
+            #expect(TestStores.postgresURL != nil, "SWITCHYARD_TEST_POSTGRES_URL must name a local PostgreSQL")
+        }
+    }
+
     func unique(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
 
     func makeBot(_ store: FluentStore, rank: Int = 0, status: BotStatus = .launched) async throws -> Bot {

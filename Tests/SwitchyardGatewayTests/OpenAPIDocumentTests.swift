@@ -23,13 +23,15 @@ import Testing
         return routes
     }
 
-    @Test func theDocumentListsExactlyTheRegisteredRoutes() async throws {
+    /// The document also lists the backend's routes; their agreement is checked with the whole application in
+    /// `SwitchyardBackendTests.OpenAPIAgreementTests`.
+    @Test func everyGatewayRouteIsDocumented() async throws {
         let settings = GatewayHarness.settings(providers: [])
         let service = GatewayService(registry: ProviderRegistry(providers: []), routing: settings.routing)
         let verifier = try await ServiceTokenVerifier(hmacSecret: GatewayHarness.secret)
         let router = Router(context: AppRequestContext.self)
         let registered = GatewayRoutes<AppRequestContext>(service: service, verifier: verifier).register(on: router)
-        #expect(Set(registered) == (try documentedRoutes()))
+        #expect(Set(registered).isSubset(of: try documentedRoutes()))
         #expect(registered.count == Set(registered).count)
     }
 
@@ -37,7 +39,10 @@ import Testing
         let routes = try documentedRoutes()
         let token = try await GatewayHarness.token()
         try await GatewayHarness.withGateway(GatewayHarness.settings(providers: [])) { client, _ in
-            for route in routes {
+            for route in routes
+            where !route.contains("/admin/") && !route.contains("/v1/bots") && !route.contains("/v1/sessions")
+                && !route.contains("/v1/me")
+            {
                 let parts = route.split(separator: " ")
                 let path = String(parts[1]).replacingOccurrences(of: "{model}", with: "mock/echo")
                 let response = try await client.execute(

@@ -22,6 +22,13 @@ struct UserClaims: JWTPayload {
 public struct UserTokenVerifier: Sendable {
     private let keys: JWTKeyCollection
     public let leeway: TimeInterval
+    /// Verified tokens: their subject and expiry.
+    private let verified = BoundedCache<String, VerifiedUser>(capacity: 16384)
+
+    struct VerifiedUser: Sendable {
+        var subject: String
+        var expiresAt: Date
+    }
 
     /// - Parameters:
     ///   - secret: The HS256 secret, at least 32 bytes.
@@ -37,6 +44,12 @@ public struct UserTokenVerifier: Sendable {
 
     /// - Returns: The user's external id.
     func externalID(from token: String, now: Date = Date()) async throws(APIError) -> String {
+        if let known = verified.value(for: token) {
+            guard known.expiresAt.addingTimeInterval(leeway) >= now else {
+                throw APIError.unauthorized("The user token is expired or has no `exp`.")
+            }
+            return known.subject
+        }
         let header = token.split(separator: ".").first.map(String.init) ?? ""
         guard let data = Data(base64URLEncoded: header),
             let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -56,6 +69,7 @@ public struct UserTokenVerifier: Sendable {
         guard let sub = claims.sub?.value, !sub.isEmpty else {
             throw APIError.unauthorized("The user token has no `sub` naming the user.")
         }
+        verified.store(VerifiedUser(subject: sub, expiresAt: exp.value), for: token)
         return sub
     }
 }

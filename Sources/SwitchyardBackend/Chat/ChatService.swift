@@ -70,6 +70,10 @@ public struct ChatService: Sendable {
     let gateway: any GatewayClient
     let settings: Settings
     let logger: Logger
+    /// Compiled templates by their exact source: versions are immutable, so an entry is never stale.
+    private let templates = BoundedCache<String, PromptTemplate>(capacity: 512)
+    /// Time zones by identifier: building one reads the zoneinfo database.
+    private let zones = BoundedCache<String, TimeZone>(capacity: 1024)
 
     public init(
         bots: any BotRepository, configs: any LLMConfigRepository, prompts: any PromptRepository,
@@ -164,6 +168,13 @@ public struct ChatService: Sendable {
         return (ChatSession(id: sessionID, userID: user.id, botID: bot.id, configID: config.id), true, config)
     }
 
+    private func zone(named identifier: String) -> TimeZone? {
+        if let cached = zones.value(for: identifier) { return cached }
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        zones.store(zone, for: identifier)
+        return zone
+    }
+
     private func renderPrompt(
         config: BotLLMConfig, bot: Bot, user: User, message: String, history: [StoredMessage]
     )
@@ -178,10 +189,17 @@ public struct ChatService: Sendable {
         } else {
             source = (config.inlinePrompt ?? "You are {{bot_name}}. {{bot_description}}", .text)
         }
-        let template = try PromptTemplate(source: source.0, format: source.1)
+        let cacheKey = "\(source.1.rawValue):\(source.0)"
+        let template: PromptTemplate
+        if let cached = templates.value(for: cacheKey) {
+            template = cached
+        } else {
+            template = try PromptTemplate(source: source.0, format: source.1)
+            templates.store(template, for: cacheKey)
+        }
         let context = PromptContext(
             bot: bot, user: user, message: message, history: history, appTimeZone: settings.appTimeZone,
-            languageInstructions: settings.languageInstructions)
+            languageInstructions: settings.languageInstructions, zone: zone(named:))
         return template.render(PromptVariableResolver.resolve(template.variables, context: context))
     }
 }

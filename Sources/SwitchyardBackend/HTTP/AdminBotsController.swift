@@ -9,7 +9,7 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
     let configs: any LLMConfigRepository
     let limit: Int
 
-    func register(on group: RouterGroup<Context>) {
+    func register(on group: RouteRegistrar<RouterGroup<Context>>) {
         group.post("/admin/v1/bots", use: create)
         group.get("/admin/v1/bots") { _, _ in try JSONCoding.response(try await bots.bots(status: nil).map(BotDTO.init))
         }

@@ -21,7 +21,7 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
         var variables: [String]
     }
 
-    func register(on group: RouterGroup<Context>) {
+    func register(on group: RouteRegistrar<RouterGroup<Context>>) {
         group.post("/admin/v1/prompts", use: create)
         group.get("/admin/v1/prompts") { _, _ in try JSONCoding.response(try await prompts.templates()) }
         group.post("/admin/v1/prompts/render", use: render)

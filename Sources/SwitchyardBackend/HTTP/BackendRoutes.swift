@@ -36,21 +36,28 @@ public struct BackendDependencies: Sendable {
 
 /// Registers the admin API (admin key) and the user API (user tokens).
 public enum BackendRoutes {
+    /// - Returns: The routes registered, as `METHOD /path`.
+    @discardableResult
     public static func register<Context: UserAuthenticatedContext>(
         on router: Router<Context>, dependencies: BackendDependencies
-    ) {
-        let admin = router.group().add(middleware: AdminKeyMiddleware<Context>(key: dependencies.adminKey))
+    ) -> [String] {
+        let log = RouteLog()
+        let admin = RouteRegistrar(
+            methods: router.group().add(middleware: AdminKeyMiddleware<Context>(key: dependencies.adminKey)), log: log)
         AdminBotsController<Context>(
             bots: dependencies.bots, configs: dependencies.configs, limit: dependencies.maximumBodyBytes
         ).register(on: admin)
         AdminPromptsController<Context>(
             prompts: dependencies.prompts, limit: dependencies.maximumBodyBytes, appTimeZone: dependencies.appTimeZone
         ).register(on: admin)
-        let users = router.group().add(
-            middleware: UserAuthMiddleware<Context>(verifier: dependencies.userTokens, users: dependencies.users))
+        let users = RouteRegistrar(
+            methods: router.group().add(
+                middleware: UserAuthMiddleware<Context>(verifier: dependencies.userTokens, users: dependencies.users)),
+            log: log)
         UserController<Context>(
             bots: dependencies.bots, users: dependencies.users, chats: dependencies.chats, chat: dependencies.chat,
             limit: dependencies.maximumBodyBytes
         ).register(on: users)
+        return log.routes
     }
 }

@@ -11,7 +11,7 @@ struct UserController<Context: UserAuthenticatedContext>: Sendable {
     let chat: ChatService
     let limit: Int
 
-    func register(on group: RouterGroup<Context>) {
+    func register(on group: RouteRegistrar<RouterGroup<Context>>) {
         group.get("/v1/bots") { _, _ in try JSONCoding.response(try await bots.bots(status: .launched).map(BotDTO.init))
         }
         group.post("/v1/bots/{slug}/chat", use: turn)

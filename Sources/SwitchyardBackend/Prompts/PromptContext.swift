@@ -15,11 +15,14 @@ public struct PromptContext: Sendable {
     public var languageInstructions: [String: String]
     /// Draws `random_number_1_4`; injected so tests are deterministic.
     public var random: @Sendable (ClosedRange<Int>) -> Int
+    /// The zone time variables use: the user's, else the bot's, else the app's.
+    public let timeZone: TimeZone
 
     public init(
         bot: Bot, user: User, message: String, history: [StoredMessage], now: Date = Date(),
         appTimeZone: TimeZone, languageInstructions: [String: String] = [:],
-        random: @escaping @Sendable (ClosedRange<Int>) -> Int = { Int.random(in: $0) }
+        random: @escaping @Sendable (ClosedRange<Int>) -> Int = { Int.random(in: $0) },
+        zone: (String) -> TimeZone? = { TimeZone(identifier: $0) }
     ) {
         self.bot = bot
         self.user = user
@@ -29,11 +32,11 @@ public struct PromptContext: Sendable {
         self.appTimeZone = appTimeZone
         self.languageInstructions = languageInstructions
         self.random = random
-    }
-
-    /// The zone time variables use: the user's, else the bot's, else the app's.
-    public var timeZone: TimeZone {
-        [user.timeZone, bot.timeZone].compactMap { $0.flatMap(TimeZone.init(identifier:)) }.first ?? appTimeZone
+        var chosen = appTimeZone
+        for name in [bot.timeZone, user.timeZone].compactMap({ $0 }) {
+            if let found = zone(name) { chosen = found }
+        }
+        timeZone = chosen
     }
 }
 
@@ -45,13 +48,15 @@ public enum PromptVariableResolver {
     /// - Returns: Their values; an unknown value is the empty string.
     public static func resolve(_ variables: Set<PromptVariable>, context: PromptContext) -> [String: String] {
         var values: [String: String] = [:]
+        let needsTime = !variables.isDisjoint(with: [.currentTime, .currentDate, .dayOfWeek])
+        let local = needsTime ? LocalTime(context.now, in: context.timeZone) : nil
         for variable in variables {
-            values[variable.rawValue] = value(of: variable, context: context)
+            values[variable.rawValue] = value(of: variable, context: context, local: local)
         }
         return values
     }
 
-    static func value(of variable: PromptVariable, context: PromptContext) -> String {
+    static func value(of variable: PromptVariable, context: PromptContext, local: LocalTime?) -> String {
         let user = context.user
         switch variable {
         case .botName: return context.bot.name
@@ -72,21 +77,43 @@ public enum PromptVariableResolver {
                 user.birthPlace.map { "in \($0)" },
             ].compactMap { $0 }
             return parts.joined(separator: " ")
-        case .currentTime: return format(context, "HH:mm")
-        case .currentDate: return format(context, "yyyy-MM-dd")
-        case .dayOfWeek: return format(context, "EEEE")
+        case .currentTime:
+            let parts = local ?? LocalTime(context.now, in: context.timeZone)
+            return String(format: "%02d:%02d", parts.hour, parts.minute)
+        case .currentDate:
+            let parts = local ?? LocalTime(context.now, in: context.timeZone)
+            return String(format: "%04d-%02d-%02d", parts.year, parts.month, parts.day)
+        case .dayOfWeek: return (local ?? LocalTime(context.now, in: context.timeZone)).weekdayName
         case .randomNumber1To4: return String(context.random(1...4))
         case .languageInstruction:
             let language = user.language ?? "en"
             return context.languageInstructions[language] ?? context.languageInstructions["en"] ?? ""
         }
     }
+}
 
-    private static func format(_ context: PromptContext, _ pattern: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = context.timeZone
-        formatter.dateFormat = pattern
-        return formatter.string(from: context.now)
+/// The wall-clock parts of an instant in a time zone (a Gregorian calendar, no formatter per call).
+struct LocalTime {
+    static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+    var year: Int
+    var month: Int
+    var day: Int
+    var hour: Int
+    var minute: Int
+    var weekday: Int
+
+    init(_ date: Date, in zone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+        year = parts.year ?? 0
+        month = parts.month ?? 0
+        day = parts.day ?? 0
+        hour = parts.hour ?? 0
+        minute = parts.minute ?? 0
+        weekday = parts.weekday ?? 1
     }
+
+    var weekdayName: String { Self.weekdays[(weekday - 1) % 7] }
 }

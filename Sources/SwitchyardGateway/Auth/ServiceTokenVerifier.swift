@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import SwitchyardCore
 
 /// Why a token was refused, with a message a person can act on.
 public struct TokenRejection: Error, Sendable, Equatable {
@@ -19,7 +20,9 @@ public struct ServiceTokenVerifier: Sendable {
 
     private let collections: [String: JWTKeyCollection]
     public let leeway: TimeInterval
-    private let verified = VerifiedTokenCache()
+    /// Tokens whose signature verified: reusing one (as ``HTTPGatewayClient`` does) then costs a lookup, while a
+    /// tampered token never matches. Time claims are still checked on every use.
+    private let verified = BoundedCache<String, ServiceClaims>(capacity: 4096)
 
     /// - Parameters:
     ///   - hmacSecret: The HS256 secret; nil disables HS256.
@@ -87,7 +90,7 @@ public struct ServiceTokenVerifier: Sendable {
     /// - Throws: ``TokenRejection``.
     public func verify(_ token: String, now: Date = Date()) async throws(TokenRejection) -> ServiceClaims {
         // A token whose signature already verified only needs its time claims checked again.
-        if let claims = verified.claims(for: token) {
+        if let claims = verified.value(for: token) {
             try checkTimes(claims, now: now)
             return claims
         }
