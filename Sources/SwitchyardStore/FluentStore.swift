@@ -27,6 +27,8 @@ public final class FluentStore: Sendable {
     let writes: any Database
     let isPostgres: Bool
     private let logger: Logger
+    /// SQLite only: group commit for chat turns.
+    let turnBatcher: TurnBatcher?
 
     private init(databases: Databases, readDatabases: Databases?, isPostgres: Bool, logger: Logger) {
         self.databases = databases
@@ -35,8 +37,20 @@ public final class FluentStore: Sendable {
         self.logger = logger
         let group = MultiThreadedEventLoopGroup.singleton
         var loops = group.makeIterator()
-        writes = databases.database(logger: logger, on: loops.next() ?? group.any())!
+        let writes = databases.database(logger: logger, on: loops.next() ?? group.any())!
+        self.writes = writes
+        turnBatcher =
+            isPostgres
+            ? nil
+            : TurnBatcher { turns in
+                try await writes.transaction { db in
+                    try await FluentStore.writeTurns(turns, on: db, lockSessions: false)
+                }
+            }
     }
+
+    /// The read handle as SQL, for the hot paths that skip Fluent's model layer.
+    var readSQL: any SQLDatabase { reads as! any SQLDatabase }
 
     /// A database handle for reads, on any event loop.
     var reads: any Database {

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 import SwitchyardCore
 
 extension FluentStore: BotRepository {
@@ -15,7 +16,7 @@ extension FluentStore: BotRepository {
     }
 
     public func bot(slug: String) async throws -> Bot? {
-        try await BotRow.query(on: reads).filter(\.$slug == slug).filter(\.$deletedAt == nil).first()?.value
+        try await readSQL.raw("SELECT * FROM bots WHERE slug = \(bind: slug) AND deleted_at IS NULL").first()?.bot()
     }
 
     public func bot(id: UUID) async throws -> Bot? {

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 import SwitchyardCore
 
 extension FluentStore: LLMConfigRepository {
@@ -17,7 +18,8 @@ extension FluentStore: LLMConfigRepository {
     }
 
     public func configs(botID: UUID) async throws -> [BotLLMConfig] {
-        try await LLMConfigRow.query(on: reads).filter(\.$botID == botID).sort(\.$createdAt).all().map(\.value)
+        try await readSQL.raw("SELECT * FROM bot_llm_configs WHERE bot_id = \(bind: botID) ORDER BY created_at")
+            .all().map { try $0.llmConfig() }
     }
 
     public func config(id: UUID) async throws -> BotLLMConfig? {

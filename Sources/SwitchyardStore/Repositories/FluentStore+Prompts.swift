@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 import SwitchyardCore
 
 extension FluentStore: PromptRepository {
@@ -28,11 +29,13 @@ extension FluentStore: PromptRepository {
     }
 
     public func version(name: String, label: String) async throws -> PromptVersion? {
-        guard
-            let labelRow = try await PromptLabelRow.query(on: reads).filter(\.$templateName == name)
-                .filter(\.$label == label).first()
-        else { return nil }
-        return try await version(name: name, number: labelRow.version)
+        try await readSQL.raw(
+            """
+            SELECT v.* FROM prompt_versions v JOIN prompt_labels l
+            ON l.template_name = v.template_name AND l.version = v.version
+            WHERE l.template_name = \(bind: name) AND l.label = \(bind: label)
+            """
+        ).first()?.promptVersion()
     }
 
     public func version(name: String, number: Int) async throws -> PromptVersion? {

@@ -1,11 +1,12 @@
 import FluentKit
 import Foundation
+import SQLKit
 import SwitchyardCore
 
 extension FluentStore: UserRepository {
     public func findOrCreateUser(externalID: String) async throws -> User {
-        if let row = try await UserRow.query(on: reads).filter(\.$externalID == externalID).first() {
-            return row.value
+        if let row = try await readSQL.raw("SELECT * FROM users WHERE external_id = \(bind: externalID)").first() {
+            return try row.user()
         }
         return try await transaction { db in
             if let row = try await UserRow.query(on: db).filter(\.$externalID == externalID).first() {
