@@ -43,14 +43,23 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         self.shouldRetry = shouldRetry
     }
 
-    struct Envelope: Encodable {
-        struct Body: Encodable {
-            var message: String
-            var type: String
-            var param: String?
-            var code: String?
+    /// The `{"error":{…}}` wrapper.
+    public struct Envelope: Encodable, Sendable {
+        /// The error object, with `param` and `code` always present (null when unset), as OpenAI sends them.
+        public struct Body: Encodable, Sendable {
+            public var message: String
+            public var type: String
+            public var param: String?
+            public var code: String?
 
-            func encode(to encoder: any Encoder) throws {
+            public init(message: String, type: String, param: String?, code: String?) {
+                self.message = message
+                self.type = type
+                self.param = param
+                self.code = code
+            }
+
+            public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(message, forKey: .message)
                 try container.encode(type, forKey: .type)
@@ -63,7 +72,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             }
         }
 
-        var error: Body
+        public var error: Body
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

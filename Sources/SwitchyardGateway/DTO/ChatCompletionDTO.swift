@@ -1,4 +1,5 @@
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// The body of `POST /v1/chat/completions`. Unknown fields are accepted and ignored, as OpenAI's SDKs expect.
 struct ChatCompletionRequestDTO: Decodable, Sendable {
@@ -147,28 +148,10 @@ struct ChatCompletionChunkDTO: Encodable, Sendable {
     }
 }
 
-/// The error event that ends a stream that broke after its commit point.
+/// The error event that ends a stream that broke after its commit point: OpenAI's error object plus the usage
+/// delivered so far.
 struct StreamErrorDTO: Encodable, Sendable {
-    struct Body: Encodable {
-        var message: String
-        var type: String
-        var param: String?
-        var code: String
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(message, forKey: .message)
-            try container.encode(type, forKey: .type)
-            try container.encode(param, forKey: .param)
-            try container.encode(code, forKey: .code)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case message, type, param, code
-        }
-    }
-
-    var error: Body
+    var error: APIError.Envelope.Body
     var usage: Usage
 }
 

@@ -100,7 +100,7 @@ extension SettingsLoader {
     }
 
     /// The first set variable among `names`, or the contents of the file named by `NAME_FILE`.
-    private static func firstValue(_ names: [String], environment: [String: String]) throws -> String? {
+    static func firstValue(_ names: [String], environment: [String: String]) throws -> String? {
         for name in names {
             if let value = environment[name], !value.isEmpty { return value }
             if let path = environment[name + "_FILE"] {

@@ -80,8 +80,8 @@ public enum SettingsLoader {
         guard let zone = TimeZone(identifier: zoneName) else {
             throw SettingsError("`backend.time_zone` '\(zoneName)' is not an IANA time zone.")
         }
-        let adminKey = try firstSecret(["SWITCHYARD_ADMIN_KEY"], environment: environment)
-        let userSecret = try firstSecret(["SWITCHYARD_USER_JWT_SECRET"], environment: environment)
+        let adminKey = try firstValue(["SWITCHYARD_ADMIN_KEY"], environment: environment)
+        let userSecret = try firstValue(["SWITCHYARD_USER_JWT_SECRET"], environment: environment)
         if let userSecret, userSecret.utf8.count < 32 {
             throw SettingsError("SWITCHYARD_USER_JWT_SECRET must be at least 32 bytes.")
         }
@@ -91,19 +91,6 @@ public enum SettingsLoader {
             secretsAreEphemeral: adminKey == nil || userSecret == nil, appTimeZone: zone,
             languageInstructions: file.languageInstructions ?? BackendSettings.defaultLanguageInstructions,
             gatewayURL: environment["SWITCHYARD_GATEWAY_URL"])
-    }
-
-    private static func firstSecret(_ names: [String], environment: [String: String]) throws -> String? {
-        for name in names {
-            if let value = environment[name], !value.isEmpty { return value }
-            if let path = environment[name + "_FILE"] {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw SettingsError("Cannot read \(name)_FILE (\(path)).")
-                }
-                return text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-        }
-        return nil
     }
 
     static func gatewaySettings(_ reader: ConfigReader) throws -> GatewaySettings {
