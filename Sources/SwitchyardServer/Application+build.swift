@@ -87,7 +87,7 @@ public func buildApplication(
                 baseURL: url, client: httpClient, minter: try await ServiceTokenMinter(secret: settings.jwtSecret))
         }
         let chat = ChatService(
-            bots: opened, configs: opened, prompts: opened, chats: opened, gateway: client,
+            catalog: opened, chats: opened, gateway: client,
             settings: .init(appTimeZone: backend.appTimeZone, languageInstructions: backend.languageInstructions),
             logger: logger)
         routes += BackendRoutes.register(

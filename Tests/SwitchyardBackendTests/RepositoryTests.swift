@@ -150,4 +150,35 @@ import Testing
         #expect(try await store.reply(sessionID: session.id, idempotencyKey: "k2")?.content == "a2")
         #expect(try await store.reply(sessionID: session.id, idempotencyKey: "nope") == nil)
     }
+
+    @Test(arguments: TestStores.configurations)
+    func aChatTurnReadsBotConfigsAndPromptsAtOnce(configuration: StoreConfiguration) async throws {
+        let store = try await TestStores.store(configuration)
+        let bot = try await makeBot(store)
+        let name = unique("prompt")
+        _ = try await store.createTemplate(name: name, format: .text, body: "v1 {{bot_name}}")
+        _ = try await store.addVersion(name: name, format: .yaml, body: "a: v2")
+        try await store.moveLabel(name: name, label: "staging", to: 2)
+        let production = try await store.createConfig(
+            BotLLMConfig(
+                botID: bot.id, provider: "mock", model: "a", promptTemplate: name, isActive: true,
+                createdAt: Date(timeIntervalSince1970: 1_700_000_000)))
+        let staging = try await store.createConfig(
+            BotLLMConfig(
+                botID: bot.id, provider: "mock", model: "b", promptTemplate: name, promptLabel: "staging",
+                createdAt: Date(timeIntervalSince1970: 1_700_000_100)))
+        let inline = try await store.createConfig(
+            BotLLMConfig(
+                botID: bot.id, provider: "mock", model: "c", inlinePrompt: "hi",
+                createdAt: Date(timeIntervalSince1970: 1_700_000_200)))
+        let snapshot = try #require(try await store.chatBot(slug: bot.slug))
+        #expect(snapshot.bot.id == bot.id)
+        #expect(snapshot.configs.map(\.id) == [production.id, staging.id, inline.id])
+        #expect(snapshot.prompts[production.id]?.body == "v1 {{bot_name}}")
+        #expect(snapshot.prompts[staging.id]?.format == .yaml)
+        #expect(snapshot.prompts[inline.id] == nil)
+        let empty = try await makeBot(store)
+        #expect(try await store.chatBot(slug: empty.slug)?.configs.isEmpty == true)
+        #expect(try await store.chatBot(slug: "no-such-bot") == nil)
+    }
 }

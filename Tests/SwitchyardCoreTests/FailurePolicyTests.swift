@@ -24,6 +24,13 @@ import Testing
         #expect(failure.message == ProviderFailure.Kind.auth.defaultMessage)
     }
 
+    @Test func keysEchoedByAnUpstreamAreMaskedInTheDetail() {
+        let failure = ProviderFailure(
+            .auth, detail: "Incorrect API key provided: sk-proj-abc123**wxyz. Also gsk_XYZ987 and AKIAIOSFODNN7EXAMPLE."
+        )
+        #expect(failure.detail == "Incorrect API key provided: <redacted> Also <redacted> and <redacted>.")
+    }
+
     @Test func secretsDoNotPrint() {
         let secret = Secret("sk-very-secret")
         #expect("\(secret)" == "<redacted>")

@@ -63,9 +63,7 @@ public struct ChatService: Sendable {
         }
     }
 
-    let bots: any BotRepository
-    let configs: any LLMConfigRepository
-    let prompts: any PromptRepository
+    let catalog: any ChatBotReader
     let chats: any ChatRepository
     let gateway: any GatewayClient
     let settings: Settings
@@ -75,13 +73,17 @@ public struct ChatService: Sendable {
     /// Time zones by identifier: building one reads the zoneinfo database.
     private let zones = BoundedCache<String, TimeZone>(capacity: 1024)
 
+    /// - Parameters:
+    ///   - catalog: Reads a bot, its configs and their prompts in one go.
+    ///   - chats: Sessions and messages.
+    ///   - gateway: The gateway.
+    ///   - settings: Time zone, language instructions, history window.
+    ///   - logger: The logger.
     public init(
-        bots: any BotRepository, configs: any LLMConfigRepository, prompts: any PromptRepository,
-        chats: any ChatRepository, gateway: any GatewayClient, settings: Settings, logger: Logger
+        catalog: any ChatBotReader, chats: any ChatRepository, gateway: any GatewayClient, settings: Settings,
+        logger: Logger
     ) {
-        self.bots = bots
-        self.configs = configs
-        self.prompts = prompts
+        self.catalog = catalog
         self.chats = chats
         self.gateway = gateway
         self.settings = settings
@@ -105,10 +107,12 @@ public struct ChatService: Sendable {
                 kind: .invalidInput(parameter: "message"),
                 message: "`message` is longer than \(settings.maximumMessageCharacters) characters.")
         }
-        guard let bot = try await bots.bot(slug: slug), bot.status == .launched else {
+        guard let snapshot = try await catalog.chatBot(slug: slug), snapshot.bot.status == .launched else {
             throw ChatFailure(kind: .notFound, message: "No bot '\(slug)'.")
         }
-        let (session, isNew, config) = try await sessionAndConfig(request.sessionID, user: user, bot: bot)
+        let bot = snapshot.bot
+        let (session, isNew, config) = try await sessionAndConfig(
+            request.sessionID, user: user, bot: bot, configs: snapshot.configs)
         if let key = request.idempotencyKey, !isNew,
             let stored = try await chats.reply(sessionID: session.id, idempotencyKey: key)
         {
@@ -117,7 +121,8 @@ public struct ChatService: Sendable {
                 provider: stored.provider, model: stored.model, configID: stored.configID ?? config.id)
         }
         let history = isNew ? [] : try await chats.recentMessages(sessionID: session.id, limit: settings.historyWindow)
-        let prompt = try await renderPrompt(config: config, bot: bot, user: user, message: text, history: history)
+        let prompt = try renderPrompt(
+            config: config, version: snapshot.prompts[config.id], bot: bot, user: user, message: text, history: history)
         let generation = GenerationRequest(
             provider: config.provider, model: config.model, systemInstruction: prompt,
             messages: history.map { ChatMessage(role: $0.role, content: $0.content) }
@@ -150,8 +155,11 @@ public struct ChatService: Sendable {
 
     /// Resumes the caller's session, or starts one assigned to a variant: the weighted configs split new sessions
     /// by a stable hash of the session id; with no weights the active config serves.
-    private func sessionAndConfig(_ id: UUID?, user: User, bot: Bot) async throws -> (ChatSession, Bool, BotLLMConfig) {
-        let all = try await configs.configs(botID: bot.id)
+    private func sessionAndConfig(
+        _ id: UUID?, user: User, bot: Bot, configs all: [BotLLMConfig]
+    ) async throws
+        -> (ChatSession, Bool, BotLLMConfig)
+    {
         if let id {
             guard let session = try await chats.session(id: id), session.userID == user.id, session.botID == bot.id
             else { throw ChatFailure(kind: .notFound, message: "No session \(id.uuidString) with this bot.") }
@@ -176,13 +184,11 @@ public struct ChatService: Sendable {
     }
 
     private func renderPrompt(
-        config: BotLLMConfig, bot: Bot, user: User, message: String, history: [StoredMessage]
-    )
-        async throws -> String
-    {
+        config: BotLLMConfig, version: PromptVersion?, bot: Bot, user: User, message: String, history: [StoredMessage]
+    ) throws -> String {
         let source: (String, PromptVersion.Format)
-        if let name = config.promptTemplate {
-            guard let version = try await prompts.version(name: name, label: config.promptLabel) else {
+        if config.promptTemplate != nil {
+            guard let version else {
                 throw ChatFailure(kind: .notConfigured, message: "\(bot.name) is not available right now.")
             }
             source = (version.body, version.format)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A classified provider failure. `kind` alone decides what the gateway does next (see ``FailurePolicy``).
 ///
 /// `message` is safe to show a client; `detail` is for logs only and may hold the upstream's own words, never a
@@ -44,7 +46,18 @@ public struct ProviderFailure: Error, Sendable, Equatable, CustomStringConvertib
         self.status = status
         self.retryAfter = retryAfter
         self.message = message ?? kind.defaultMessage
-        self.detail = String(detail.prefix(500))
+        self.detail = Self.redactingKeys(String(detail.prefix(500)))
+    }
+
+    /// Masks anything shaped like a provider key (`sk-…`, `gsk_…`, `AKIA…`) that an upstream echoed back, so that
+    /// not even a fragment of a credential reaches the logs.
+    static func redactingKeys(_ text: String) -> String {
+        guard text.contains("sk-") || text.contains("sk_") || text.contains("AKIA") || text.contains("AIza") else {
+            return text
+        }
+        return text.replacingOccurrences(
+            of: #"(sk-[A-Za-z0-9_\-\*\.]+|gsk_[A-Za-z0-9]+|AKIA[A-Z0-9]{4,}|AIza[A-Za-z0-9_\-]+)"#, with: "<redacted>",
+            options: .regularExpression)
     }
 
     public var description: String {

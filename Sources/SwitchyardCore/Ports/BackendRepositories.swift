@@ -32,6 +32,27 @@ public protocol BotRepository: Sendable {
     func softDeleteBot(slug: String, at date: Date) async throws -> Bool
 }
 
+/// What a chat turn needs to know about a bot, read at once: the bot, its configs, and the prompt version each
+/// config's template label points to now.
+public struct ChatBotSnapshot: Sendable, Equatable {
+    public var bot: Bot
+    public var configs: [BotLLMConfig]
+    /// By config id; absent for inline prompts or a label that points nowhere.
+    public var prompts: [UUID: PromptVersion]
+
+    public init(bot: Bot, configs: [BotLLMConfig], prompts: [UUID: PromptVersion]) {
+        self.bot = bot
+        self.configs = configs
+        self.prompts = prompts
+    }
+}
+
+/// The chat turn's one read of bot data.
+public protocol ChatBotReader: Sendable {
+    /// - Returns: The live bot with this slug, its configs and their current prompts, in one read.
+    func chatBot(slug: String) async throws -> ChatBotSnapshot?
+}
+
 /// LLM configs, with at most one active per bot.
 public protocol LLMConfigRepository: Sendable {
     /// Stores a config; an active one deactivates the bot's others in the same transaction.

@@ -19,20 +19,24 @@ extension SQLRow {
             metadata: try decode(column: "metadata", as: [String: String].self))
     }
 
-    func bot() throws -> Bot {
-        Bot(
-            id: try decode(column: "id", as: UUID.self), slug: try decode(column: "slug", as: String.self),
-            name: try decode(column: "name", as: String.self),
-            description: try decode(column: "description", as: String.self),
-            sceneDescription: try decode(column: "scene_description", as: String.self),
-            avatarURL: try decode(column: "avatar_url", as: String?.self),
-            status: BotStatus(rawValue: try decode(column: "status", as: String.self)) ?? .draft,
-            type: try decode(column: "type", as: String.self), rank: try decode(column: "rank", as: Int.self),
-            timeZone: try decode(column: "time_zone", as: String?.self),
-            metadata: try decode(column: "metadata", as: [String: String].self),
-            launchedOn: try decode(column: "launched_on", as: Date?.self),
-            createdAt: try decode(column: "created_at", as: Date.self),
-            deletedAt: try decode(column: "deleted_at", as: Date?.self))
+    /// - Parameter prefix: The column alias prefix, when the bot's columns were renamed in a join (`b_`).
+    func bot(prefix: String = "") throws -> Bot {
+        func column(_ name: String) -> String { prefix + name }
+        return Bot(
+            id: try decode(column: column("id"), as: UUID.self),
+            slug: try decode(column: column("slug"), as: String.self),
+            name: try decode(column: column("name"), as: String.self),
+            description: try decode(column: column("description"), as: String.self),
+            sceneDescription: try decode(column: column("scene_description"), as: String.self),
+            avatarURL: try decode(column: column("avatar_url"), as: String?.self),
+            status: BotStatus(rawValue: try decode(column: column("status"), as: String.self)) ?? .draft,
+            type: try decode(column: column("type"), as: String.self),
+            rank: try decode(column: column("rank"), as: Int.self),
+            timeZone: try decode(column: column("time_zone"), as: String?.self),
+            metadata: try decode(column: column("metadata"), as: [String: String].self),
+            launchedOn: try decode(column: column("launched_on"), as: Date?.self),
+            createdAt: try decode(column: column("created_at"), as: Date.self),
+            deletedAt: try decode(column: column("deleted_at"), as: Date?.self))
     }
 
     func llmConfig() throws -> BotLLMConfig {
@@ -55,13 +59,14 @@ extension SQLRow {
             createdAt: try decode(column: "created_at", as: Date.self))
     }
 
-    func promptVersion() throws -> PromptVersion {
+    /// - Parameter prefix: The column alias prefix, when the version's columns were renamed in a join (`v_`).
+    func promptVersion(prefix: String = "") throws -> PromptVersion {
         PromptVersion(
-            templateName: try decode(column: "template_name", as: String.self),
-            version: try decode(column: "version", as: Int.self),
-            format: PromptVersion.Format(rawValue: try decode(column: "format", as: String.self)) ?? .text,
-            body: try decode(column: "body", as: String.self),
-            createdAt: try decode(column: "created_at", as: Date.self))
+            templateName: try decode(column: prefix + "template_name", as: String.self),
+            version: try decode(column: prefix + "version", as: Int.self),
+            format: PromptVersion.Format(rawValue: try decode(column: prefix + "format", as: String.self)) ?? .text,
+            body: try decode(column: prefix + "body", as: String.self),
+            createdAt: try decode(column: prefix + "created_at", as: Date.self))
     }
 
     func chatSession() throws -> ChatSession {
