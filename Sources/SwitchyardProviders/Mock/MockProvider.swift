@@ -47,10 +47,20 @@ public final class MockProvider: ChatProvider {
 
     /// The usage the mock reports for a request and an answer.
     static func usage(_ request: ProviderRequest, answer: String) -> Usage {
-        let prompt = ([request.systemInstruction ?? ""] + request.messages.map(\.content))
-            .reduce(0) { $0 + $1.split(whereSeparator: \.isWhitespace).count }
-        let completion = answer.split(whereSeparator: \.isWhitespace).count
-        return Usage(promptTokens: prompt, completionTokens: completion)
+        let prompt = ([request.systemInstruction ?? ""] + request.messages.map(\.content)).reduce(0) { $0 + words($1) }
+        return Usage(promptTokens: prompt, completionTokens: words(answer))
+    }
+
+    /// Counts runs of non-whitespace ASCII-delimited bytes: a cheap stand-in for a tokenizer.
+    static func words(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in text.utf8 {
+            let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !isSpace, !inWord { count += 1 }
+            inWord = !isSpace
+        }
+        return count
     }
 
     private func shouldFail() -> Bool {
