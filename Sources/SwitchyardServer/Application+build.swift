@@ -94,8 +94,7 @@ public func buildApplication(
             on: router,
             dependencies: BackendDependencies(
                 bots: opened, configs: opened, prompts: opened, users: opened, chats: opened, chat: chat,
-                userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
-                appTimeZone: backend.appTimeZone))
+                userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey))
     }
     let application = Application(
         router: router,

@@ -116,11 +116,3 @@ struct AdminKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 }
-
-extension Data {
-    init?(base64URLEncoded text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        self.init(base64Encoded: base64)
-    }
-}

@@ -8,7 +8,6 @@ import SwitchyardHTTP
 struct AdminPromptsController<Context: RequestContext>: Sendable {
     let prompts: any PromptRepository
     let limit: Int
-    let appTimeZone: TimeZone
 
     struct VariableDTO: Encodable {
         var name: String

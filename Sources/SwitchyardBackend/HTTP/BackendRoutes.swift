@@ -13,13 +13,12 @@ public struct BackendDependencies: Sendable {
     public var chat: ChatService
     public var userTokens: UserTokenVerifier
     public var adminKey: Secret
-    public var appTimeZone: TimeZone
     public var maximumBodyBytes: Int
 
     public init(
         bots: any BotRepository, configs: any LLMConfigRepository, prompts: any PromptRepository,
         users: any UserRepository, chats: any ChatRepository, chat: ChatService, userTokens: UserTokenVerifier,
-        adminKey: Secret, appTimeZone: TimeZone, maximumBodyBytes: Int = 1 << 20
+        adminKey: Secret, maximumBodyBytes: Int = 1 << 20
     ) {
         self.bots = bots
         self.configs = configs
@@ -29,7 +28,6 @@ public struct BackendDependencies: Sendable {
         self.chat = chat
         self.userTokens = userTokens
         self.adminKey = adminKey
-        self.appTimeZone = appTimeZone
         self.maximumBodyBytes = maximumBodyBytes
     }
 }
@@ -48,7 +46,7 @@ public enum BackendRoutes {
             bots: dependencies.bots, configs: dependencies.configs, limit: dependencies.maximumBodyBytes
         ).register(on: admin)
         AdminPromptsController<Context>(
-            prompts: dependencies.prompts, limit: dependencies.maximumBodyBytes, appTimeZone: dependencies.appTimeZone
+            prompts: dependencies.prompts, limit: dependencies.maximumBodyBytes
         ).register(on: admin)
         let users = RouteRegistrar(
             methods: router.group().add(

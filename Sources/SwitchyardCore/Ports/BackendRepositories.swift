@@ -92,7 +92,6 @@ public struct PromptTemplateSummary: Sendable, Equatable, Codable {
 
 /// Sessions and their messages.
 public protocol ChatRepository: Sendable {
-    func createSession(_ session: ChatSession) async throws
     func session(id: UUID) async throws -> ChatSession?
     /// - Returns: The last `limit` messages, oldest first.
     func recentMessages(sessionID: UUID, limit: Int) async throws -> [StoredMessage]

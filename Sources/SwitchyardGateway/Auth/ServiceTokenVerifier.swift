@@ -95,7 +95,7 @@ public struct ServiceTokenVerifier: Sendable {
             return claims
         }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerData = Data(base64URL: String(parts[0])),
+        guard parts.count == 3, let headerData = Data(base64URLEncoded: String(parts[0])),
             let header = try? JSONDecoder().decode(Header.self, from: headerData)
         else {
             throw TokenRejection(message: "The token is not a JWT (expected three base64url parts).")
@@ -131,14 +131,5 @@ public struct ServiceTokenVerifier: Sendable {
         if let nbf = claims.nbf, nbf.value.addingTimeInterval(-leeway) > now {
             throw TokenRejection(message: "The token is not valid before \(nbf.value).")
         }
-    }
-}
-
-extension Data {
-    /// Decodes base64url without padding.
-    init?(base64URL text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        self.init(base64Encoded: base64)
     }
 }

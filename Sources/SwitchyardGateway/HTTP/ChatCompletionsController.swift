@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import SwitchyardCore
 import SwitchyardHTTP
+import SwitchyardProviders
 
 /// `POST /v1/chat/completions`: OpenAI's Chat Completions, plain and streamed, over the fallback chain of the
 /// requested route or `provider/model`.
@@ -120,7 +121,7 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
                 try? await writer.write(encoder.errorChunk(error, usage: tally.usage))
             } catch {
                 // The client went away, or the stream broke in an unclassified way: cut the upstream.
-                failure = HTTPFailureNormalizer.normalize(error)
+                failure = HTTPTransport.classify(error)
                 try? await writer.write(encoder.errorChunk(failure!, usage: tally.usage))
             }
             service.streamEnded(committed.target, usage: tally.usage, failure: failure)

@@ -1,5 +1,6 @@
 import Logging
 import SwitchyardCore
+import SwitchyardProviders
 import Synchronization
 
 /// The gateway: walks a fallback chain over providers, honouring the failure policy, retries, cooldowns and
@@ -110,7 +111,7 @@ public final class GatewayService: Sendable {
                         text: result.text, finishReason: result.finishReason, usage: result.usage,
                         provider: target.provider, model: target.model, attempts: walk.attempts)
                 } catch {
-                    let failure = HTTPFailureNormalizer.normalize(error)
+                    let failure = HTTPTransport.classify(error)
                     noteFailure(target, failure)
                     walk.recordFailure(
                         failure, target: target, latency: started.duration(to: clock.now),
@@ -151,7 +152,7 @@ public final class GatewayService: Sendable {
                     walk.recordSuccess(target, latency: started.duration(to: clock.now), usage: nil)
                     return CommittedStream(target: target, head: head, rest: box, attempts: walk.attempts)
                 } catch {
-                    let failure = HTTPFailureNormalizer.normalize(error)
+                    let failure = HTTPTransport.classify(error)
                     noteFailure(target, failure)
                     walk.recordFailure(
                         failure, target: target, latency: started.duration(to: clock.now),
@@ -262,14 +263,5 @@ public final class GatewayService: Sendable {
             reason = .exhausted
         }
         return GatewayFailure(reason: reason, lastFailure: walk.lastFailure, attempts: walk.attempts)
-    }
-}
-
-/// Turns whatever an adapter threw into a ``ProviderFailure``: anything unclassified is `transport`.
-enum HTTPFailureNormalizer {
-    static func normalize(_ error: any Error) -> ProviderFailure {
-        if let failure = error as? ProviderFailure { return failure }
-        if error is CancellationError { return ProviderFailure(.timeout, detail: "cancelled") }
-        return ProviderFailure(.transport, detail: String(describing: error))
     }
 }
