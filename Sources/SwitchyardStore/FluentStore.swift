@@ -17,36 +17,48 @@ public enum StoreConfiguration: Sendable, Equatable {
 
 /// The Fluent-backed store. Repositories return plain values; rows never leave this module.
 ///
-/// On SQLite every write goes through one connection (a pool of one, of its own), because SQLite allows one writer
-/// at a time and sqlite-kit's busy handler spins; reads have a pool of their own (WAL lets them run beside the
-/// writer). On PostgreSQL one pool serves both.
+/// Fluent runs the migrations and the admin API on both databases. On SQLite the chat turn's own reads and writes
+/// go through ``SQLiteEngine`` (prepared statements reused, one thread hop per read or write), and Fluent's writes
+/// go through one connection of their own; a ``WriteGate`` lets one of the two write at a time. On PostgreSQL one
+/// Fluent pool serves everything, and the hot-path statements are the same ``StoreStatement``s rendered by SQLKit.
 public final class FluentStore: Sendable {
     let databases: Databases
-    /// SQLite only: the separate pool for reads.
+    /// SQLite only: the separate pool for Fluent's reads.
     private let readDatabases: Databases?
     let writes: any Database
     let isPostgres: Bool
     private let logger: Logger
+    /// SQLite only: the chat turn's connections.
+    let engine: SQLiteEngine?
+    /// SQLite only: one writer at a time across Fluent and the engine.
+    private let writeGate: WriteGate?
     /// SQLite only: group commit for chat turns.
     let turnBatcher: TurnBatcher?
 
-    private init(databases: Databases, readDatabases: Databases?, isPostgres: Bool, logger: Logger) {
+    private init(
+        databases: Databases, readDatabases: Databases?, engine: SQLiteEngine?, writeLoop: any EventLoop,
+        logger: Logger
+    ) {
         self.databases = databases
         self.readDatabases = readDatabases
-        self.isPostgres = isPostgres
+        self.engine = engine
+        self.isPostgres = engine == nil
         self.logger = logger
-        let group = MultiThreadedEventLoopGroup.singleton
-        var loops = group.makeIterator()
-        let writes = databases.database(logger: logger, on: loops.next() ?? group.any())!
-        self.writes = writes
-        turnBatcher =
-            isPostgres
-            ? nil
-            : TurnBatcher { turns in
-                try await writes.transaction { db in
-                    try await FluentStore.writeTurns(turns, on: db, lockSessions: false)
+        writes = databases.database(logger: logger, on: writeLoop)!
+        guard let engine else {
+            writeGate = nil
+            turnBatcher = nil
+            return
+        }
+        let gate = WriteGate()
+        writeGate = gate
+        turnBatcher = TurnBatcher { turns in
+            try await gate.run {
+                try await engine.write { connection in
+                    try connection.transaction { try connection.writeTurns(turns) }
                 }
             }
+        }
     }
 
     /// The read handle as SQL, for the hot paths that skip Fluent's model layer.
@@ -55,6 +67,16 @@ public final class FluentStore: Sendable {
     /// A database handle for reads, on any event loop.
     var reads: any Database {
         (readDatabases ?? databases).database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
+    }
+
+    /// Runs a read statement and maps its rows: through the engine on SQLite, through SQLKit on PostgreSQL.
+    func rows<T: Sendable>(
+        _ statement: StoreStatement, _ map: @escaping @Sendable (any SQLRow) throws -> T
+    ) async throws -> [T] {
+        if let engine {
+            return try await engine.read { connection in try connection.rows(statement) { try map($0) } }
+        }
+        return try await readSQL.raw(statement.sqlKit).all().map(map)
     }
 
     /// Opens the store. Nothing is created until ``migrate()`` runs.
@@ -69,21 +91,28 @@ public final class FluentStore: Sendable {
         case .sqlite(let path):
             databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: nil), as: .sqlite)
             let readDatabases = Databases(threadPool: .singleton, on: MultiThreadedEventLoopGroup.singleton)
-            readDatabases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 4, sqlLogLevel: nil), as: .sqlite)
-            let store = FluentStore(
-                databases: databases, readDatabases: readDatabases, isPostgres: false, logger: logger)
-            if let sql = store.writes as? any SQLDatabase {
+            readDatabases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 2, sqlLogLevel: nil), as: .sqlite)
+            // Fluent's writes stay on one event loop, so on the one connection of that loop's pool.
+            let writeLoop = MultiThreadedEventLoopGroup.singleton.next()
+            let writes = databases.database(logger: logger, on: writeLoop)!
+            if let sql = writes as? any SQLDatabase {
+                // WAL is a property of the file; the other pragmas are per connection (the engine sets its own).
                 try await sql.raw("PRAGMA journal_mode=WAL").run()
                 // In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed turn survives a crash
                 // of the process; only a power loss can take the last commits back.
                 try await sql.raw("PRAGMA synchronous=NORMAL").run()
                 try await sql.raw("PRAGMA foreign_keys=ON").run()
             }
-            return store
+            let engine = try SQLiteEngine(path: path, readers: max(2, min(System.coreCount, 8)))
+            return FluentStore(
+                databases: databases, readDatabases: readDatabases, engine: engine, writeLoop: writeLoop,
+                logger: logger)
         case .postgres(let url):
             databases.use(
                 try .postgres(url: url, maxConnectionsPerEventLoop: 8, sqlLogLevel: .trace), as: .psql)
-            return FluentStore(databases: databases, readDatabases: nil, isPostgres: true, logger: logger)
+            return FluentStore(
+                databases: databases, readDatabases: nil, engine: nil,
+                writeLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
         }
     }
 
@@ -100,13 +129,15 @@ public final class FluentStore: Sendable {
 
     /// Closes every connection.
     public func shutdown() async {
+        await engine?.shutdown()
         await readDatabases?.shutdownAsync()
         await databases.shutdownAsync()
     }
 
     /// Runs `body` in a transaction on the writer.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await writes.transaction { try await body($0) }
+        guard let writeGate else { return try await writes.transaction { try await body($0) } }
+        return try await writeGate.run { try await self.writes.transaction { try await body($0) } }
     }
 
     /// Locks a row for the rest of the transaction, on PostgreSQL (SQLite already has one writer).

@@ -58,6 +58,23 @@ import Testing
         }
     }
 
+    @Test func concurrentRetriesWithOneIdempotencyKeyStoreOneTurn() async throws {
+        try await BackendHarness.run { app in
+            let first = try await app.user("lee", .post, "/v1/bots/mira/chat", json: #"{"message":"one"}"#)
+            let session = try requireString(first.json["session_id"])
+            let body = #"{"session_id":"\#(session)","message":"two","idempotency_key":"same"}"#
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await app.user("lee", .post, "/v1/bots/mira/chat", json: body).status }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 8))
+            let messages = try await app.user("lee", .get, "/v1/sessions/\(session)/messages")
+            #expect(messages.array.count == 4)
+        }
+    }
+
     @Test func nobodyReadsAnotherUsersSession() async throws {
         try await BackendHarness.run { app in
             let mine = try await app.user("owner", .post, "/v1/bots/mira/chat", json: #"{"message":"secret"}"#)

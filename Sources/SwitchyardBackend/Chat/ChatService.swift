@@ -98,7 +98,7 @@ public struct ChatService: Sendable {
     /// - Returns: The reply.
     /// - Throws: ``ChatFailure``.
     public func chat(_ request: ChatTurnRequest, user: User, slug: String) async throws -> ChatTurnReply {
-        let text = request.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = request.message.trimmingWhitespace()
         guard !text.isEmpty else {
             throw ChatFailure(kind: .invalidInput(parameter: "message"), message: "`message` must not be empty.")
         }
@@ -113,12 +113,8 @@ public struct ChatService: Sendable {
         let bot = snapshot.bot
         let (session, isNew, config) = try await sessionAndConfig(
             request.sessionID, user: user, bot: bot, configs: snapshot.configs)
-        if let key = request.idempotencyKey, !isNew,
-            let stored = try await chats.reply(sessionID: session.id, idempotencyKey: key)
-        {
-            return ChatTurnReply(
-                message: stored.content, sessionID: session.id, usage: stored.usage ?? .zero,
-                provider: stored.provider, model: stored.model, configID: stored.configID ?? config.id)
+        if let stored = try await storedReply(to: request, session: session, isNew: isNew, config: config) {
+            return stored
         }
         let history = isNew ? [] : try await chats.recentMessages(sessionID: session.id, limit: settings.historyWindow)
         let prompt = try renderPrompt(
@@ -147,10 +143,31 @@ public struct ChatService: Sendable {
         let reply = StoredMessage(
             sessionID: session.id, role: .assistant, content: response.text, provider: response.provider,
             model: response.model, configID: config.id, usage: response.usage, createdAt: now)
-        try await chats.saveTurn(newSession: isNew ? session : nil, user: userMessage, reply: reply)
+        do {
+            try await chats.saveTurn(newSession: isNew ? session : nil, user: userMessage, reply: reply)
+        } catch {
+            // The same idempotency key arrived twice at once and the other request committed first (the database
+            // refused this one): answer with what it stored, so the turn exists once.
+            if let stored = try await storedReply(to: request, session: session, isNew: isNew, config: config) {
+                return stored
+            }
+            throw error
+        }
         return ChatTurnReply(
             message: response.text, sessionID: session.id, usage: response.usage, provider: response.provider,
             model: response.model, configID: config.id)
+    }
+
+    /// The reply already stored for this request's idempotency key in this session, if any.
+    private func storedReply(
+        to request: ChatTurnRequest, session: ChatSession, isNew: Bool, config: BotLLMConfig
+    ) async throws -> ChatTurnReply? {
+        guard let key = request.idempotencyKey, !isNew,
+            let stored = try await chats.reply(sessionID: session.id, idempotencyKey: key)
+        else { return nil }
+        return ChatTurnReply(
+            message: stored.content, sessionID: session.id, usage: stored.usage ?? .zero, provider: stored.provider,
+            model: stored.model, configID: stored.configID ?? config.id)
     }
 
     /// Resumes the caller's session, or starts one assigned to a variant: the weighted configs split new sessions

@@ -56,6 +56,12 @@ public enum PromptVariableResolver {
         return values
     }
 
+    /// `value` in decimal, zero-padded to `width` digits.
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
     static func value(of variable: PromptVariable, context: PromptContext, local: LocalTime?) -> String {
         let user = context.user
         switch variable {
@@ -79,10 +85,10 @@ public enum PromptVariableResolver {
             return parts.joined(separator: " ")
         case .currentTime:
             let parts = local ?? LocalTime(context.now, in: context.timeZone)
-            return String(format: "%02d:%02d", parts.hour, parts.minute)
+            return "\(padded(parts.hour, 2)):\(padded(parts.minute, 2))"
         case .currentDate:
             let parts = local ?? LocalTime(context.now, in: context.timeZone)
-            return String(format: "%04d-%02d-%02d", parts.year, parts.month, parts.day)
+            return "\(padded(parts.year, 4))-\(padded(parts.month, 2))-\(padded(parts.day, 2))"
         case .dayOfWeek: return (local ?? LocalTime(context.now, in: context.timeZone)).weekdayName
         case .randomNumber1To4: return String(context.random(1...4))
         case .languageInstruction:

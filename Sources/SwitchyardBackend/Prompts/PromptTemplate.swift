@@ -59,7 +59,7 @@ public struct PromptTemplate: Sendable {
         sections.compactMap { section -> String? in
             if let when = section.when, (values[when.rawValue] ?? "").isEmpty { return nil }
             if let unless = section.unless, !(values[unless.rawValue] ?? "").isEmpty { return nil }
-            let text = section.template.render(values).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = section.template.render(values).trimmingWhitespace()
             return text.isEmpty ? nil : text
         }.joined(separator: "\n\n")
     }

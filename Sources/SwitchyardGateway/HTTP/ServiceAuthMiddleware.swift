@@ -36,7 +36,7 @@ struct ServiceAuthMiddleware<Context: ServiceAuthenticatedContext>: RouterMiddle
         guard parts.count == 2 else { return nil }
         let scheme = parts[0].lowercased()
         guard scheme == "bearer" || scheme == "jwt" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = parts[1].trimmingWhitespace()
         return token.isEmpty ? nil : token
     }
 }

@@ -5,22 +5,18 @@ import SwitchyardCore
 
 extension FluentStore: ChatRepository {
     public func session(id: UUID) async throws -> ChatSession? {
-        try await readSQL.raw("SELECT * FROM chat_sessions WHERE id = \(bind: id)").first()?.chatSession()
+        try await rows(ChatStatements.session(id: id)) { try $0.chatSession() }.first
     }
 
     public func recentMessages(sessionID: UUID, limit: Int) async throws -> [StoredMessage] {
-        try await readSQL.raw(
-            "SELECT * FROM chat_messages WHERE session_id = \(bind: sessionID) ORDER BY seq DESC LIMIT \(literal: limit)"
-        ).all().reversed().map { try $0.storedMessage() }
+        try await rows(ChatStatements.recentMessages(sessionID: sessionID, limit: limit)) { try $0.storedMessage() }
+            .reversed()
     }
 
     public func reply(sessionID: UUID, idempotencyKey: String) async throws -> StoredMessage? {
-        try await readSQL.raw(
-            """
-            SELECT r.* FROM chat_messages r JOIN chat_messages u ON r.reply_to = u.id
-            WHERE u.session_id = \(bind: sessionID) AND u.idempotency_key = \(bind: idempotencyKey)
-            """
-        ).first()?.storedMessage()
+        try await rows(ChatStatements.reply(sessionID: sessionID, idempotencyKey: idempotencyKey)) {
+            try $0.storedMessage()
+        }.first
     }
 
     /// On SQLite the turn joins the group commit of ``TurnBatcher``; on PostgreSQL it is its own transaction, with
@@ -29,58 +25,34 @@ extension FluentStore: ChatRepository {
         let turn = PendingTurn(newSession: newSession, user: user, reply: reply)
         if let turnBatcher {
             try await turnBatcher.submit(turn)
-        } else {
-            try await transaction { db in try await Self.writeTurns([turn], on: db, lockSessions: true) }
+            return
+        }
+        try await transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw StoreError.notFound("SQL database") }
+            var last: Int64 = 0
+            if newSession == nil {
+                try await sql.raw("SELECT id FROM chat_sessions WHERE id = \(bind: user.sessionID) FOR UPDATE").run()
+                last =
+                    try await sql.raw(ChatStatements.lastSequence(sessionID: user.sessionID).sqlKit).first()?
+                    .decode(column: "seq", as: Int64?.self) ?? 0
+            }
+            for statement in ChatStatements.writes(for: [turn], lastSequence: { _ in last }) {
+                try await sql.raw(statement.sqlKit).run()
+            }
         }
     }
+}
 
-    /// Writes turns in the caller's transaction: one multi-row insert for the new sessions and one for the
-    /// messages. Sequence numbers continue each session's last one, counting the earlier turns of the same batch.
-    static func writeTurns(_ turns: [PendingTurn], on db: any Database, lockSessions: Bool) async throws {
-        guard let sql = db as? any SQLDatabase else { throw StoreError.notFound("SQL database") }
-        let sessions = turns.compactMap(\.newSession)
-        if !sessions.isEmpty {
-            let rows = sessions.map { session -> SQLQueryString in
-                "(\(bind: session.id), \(bind: session.userID), \(bind: session.botID), \(bind: session.configID), \(bind: session.createdAt))"
+extension SQLiteConnectionHandle {
+    /// Writes `turns` in the caller's transaction.
+    func writeTurns(_ turns: [PendingTurn]) throws {
+        let statements = try ChatStatements.writes(for: turns) { sessionID in
+            try rows(ChatStatements.lastSequence(sessionID: sessionID)) {
+                try $0.decode(column: "seq", as: Int64?.self)
             }
-            try await sql.raw(
-                "INSERT INTO chat_sessions (id, user_id, bot_id, config_id, created_at) VALUES \(rows.joined(separator: ", "))"
-            ).run()
+            .first.flatMap { $0 } ?? 0
         }
-        var nextSeq: [UUID: Int64] = [:]
-        for session in sessions { nextSeq[session.id] = 1 }
-        var rows: [SQLQueryString] = []
-        for turn in turns {
-            let sessionID = turn.user.sessionID
-            if nextSeq[sessionID] == nil {
-                if lockSessions {
-                    try await sql.raw("SELECT id FROM chat_sessions WHERE id = \(bind: sessionID) FOR UPDATE").run()
-                }
-                let last =
-                    try await sql.raw("SELECT MAX(seq) AS seq FROM chat_messages WHERE session_id = \(bind: sessionID)")
-                    .first()?.decode(column: "seq", as: Int64?.self) ?? 0
-                nextSeq[sessionID] = last + 1
-            }
-            let seq = nextSeq[sessionID] ?? 1
-            rows.append(row(turn.user, seq: seq, replyTo: nil))
-            rows.append(row(turn.reply, seq: seq + 1, replyTo: turn.user.id))
-            nextSeq[sessionID] = seq + 2
-        }
-        try await sql.raw(
-            """
-            INSERT INTO chat_messages (id, session_id, seq, role, content, provider, model, config_id, prompt_tokens,
-            completion_tokens, idempotency_key, reply_to, created_at) VALUES \(rows.joined(separator: ", "))
-            """
-        ).run()
-    }
-
-    private static func row(_ message: StoredMessage, seq: Int64, replyTo: UUID?) -> SQLQueryString {
-        """
-        (\(bind: message.id), \(bind: message.sessionID), \(bind: seq), \(bind: message.role.rawValue),
-        \(bind: message.content), \(bind: message.provider), \(bind: message.model), \(bind: message.configID),
-        \(bind: message.usage?.promptTokens), \(bind: message.usage?.completionTokens),
-        \(bind: message.idempotencyKey), \(bind: replyTo), \(bind: message.createdAt))
-        """
+        for statement in statements { try run(statement) }
     }
 }
 

@@ -5,8 +5,8 @@ import SwitchyardCore
 
 extension FluentStore: UserRepository {
     public func findOrCreateUser(externalID: String) async throws -> User {
-        if let row = try await readSQL.raw("SELECT * FROM users WHERE external_id = \(bind: externalID)").first() {
-            return try row.user()
+        if let user = try await rows(ChatStatements.user(externalID: externalID), { try $0.user() }).first {
+            return user
         }
         return try await transaction { db in
             if let row = try await UserRow.query(on: db).filter(\.$externalID == externalID).first() {

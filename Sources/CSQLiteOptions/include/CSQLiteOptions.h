@@ -1,0 +1,11 @@
+#ifndef SWITCHYARD_CSQLITE_OPTIONS_H
+#define SWITCHYARD_CSQLITE_OPTIONS_H
+
+struct sqlite3;
+
+/// Turns on SQLite's query planner stability guarantee for one connection: a statement's plan no longer depends
+/// on its bound values, so a prepared statement is never re-prepared because a new value was bound. (`sqlite3_db_config`
+/// is variadic, which Swift cannot call.) Returns an SQLite result code.
+int switchyard_sqlite_enable_qpsg(struct sqlite3 *db);
+
+#endif

@@ -1,0 +1,9 @@
+extension StringProtocol {
+    /// The text without leading and trailing whitespace and newlines. Native Swift, unlike Foundation's
+    /// `trimmingCharacters(in:)`, which bridges through `NSString` (a measurable part of a chat turn).
+    public func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(self[first...last])
+    }
+}

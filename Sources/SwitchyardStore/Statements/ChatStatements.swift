@@ -1,0 +1,93 @@
+import Foundation
+import SwitchyardCore
+
+/// The statements of a chat turn, shared by both databases (see ``StoreStatement``).
+enum ChatStatements {
+    static func user(externalID: String) -> StoreStatement {
+        StoreStatement("SELECT * FROM users WHERE external_id = ?", [.text(externalID)])
+    }
+
+    /// The bot, each of its configs, and the prompt version each config's label points to. Columns are aliased by
+    /// table so the joined names do not collide.
+    static func chatBot(slug: String) -> StoreStatement {
+        StoreStatement(
+            """
+            SELECT b.id AS b_id, b.slug AS b_slug, b.name AS b_name, b.description AS b_description,
+              b.scene_description AS b_scene_description, b.avatar_url AS b_avatar_url, b.status AS b_status,
+              b.type AS b_type, b.rank AS b_rank, b.time_zone AS b_time_zone, b.metadata AS b_metadata,
+              b.launched_on AS b_launched_on, b.created_at AS b_created_at, b.deleted_at AS b_deleted_at,
+              c.*, v.template_name AS v_template_name, v.version AS v_version, v.format AS v_format,
+              v.body AS v_body, v.created_at AS v_created_at
+            FROM bots b
+            LEFT JOIN bot_llm_configs c ON c.bot_id = b.id
+            LEFT JOIN prompt_labels l ON l.template_name = c.prompt_template AND l.label = c.prompt_label
+            LEFT JOIN prompt_versions v ON v.template_name = l.template_name AND v.version = l.version
+            WHERE b.slug = ? AND b.deleted_at IS NULL
+            ORDER BY c.created_at
+            """, [.text(slug)])
+    }
+
+    static func session(id: UUID) -> StoreStatement {
+        StoreStatement("SELECT * FROM chat_sessions WHERE id = ?", [.uuid(id)])
+    }
+
+    /// The last `limit` messages, newest first.
+    static func recentMessages(sessionID: UUID, limit: Int) -> StoreStatement {
+        StoreStatement(
+            "SELECT * FROM chat_messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?",
+            [.uuid(sessionID), .integer(Int64(limit))])
+    }
+
+    static func reply(sessionID: UUID, idempotencyKey: String) -> StoreStatement {
+        StoreStatement(
+            """
+            SELECT r.* FROM chat_messages r JOIN chat_messages u ON r.reply_to = u.id
+            WHERE u.session_id = ? AND u.idempotency_key = ?
+            """, [.uuid(sessionID), .text(idempotencyKey)])
+    }
+
+    static func lastSequence(sessionID: UUID) -> StoreStatement {
+        StoreStatement("SELECT MAX(seq) AS seq FROM chat_messages WHERE session_id = ?", [.uuid(sessionID)])
+    }
+
+    static func insert(_ session: ChatSession) -> StoreStatement {
+        StoreStatement(
+            "INSERT INTO chat_sessions (id, user_id, bot_id, config_id, created_at) VALUES (?, ?, ?, ?, ?)",
+            [
+                .uuid(session.id), .uuid(session.userID), .uuid(session.botID), .uuid(session.configID),
+                .date(session.createdAt),
+            ])
+    }
+
+    static func insert(_ message: StoredMessage, seq: Int64, replyTo: UUID?) -> StoreStatement {
+        StoreStatement(
+            """
+            INSERT INTO chat_messages (id, session_id, seq, role, content, provider, model, config_id, prompt_tokens,
+            completion_tokens, idempotency_key, reply_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .uuid(message.id), .uuid(message.sessionID), .integer(seq), .text(message.role.rawValue),
+                .text(message.content), .text(message.provider), .text(message.model), .uuid(message.configID),
+                .integer(message.usage.map { Int64($0.promptTokens) }),
+                .integer(message.usage.map { Int64($0.completionTokens) }), .text(message.idempotencyKey),
+                .uuid(replyTo), .date(message.createdAt),
+            ])
+    }
+
+    /// The statements that write `turns`: new sessions, then both messages of each turn. Sequence numbers continue
+    /// each session's last one (`lastSequence`, for sessions started earlier), counting the earlier turns of the
+    /// same batch.
+    static func writes(for turns: [PendingTurn], lastSequence: (UUID) throws -> Int64) rethrows -> [StoreStatement] {
+        var statements = turns.compactMap(\.newSession).map(insert)
+        var next: [UUID: Int64] = [:]
+        for session in turns.compactMap(\.newSession) { next[session.id] = 1 }
+        for turn in turns {
+            let sessionID = turn.user.sessionID
+            let seq = try next[sessionID] ?? lastSequence(sessionID) + 1
+            statements.append(insert(turn.user, seq: seq, replyTo: nil))
+            statements.append(insert(turn.reply, seq: seq + 1, replyTo: turn.user.id))
+            next[sessionID] = seq + 2
+        }
+        return statements
+    }
+}

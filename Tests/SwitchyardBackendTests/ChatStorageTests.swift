@@ -1,0 +1,167 @@
+import Foundation
+import SQLKit
+import SwitchyardCore
+import Testing
+
+@testable import SwitchyardStore
+
+/// How chat turns are written and read back: ordering under concurrency, exact values, failure isolation within a
+/// group commit, statement reuse on SQLite, and admin writes beside chat writes.
+@Suite struct ChatStorageTests {
+    struct Fixture {
+        let store: FluentStore
+        let bot: Bot
+        let user: User
+        let config: BotLLMConfig
+
+        init(_ configuration: StoreConfiguration) async throws {
+            store = try await TestStores.store(configuration)
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            bot = try await store.createBot(Bot(slug: "storage-\(tag)", name: "Bot", status: .launched))
+            user = try await store.findOrCreateUser(externalID: "storage-\(tag)")
+            config = try await store.createConfig(
+                BotLLMConfig(botID: bot.id, provider: "mock", model: "m", isActive: true))
+        }
+
+        /// A new session, stored with its first turn (labelled "0", idempotency key `key`).
+        func startSession(key: String? = nil) async throws -> ChatSession {
+            let session = ChatSession(userID: user.id, botID: bot.id, configID: config.id)
+            let (question, answer) = turn(session, "0", key: key)
+            try await store.saveTurn(newSession: session, user: question, reply: answer)
+            return session
+        }
+
+        func turn(_ session: ChatSession, _ label: String, key: String? = nil) -> (StoredMessage, StoredMessage) {
+            (
+                StoredMessage(sessionID: session.id, role: .user, content: "q\(label)", idempotencyKey: key),
+                StoredMessage(
+                    sessionID: session.id, role: .assistant, content: "a\(label)", provider: "mock", model: "m",
+                    configID: config.id, usage: Usage(promptTokens: 1, completionTokens: 2))
+            )
+        }
+
+        /// Saves the turns labelled `labels` of an existing session, all at once.
+        func saveConcurrently(_ session: ChatSession, _ labels: ClosedRange<Int>) async throws {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in labels {
+                    group.addTask {
+                        let (question, answer) = turn(session, "\(index)")
+                        try await store.saveTurn(newSession: nil, user: question, reply: answer)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+
+        func sequenceNumbers(_ session: ChatSession) async throws -> [Int64] {
+            try await store.readSQL.raw(
+                "SELECT seq FROM chat_messages WHERE session_id = \(bind: session.id) ORDER BY seq"
+            ).all().map { try $0.decode(column: "seq", as: Int64.self) }
+        }
+    }
+
+    @Test(arguments: TestStores.configurations)
+    func concurrentTurnsOfOneSessionAreNumberedWithoutGaps(configuration: StoreConfiguration) async throws {
+        let fixture = try await Fixture(configuration)
+        let session = try await fixture.startSession()
+        try await fixture.saveConcurrently(session, 1...40)
+        #expect(try await fixture.sequenceNumbers(session) == Array(1...82))
+        let messages = try await fixture.store.recentMessages(sessionID: session.id, limit: 1000)
+        #expect(messages.count == 82)
+        for pair in stride(from: 0, to: messages.count, by: 2) {
+            #expect(messages[pair].role == .user)
+            #expect(
+                messages[pair + 1].content == "a" + messages[pair].content.dropFirst(), "a reply follows its question")
+        }
+    }
+
+    @Test(arguments: TestStores.configurations)
+    func aStoredTurnReadsBackExactly(configuration: StoreConfiguration) async throws {
+        let fixture = try await Fixture(configuration)
+        let session = ChatSession(
+            userID: fixture.user.id, botID: fixture.bot.id, configID: fixture.config.id,
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000.25))
+        let question = StoredMessage(
+            sessionID: session.id, role: .user, content: "नमस्ते — what's \"my\" chart? 🌙\n'; DROP TABLE users; --",
+            idempotencyKey: "key-1", createdAt: Date(timeIntervalSince1970: 1_700_000_001.5))
+        let answer = StoredMessage(
+            sessionID: session.id, role: .assistant, content: "", provider: nil, model: "m", configID: nil,
+            usage: Usage(promptTokens: 0, completionTokens: 7), createdAt: Date(timeIntervalSince1970: 1_700_000_002))
+        try await fixture.store.saveTurn(newSession: session, user: question, reply: answer)
+        #expect(try await fixture.store.session(id: session.id) == session)
+        #expect(try await fixture.store.recentMessages(sessionID: session.id, limit: 20) == [question, answer])
+        #expect(try await fixture.store.reply(sessionID: session.id, idempotencyKey: "key-1") == answer)
+        #expect(try await fixture.store.session(id: UUID()) == nil)
+    }
+
+    @Test(arguments: TestStores.configurations)
+    func aFailingTurnDoesNotFailTheOthers(configuration: StoreConfiguration) async throws {
+        let fixture = try await Fixture(configuration)
+        let session = try await fixture.startSession(key: "used")
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 1...20 {
+                group.addTask {
+                    // Turn 7 repeats an idempotency key of its session: the database refuses it.
+                    let (question, answer) = fixture.turn(session, "\(index)", key: index == 7 ? "used" : "k\(index)")
+                    do {
+                        try await fixture.store.saveTurn(newSession: nil, user: question, reply: answer)
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { !$0 }.count == 1)
+        #expect(try await fixture.sequenceNumbers(session) == Array(1...40))
+    }
+
+    @Test func sqliteReusesPreparedStatementsForNewValues() async throws {
+        let path = try #require(
+            TestStores.configurations.compactMap { configuration -> String? in
+                if case .sqlite(let path) = configuration { return path }
+                return nil
+            }.first)
+        let fixture = try await Fixture(.sqlite(path: path))
+        let other = try await fixture.store.createBot(
+            Bot(slug: "storage-other-\(UUID().uuidString.prefix(8).lowercased())", name: "Other", status: .launched))
+        let engine = try SQLiteEngine(path: path, readers: 1)
+        let statements = [
+            ChatStatements.chatBot(slug: fixture.bot.slug), ChatStatements.chatBot(slug: other.slug),
+            ChatStatements.user(externalID: fixture.user.externalID), ChatStatements.user(externalID: "nobody"),
+            ChatStatements.recentMessages(sessionID: UUID(), limit: 20),
+            ChatStatements.recentMessages(sessionID: UUID(), limit: 20),
+        ]
+        var found: [Int] = []
+        for statement in statements {
+            found.append(try await engine.read { try $0.rows(statement) { _ in () }.count })
+        }
+        #expect(found == [1, 1, 1, 0, 0, 0])
+        for statement in statements {
+            let reprepared = try await engine.read { $0.reprepareCount(of: statement.sql) }
+            #expect(reprepared == 0, "re-prepared: \(statement.sql.prefix(40))")
+        }
+        await engine.shutdown()
+    }
+
+    @Test(arguments: TestStores.configurations)
+    func adminWritesRunBesideChatTurns(configuration: StoreConfiguration) async throws {
+        let fixture = try await Fixture(configuration)
+        let session = try await fixture.startSession()
+        async let turns: Void = fixture.saveConcurrently(session, 1...30)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 1...6 {
+                group.addTask {
+                    let config = try await fixture.store.createConfig(
+                        BotLLMConfig(botID: fixture.bot.id, provider: "mock", model: "m\(index)"))
+                    _ = try await fixture.store.activate(configID: config.id)
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await turns
+        #expect(try await fixture.sequenceNumbers(session).count == 62)
+        #expect(try await fixture.store.configs(botID: fixture.bot.id).filter(\.isActive).count == 1)
+    }
+}
