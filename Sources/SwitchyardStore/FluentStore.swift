@@ -32,8 +32,8 @@ public final class FluentStore: Sendable {
     let engine: SQLiteEngine?
     /// SQLite only: one writer at a time across Fluent and the engine.
     private let writeGate: WriteGate?
-    /// SQLite only: group commit for chat turns.
-    let turnBatcher: TurnBatcher?
+    /// Group commit for chat turns.
+    let turnBatcher: TurnBatcher
 
     private init(
         databases: Databases, readDatabases: Databases?, engine: SQLiteEngine?, writeLoop: any EventLoop,
@@ -44,10 +44,13 @@ public final class FluentStore: Sendable {
         self.engine = engine
         self.isPostgres = engine == nil
         self.logger = logger
-        writes = databases.database(logger: logger, on: writeLoop)!
+        let writes = databases.database(logger: logger, on: writeLoop)!
+        self.writes = writes
         guard let engine else {
             writeGate = nil
-            turnBatcher = nil
+            turnBatcher = TurnBatcher { turns in
+                try await writes.transaction { try await FluentStore.writeTurns(turns, on: $0) }
+            }
             return
         }
         let gate = WriteGate()

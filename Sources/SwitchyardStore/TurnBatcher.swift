@@ -8,8 +8,9 @@ struct PendingTurn: Sendable {
     var reply: StoredMessage
 }
 
-/// Group commit for SQLite: turns that arrive while a write is in flight are written together in the next
-/// transaction, so one commit (and its trip through SQLite's single writer) serves many turns. Each caller still
+/// Group commit: turns that arrive while a write is in flight are written together in the next transaction, so one
+/// commit (on SQLite, one trip through its single writer; on PostgreSQL, one WAL flush and a few statements) serves
+/// many turns. Each caller still
 /// returns only after its own turn is committed. If a batch fails, its turns are retried one by one so that one bad
 /// turn cannot fail the others.
 actor TurnBatcher {

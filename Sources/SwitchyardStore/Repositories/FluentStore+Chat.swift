@@ -19,40 +19,43 @@ extension FluentStore: ChatRepository {
         }.first
     }
 
-    /// On SQLite the turn joins the group commit of ``TurnBatcher``; on PostgreSQL it is its own transaction, with
-    /// the session row locked so that concurrent turns of one session number their messages in order.
+    /// The turn joins the group commit of ``TurnBatcher``: turns that arrive together are written in one
+    /// transaction, and this returns once this turn is committed.
     public func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws {
-        let turn = PendingTurn(newSession: newSession, user: user, reply: reply)
-        if let turnBatcher {
-            try await turnBatcher.submit(turn)
-            return
-        }
-        try await transaction { db in
-            guard let sql = db as? any SQLDatabase else { throw StoreError.notFound("SQL database") }
-            var last: Int64 = 0
-            if newSession == nil {
-                try await sql.raw("SELECT id FROM chat_sessions WHERE id = \(bind: user.sessionID) FOR UPDATE").run()
-                last =
-                    try await sql.raw(ChatStatements.lastSequence(sessionID: user.sessionID).sqlKit).first()?
-                    .decode(column: "seq", as: Int64?.self) ?? 0
-            }
-            for statement in ChatStatements.writes(for: [turn], lastSequence: { _ in last }) {
-                try await sql.raw(statement.sqlKit).run()
+        try await turnBatcher.submit(PendingTurn(newSession: newSession, user: user, reply: reply))
+    }
+
+    /// Writes a batch of turns on PostgreSQL in the caller's transaction: the continued sessions' rows are locked
+    /// (so that writers on other instances number their messages after these), then one multi-row insert each for
+    /// the sessions and the messages.
+    static func writeTurns(_ turns: [PendingTurn], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.notFound("SQL database") }
+        var last: [UUID: Int64] = [:]
+        let continued = TurnRows.continuedSessions(turns)
+        if !continued.isEmpty {
+            for row in try await sql.raw(ChatStatements.lockedLastSequences(sessionIDs: continued).sqlKit).all() {
+                last[try row.decode(column: "session_id", as: UUID.self)] =
+                    try row.decode(column: "seq", as: Int64?.self) ?? 0
             }
         }
+        let rows = TurnRows(turns) { last[$0] ?? 0 }
+        if !rows.sessions.isEmpty { try await sql.raw(ChatStatements.insertSessions(rows.sessions).sqlKit).run() }
+        try await sql.raw(ChatStatements.insertMessages(rows.messages).sqlKit).run()
     }
 }
 
 extension SQLiteConnectionHandle {
-    /// Writes `turns` in the caller's transaction.
+    /// Writes a batch of turns in the caller's transaction, a row per statement: each statement is prepared once
+    /// and reused, so SQLite parses nothing per turn.
     func writeTurns(_ turns: [PendingTurn]) throws {
-        let statements = try ChatStatements.writes(for: turns) { sessionID in
-            try rows(ChatStatements.lastSequence(sessionID: sessionID)) {
+        let rows = try TurnRows(turns) { sessionID in
+            try self.rows(ChatStatements.lastSequence(sessionID: sessionID)) {
                 try $0.decode(column: "seq", as: Int64?.self)
             }
             .first.flatMap { $0 } ?? 0
         }
-        for statement in statements { try run(statement) }
+        for row in rows.sessions { try run(ChatStatements.insertSessions([row])) }
+        for row in rows.messages { try run(ChatStatements.insertMessages([row])) }
     }
 }
 

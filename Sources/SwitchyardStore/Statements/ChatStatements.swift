@@ -50,44 +50,81 @@ enum ChatStatements {
         StoreStatement("SELECT MAX(seq) AS seq FROM chat_messages WHERE session_id = ?", [.uuid(sessionID)])
     }
 
-    static func insert(_ session: ChatSession) -> StoreStatement {
-        StoreStatement(
-            "INSERT INTO chat_sessions (id, user_id, bot_id, config_id, created_at) VALUES (?, ?, ?, ?, ?)",
-            [
+    /// Each session's last sequence number, in one statement, with the session rows locked (PostgreSQL; in id
+    /// order, so two writers never wait on each other in a cycle) until the transaction ends.
+    static func lockedLastSequences(sessionIDs: [UUID]) -> StoreStatement {
+        let ids = sessionIDs.sorted { $0.uuidString < $1.uuidString }
+        return StoreStatement(
+            """
+            SELECT s.id AS session_id, (SELECT MAX(seq) FROM chat_messages m WHERE m.session_id = s.id) AS seq
+            FROM chat_sessions s WHERE s.id IN (\(placeholders(ids.count))) ORDER BY s.id FOR UPDATE OF s
+            """, ids.map { .uuid($0) })
+    }
+
+    /// One statement inserting `rows` (from ``TurnRows``) into `chat_sessions`.
+    static func insertSessions(_ rows: [[StoreBind]]) -> StoreStatement {
+        insert(into: "chat_sessions (id, user_id, bot_id, config_id, created_at)", rows)
+    }
+
+    /// One statement inserting `rows` (from ``TurnRows``) into `chat_messages`.
+    static func insertMessages(_ rows: [[StoreBind]]) -> StoreStatement {
+        insert(
+            into: """
+                chat_messages (id, session_id, seq, role, content, provider, model, config_id, prompt_tokens,
+                completion_tokens, idempotency_key, reply_to, created_at)
+                """, rows)
+    }
+
+    private static func insert(into table: String, _ rows: [[StoreBind]]) -> StoreStatement {
+        let row = "(\(placeholders(rows.first?.count ?? 0)))"
+        return StoreStatement(
+            "INSERT INTO \(table) VALUES \(Array(repeating: row, count: rows.count).joined(separator: ", "))",
+            rows.flatMap { $0 })
+    }
+
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
+/// The rows a batch of turns adds: its new sessions, then both messages of each turn. Sequence numbers continue
+/// each session's last one (`lastSequence`, for sessions started earlier), counting the earlier turns of the same
+/// batch.
+struct TurnRows {
+    var sessions: [[StoreBind]] = []
+    var messages: [[StoreBind]] = []
+
+    init(_ turns: [PendingTurn], lastSequence: (UUID) throws -> Int64) rethrows {
+        var next: [UUID: Int64] = [:]
+        for session in turns.compactMap(\.newSession) {
+            sessions.append([
                 .uuid(session.id), .uuid(session.userID), .uuid(session.botID), .uuid(session.configID),
                 .date(session.createdAt),
             ])
-    }
-
-    static func insert(_ message: StoredMessage, seq: Int64, replyTo: UUID?) -> StoreStatement {
-        StoreStatement(
-            """
-            INSERT INTO chat_messages (id, session_id, seq, role, content, provider, model, config_id, prompt_tokens,
-            completion_tokens, idempotency_key, reply_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .uuid(message.id), .uuid(message.sessionID), .integer(seq), .text(message.role.rawValue),
-                .text(message.content), .text(message.provider), .text(message.model), .uuid(message.configID),
-                .integer(message.usage.map { Int64($0.promptTokens) }),
-                .integer(message.usage.map { Int64($0.completionTokens) }), .text(message.idempotencyKey),
-                .uuid(replyTo), .date(message.createdAt),
-            ])
-    }
-
-    /// The statements that write `turns`: new sessions, then both messages of each turn. Sequence numbers continue
-    /// each session's last one (`lastSequence`, for sessions started earlier), counting the earlier turns of the
-    /// same batch.
-    static func writes(for turns: [PendingTurn], lastSequence: (UUID) throws -> Int64) rethrows -> [StoreStatement] {
-        var statements = turns.compactMap(\.newSession).map(insert)
-        var next: [UUID: Int64] = [:]
-        for session in turns.compactMap(\.newSession) { next[session.id] = 1 }
+            next[session.id] = 1
+        }
         for turn in turns {
             let sessionID = turn.user.sessionID
             let seq = try next[sessionID] ?? lastSequence(sessionID) + 1
-            statements.append(insert(turn.user, seq: seq, replyTo: nil))
-            statements.append(insert(turn.reply, seq: seq + 1, replyTo: turn.user.id))
+            messages.append(Self.message(turn.user, seq: seq, replyTo: nil))
+            messages.append(Self.message(turn.reply, seq: seq + 1, replyTo: turn.user.id))
             next[sessionID] = seq + 2
         }
-        return statements
+    }
+
+    /// The sessions whose last sequence number the batch needs: those it continues rather than starts.
+    static func continuedSessions(_ turns: [PendingTurn]) -> [UUID] {
+        let started = Set(turns.compactMap(\.newSession?.id))
+        return Array(Set(turns.map(\.user.sessionID)).subtracting(started))
+    }
+
+    private static func message(_ message: StoredMessage, seq: Int64, replyTo: UUID?) -> [StoreBind] {
+        [
+            .uuid(message.id), .uuid(message.sessionID), .integer(seq), .text(message.role.rawValue),
+            .text(message.content), .text(message.provider), .text(message.model), .uuid(message.configID),
+            .integer(message.usage.map { Int64($0.promptTokens) }),
+            .integer(message.usage.map { Int64($0.completionTokens) }), .text(message.idempotencyKey), .uuid(replyTo),
+            .date(message.createdAt),
+        ]
     }
 }
