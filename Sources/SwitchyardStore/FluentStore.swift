@@ -72,14 +72,14 @@ public final class FluentStore: Sendable {
         (readDatabases ?? databases).database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
     }
 
-    /// Runs a read statement and maps its rows: through the engine on SQLite, through SQLKit on PostgreSQL.
+    /// Runs a read statement and maps its rows: through the engine on SQLite, through PostgresNIO on PostgreSQL.
     func rows<T: Sendable>(
         _ statement: StoreStatement, _ map: @escaping @Sendable (any SQLRow) throws -> T
     ) async throws -> [T] {
         if let engine {
             return try await engine.read { connection in try connection.rows(statement) { try map($0) } }
         }
-        return try await readSQL.raw(statement.sqlKit).all().map(map)
+        return try await Self.postgresRows(statement, on: reads).map { try map(PostgresStatementRow($0)) }
     }
 
     /// Opens the store. Nothing is created until ``migrate()`` runs.

@@ -29,18 +29,18 @@ extension FluentStore: ChatRepository {
     /// (so that writers on other instances number their messages after these), then one multi-row insert each for
     /// the sessions and the messages.
     static func writeTurns(_ turns: [PendingTurn], on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { throw StoreError.notFound("SQL database") }
         var last: [UUID: Int64] = [:]
         let continued = TurnRows.continuedSessions(turns)
         if !continued.isEmpty {
-            for row in try await sql.raw(ChatStatements.lockedLastSequences(sessionIDs: continued).sqlKit).all() {
+            for row in try await postgresRows(ChatStatements.lockedLastSequences(sessionIDs: continued), on: db) {
+                let row = PostgresStatementRow(row)
                 last[try row.decode(column: "session_id", as: UUID.self)] =
                     try row.decode(column: "seq", as: Int64?.self) ?? 0
             }
         }
         let rows = TurnRows(turns) { last[$0] ?? 0 }
-        if !rows.sessions.isEmpty { try await sql.raw(ChatStatements.insertSessions(rows.sessions).sqlKit).run() }
-        try await sql.raw(ChatStatements.insertMessages(rows.messages).sqlKit).run()
+        if !rows.sessions.isEmpty { _ = try await postgresRows(ChatStatements.insertSessions(rows.sessions), on: db) }
+        _ = try await postgresRows(ChatStatements.insertMessages(rows.messages), on: db)
     }
 }
 
