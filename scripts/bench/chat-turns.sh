@@ -20,7 +20,7 @@ fi
 cd "$WORK"
 "$BIN" serve --port "$PORT" >"$WORK/server.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
 TOKENS=""
 for i in $(seq 1 32); do

@@ -11,8 +11,6 @@ struct SQLiteEngineError: Error, CustomStringConvertible {
     let message: String
 
     var description: String { "SQLite error \(code): \(message)" }
-    /// A UNIQUE, PRIMARY KEY or other constraint failed.
-    var isConstraint: Bool { code & 0xff == SQLITE_CONSTRAINT }
 }
 
 /// One SQLite connection with a cache of prepared statements, keyed by SQL text.

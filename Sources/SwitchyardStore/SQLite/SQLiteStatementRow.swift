@@ -12,7 +12,11 @@ struct SQLiteStatementRow: SQLRow {
         self.statement = statement
     }
 
-    var allColumns: [String] { Array(statement.columns.keys) }
+    var allColumns: [String] {
+        (0..<sqlite_nio_sqlite3_column_count(statement.handle)).map {
+            sqlite_nio_sqlite3_column_name(statement.handle, $0).map { String(cString: $0) } ?? ""
+        }
+    }
 
     func contains(column: String) -> Bool { statement.columns[column] != nil }
 
