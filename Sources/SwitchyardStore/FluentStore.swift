@@ -20,7 +20,7 @@ public enum StoreConfiguration: Sendable, Equatable {
 /// Fluent runs the migrations and the admin API on both databases. On SQLite the chat turn's own reads and writes
 /// go through ``SQLiteEngine`` (prepared statements reused, one thread hop per read or write), and Fluent's writes
 /// go through one connection of their own; a ``WriteGate`` lets one of the two write at a time. On PostgreSQL one
-/// Fluent pool serves everything, and the hot-path statements are the same ``StoreStatement``s rendered by SQLKit.
+/// Fluent pool serves everything, and the same hot-path ``StoreStatement``s run through PostgresNIO directly.
 public final class FluentStore: Sendable {
     let databases: Databases
     /// SQLite only: the separate pool for Fluent's reads.
