@@ -19,6 +19,7 @@ struct SQLiteEngineError: Error, CustomStringConvertible {
 final class SQLiteConnectionHandle: @unchecked Sendable {
     private let db: OpaquePointer
     private var statements: [String: PreparedStatement] = [:]
+    private var closed = false
 
     /// Opens (or creates) the file.
     /// - Parameters:
@@ -44,7 +45,16 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     }
 
     deinit {
+        close()
+    }
+
+    /// Finalizes the cached statements and closes the connection; nothing may run on it afterwards. The last
+    /// connection to close checkpoints the WAL and removes it.
+    func close() {
+        guard !closed else { return }
+        closed = true
         for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.handle) }
+        statements = [:]
         sqlite_nio_sqlite3_close_v2(db)
     }
 

@@ -46,9 +46,11 @@ final class SQLiteEngine: Sendable {
         try await writerThread.runIfActive { try body(self.writer) }
     }
 
-    /// Stops the threads. The connections close when the engine is released.
+    /// Stops the threads, then closes the connections.
     func shutdown() async {
         try? await writerThread.shutdownGracefully()
         try? await readerThreads.shutdownGracefully()
+        writer.close()
+        readers.withLockedValue { connections in connections.forEach { $0.close() } }
     }
 }
