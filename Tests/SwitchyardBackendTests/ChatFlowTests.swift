@@ -75,6 +75,33 @@ import Testing
         }
     }
 
+    @Test func aRetriedFirstMessageFindsTheSessionItOpened() async throws {
+        try await BackendHarness.run { app in
+            let body = #"{"message":"hello","idempotency_key":"open-1"}"#
+            let first = try await app.user("ria", .post, "/v1/bots/mira/chat", json: body)
+            let again = try await app.user("ria", .post, "/v1/bots/mira/chat", json: body)
+            let session = try requireString(first.json["session_id"])
+            #expect(try requireString(again.json["session_id"]) == session)
+            let concurrent = #"{"message":"hello","idempotency_key":"open-2"}"#
+            let sessions = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try requireString(
+                            try await app.user("ria", .post, "/v1/bots/mira/chat", json: concurrent).json["session_id"])
+                    }
+                }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(sessions.count == 1)
+            for id in [session] + Array(sessions) {
+                #expect(try await app.user("ria", .get, "/v1/sessions/\(id)/messages").array.count == 2)
+            }
+            // The same key opens a new session for another user.
+            let other = try await app.user("sam", .post, "/v1/bots/mira/chat", json: body)
+            #expect(try requireString(other.json["session_id"]) != session)
+        }
+    }
+
     @Test func nobodyReadsAnotherUsersSession() async throws {
         try await BackendHarness.run { app in
             let mine = try await app.user("owner", .post, "/v1/bots/mira/chat", json: #"{"message":"secret"}"#)

@@ -23,9 +23,10 @@ import Testing
                 BotLLMConfig(botID: bot.id, provider: "mock", model: "m", isActive: true))
         }
 
-        /// A new session, stored with its first turn (labelled "0", idempotency key `key`).
+        /// A new session, stored with its first turn (labelled "0"; `key` is that turn's idempotency key, so the
+        /// session's opening key too).
         func startSession(key: String? = nil) async throws -> ChatSession {
-            let session = ChatSession(userID: user.id, botID: bot.id, configID: config.id)
+            let session = ChatSession(userID: user.id, botID: bot.id, configID: config.id, openingKey: key)
             let (question, answer) = turn(session, "0", key: key)
             try await store.saveTurn(newSession: session, user: question, reply: answer)
             return session
@@ -92,6 +93,28 @@ import Testing
         #expect(try await fixture.store.recentMessages(sessionID: session.id, limit: 20) == [question, answer])
         #expect(try await fixture.store.reply(sessionID: session.id, idempotencyKey: "key-1") == answer)
         #expect(try await fixture.store.session(id: UUID()) == nil)
+    }
+
+    @Test(arguments: TestStores.configurations)
+    func aSessionIsFoundByTheKeyThatOpenedItAndTheKeyIsUnique(configuration: StoreConfiguration) async throws {
+        let fixture = try await Fixture(configuration)
+        let session = try await fixture.startSession(key: "opening")
+        let found = try await fixture.store.openedSession(
+            userID: fixture.user.id, botID: fixture.bot.id, idempotencyKey: "opening")
+        #expect(found?.id == session.id)
+        #expect(found?.openingKey == "opening")
+        #expect(
+            try await fixture.store.openedSession(userID: fixture.user.id, botID: fixture.bot.id, idempotencyKey: "x")
+                == nil)
+        let twin = ChatSession(
+            userID: fixture.user.id, botID: fixture.bot.id, configID: fixture.config.id, openingKey: "opening")
+        let (question, answer) = fixture.turn(twin, "twin")
+        await #expect(throws: (any Error).self) {
+            try await fixture.store.saveTurn(newSession: twin, user: question, reply: answer)
+        }
+        #expect(try await fixture.store.session(id: twin.id) == nil)
+        _ = try await fixture.startSession()
+        _ = try await fixture.startSession()
     }
 
     @Test(arguments: TestStores.configurations)

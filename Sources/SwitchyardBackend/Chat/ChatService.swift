@@ -112,10 +112,8 @@ public struct ChatService: Sendable {
         }
         let bot = snapshot.bot
         let (session, isNew, config) = try await sessionAndConfig(
-            request.sessionID, user: user, bot: bot, configs: snapshot.configs)
-        if let stored = try await storedReply(to: request, session: session, isNew: isNew, config: config) {
-            return stored
-        }
+            request, user: user, bot: bot, configs: snapshot.configs)
+        if let stored = try await storedReply(to: request, user: user, bot: bot, config: config) { return stored }
         let history = isNew ? [] : try await chats.recentMessages(sessionID: session.id, limit: settings.historyWindow)
         let prompt = try renderPrompt(
             config: config, version: snapshot.prompts[config.id], bot: bot, user: user, message: text, history: history)
@@ -148,9 +146,7 @@ public struct ChatService: Sendable {
         } catch {
             // The same idempotency key arrived twice at once and the other request committed first (the database
             // refused this one): answer with what it stored, so the turn exists once.
-            if let stored = try await storedReply(to: request, session: session, isNew: isNew, config: config) {
-                return stored
-            }
+            if let stored = try await storedReply(to: request, user: user, bot: bot, config: config) { return stored }
             throw error
         }
         return ChatTurnReply(
@@ -158,26 +154,32 @@ public struct ChatService: Sendable {
             model: response.model, configID: config.id)
     }
 
-    /// The reply already stored for this request's idempotency key in this session, if any.
+    /// The reply already stored for this request's idempotency key: in the request's session, or, for a first
+    /// message, in the session that a turn with this key opened.
     private func storedReply(
-        to request: ChatTurnRequest, session: ChatSession, isNew: Bool, config: BotLLMConfig
+        to request: ChatTurnRequest, user: User, bot: Bot, config: BotLLMConfig
     ) async throws -> ChatTurnReply? {
-        guard let key = request.idempotencyKey, !isNew,
-            let stored = try await chats.reply(sessionID: session.id, idempotencyKey: key)
-        else { return nil }
+        guard let key = request.idempotencyKey else { return nil }
+        var sessionID = request.sessionID
+        if sessionID == nil {
+            sessionID = try await chats.openedSession(userID: user.id, botID: bot.id, idempotencyKey: key)?.id
+        }
+        guard let sessionID, let stored = try await chats.reply(sessionID: sessionID, idempotencyKey: key) else {
+            return nil
+        }
         return ChatTurnReply(
-            message: stored.content, sessionID: session.id, usage: stored.usage ?? .zero, provider: stored.provider,
+            message: stored.content, sessionID: sessionID, usage: stored.usage ?? .zero, provider: stored.provider,
             model: stored.model, configID: stored.configID ?? config.id)
     }
 
     /// Resumes the caller's session, or starts one assigned to a variant: the weighted configs split new sessions
     /// by a stable hash of the session id; with no weights the active config serves.
     private func sessionAndConfig(
-        _ id: UUID?, user: User, bot: Bot, configs all: [BotLLMConfig]
+        _ request: ChatTurnRequest, user: User, bot: Bot, configs all: [BotLLMConfig]
     ) async throws
         -> (ChatSession, Bool, BotLLMConfig)
     {
-        if let id {
+        if let id = request.sessionID {
             guard let session = try await chats.session(id: id), session.userID == user.id, session.botID == bot.id
             else { throw ChatFailure(kind: .notFound, message: "No session \(id.uuidString) with this bot.") }
             guard let config = all.first(where: { $0.id == session.configID }) ?? all.first(where: \.isActive) else {
@@ -190,7 +192,9 @@ public struct ChatService: Sendable {
         guard let config = all.first(where: { $0.id == variant }) ?? all.first(where: \.isActive) else {
             throw ChatFailure(kind: .notConfigured, message: "\(bot.name) is not available right now.")
         }
-        return (ChatSession(id: sessionID, userID: user.id, botID: bot.id, configID: config.id), true, config)
+        let session = ChatSession(
+            id: sessionID, userID: user.id, botID: bot.id, configID: config.id, openingKey: request.idempotencyKey)
+        return (session, true, config)
     }
 
     private func zone(named identifier: String) -> TimeZone? {

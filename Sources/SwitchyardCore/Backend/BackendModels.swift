@@ -209,6 +209,9 @@ public struct ChatSession: Sendable, Equatable, Codable {
     public var botID: UUID
     /// The LLM config (A/B variant) the session was assigned at creation.
     public var configID: UUID
+    /// The idempotency key of the turn that opened it: a retry of that first turn finds this session instead of
+    /// opening another. Unique per user and bot.
+    public var openingKey: String?
     public var createdAt: Date
 
     /// - Parameters:
@@ -216,12 +219,17 @@ public struct ChatSession: Sendable, Equatable, Codable {
     ///   - userID: The user.
     ///   - botID: The bot.
     ///   - configID: The assigned config.
+    ///   - openingKey: The idempotency key of its first turn, if it had one.
     ///   - createdAt: When it started.
-    public init(id: UUID = UUID(), userID: UUID, botID: UUID, configID: UUID, createdAt: Date = Date()) {
+    public init(
+        id: UUID = UUID(), userID: UUID, botID: UUID, configID: UUID, openingKey: String? = nil,
+        createdAt: Date = Date()
+    ) {
         self.id = id
         self.userID = userID
         self.botID = botID
         self.configID = configID
+        self.openingKey = openingKey
         self.createdAt = createdAt
     }
 }

@@ -97,6 +97,8 @@ public protocol ChatRepository: Sendable {
     func recentMessages(sessionID: UUID, limit: Int) async throws -> [StoredMessage]
     /// - Returns: The reply already stored for this idempotency key, if the turn was done before.
     func reply(sessionID: UUID, idempotencyKey: String) async throws -> StoredMessage?
+    /// - Returns: The user's session with this bot that a turn with this idempotency key opened, if any.
+    func openedSession(userID: UUID, botID: UUID, idempotencyKey: String) async throws -> ChatSession?
     /// Stores a user message and the bot's reply in one transaction, creating the session too when it is new, so
     /// that a failed turn leaves nothing behind.
     func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws

@@ -19,6 +19,12 @@ extension FluentStore: ChatRepository {
         }.first
     }
 
+    public func openedSession(userID: UUID, botID: UUID, idempotencyKey: String) async throws -> ChatSession? {
+        try await rows(ChatStatements.openedSession(userID: userID, botID: botID, idempotencyKey: idempotencyKey)) {
+            try $0.chatSession()
+        }.first
+    }
+
     /// The turn joins the group commit of ``TurnBatcher``: turns that arrive together are written in one
     /// transaction, and this returns once this turn is committed.
     public func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws {

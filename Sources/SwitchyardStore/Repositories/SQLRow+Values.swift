@@ -74,6 +74,7 @@ extension SQLRow {
             id: try decode(column: "id", as: UUID.self), userID: try decode(column: "user_id", as: UUID.self),
             botID: try decode(column: "bot_id", as: UUID.self),
             configID: try decode(column: "config_id", as: UUID.self),
+            openingKey: try decode(column: "opening_key", as: String?.self),
             createdAt: try decode(column: "created_at", as: Date.self))
     }
 

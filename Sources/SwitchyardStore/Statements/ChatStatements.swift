@@ -38,6 +38,12 @@ enum ChatStatements {
             [.uuid(sessionID), .integer(Int64(limit))])
     }
 
+    static func openedSession(userID: UUID, botID: UUID, idempotencyKey: String) -> StoreStatement {
+        StoreStatement(
+            "SELECT * FROM chat_sessions WHERE user_id = ? AND bot_id = ? AND opening_key = ?",
+            [.uuid(userID), .uuid(botID), .text(idempotencyKey)])
+    }
+
     static func reply(sessionID: UUID, idempotencyKey: String) -> StoreStatement {
         StoreStatement(
             """
@@ -63,7 +69,7 @@ enum ChatStatements {
 
     /// One statement inserting `rows` (from ``TurnRows``) into `chat_sessions`.
     static func insertSessions(_ rows: [[StoreBind]]) -> StoreStatement {
-        insert(into: "chat_sessions (id, user_id, bot_id, config_id, created_at)", rows)
+        insert(into: "chat_sessions (id, user_id, bot_id, config_id, opening_key, created_at)", rows)
     }
 
     /// One statement inserting `rows` (from ``TurnRows``) into `chat_messages`.
@@ -99,7 +105,7 @@ struct TurnRows {
         for session in turns.compactMap(\.newSession) {
             sessions.append([
                 .uuid(session.id), .uuid(session.userID), .uuid(session.botID), .uuid(session.configID),
-                .date(session.createdAt),
+                .text(session.openingKey), .date(session.createdAt),
             ])
             next[session.id] = 1
         }
