@@ -5,7 +5,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PostgresNIO
 import SQLKit
+import SwitchyardCore
 
 /// Where the backend keeps its data.
 public enum StoreConfiguration: Sendable, Equatable {
@@ -79,7 +81,19 @@ public final class FluentStore: Sendable {
         if let engine {
             return try await engine.read { connection in try connection.rows(statement) { try map($0) } }
         }
-        return try await Self.postgresRows(statement, on: reads).map { try map(PostgresStatementRow($0)) }
+        return try await Self.postgresRows(statement, on: reads, map)
+    }
+
+    /// Runs `statement` on PostgreSQL through PostgresNIO (inside `database`'s transaction, if it is one) and maps
+    /// its rows.
+    static func postgresRows<T>(
+        _ statement: StoreStatement, on database: any Database, _ map: (any SQLRow) throws -> T = { _ in () }
+    ) async throws -> [T] {
+        guard let postgres = database as? any PostgresDatabase else { throw StoreError.notFound("PostgreSQL") }
+        let query = statement.postgresQuery
+        return try await postgres.withConnection { $0.query(query, logger: database.logger) }.get().rows.map {
+            try map(PostgresStatementRow($0))
+        }
     }
 
     /// Opens the store. Nothing is created until ``migrate()`` runs.

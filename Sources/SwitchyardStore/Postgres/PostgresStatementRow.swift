@@ -1,8 +1,6 @@
-import FluentKit
 import Foundation
 import PostgresNIO
 import SQLKit
-import SwitchyardCore
 
 /// A PostgreSQL row as an `SQLRow`, so the row mappers in `SQLRow+Values.swift` serve both databases. Columns are
 /// decoded with PostgresNIO's binary decoders, not through `Codable` as SQLKit's rows are (that was a fifth of a
@@ -38,14 +36,5 @@ struct PostgresStatementRow: SQLRow {
                 Any.self, .init(codingPath: [], debugDescription: "No column '\(column)' in the result."))
         }
         return row[column]
-    }
-}
-
-extension FluentStore {
-    /// Runs `statement` on PostgreSQL through PostgresNIO (inside `database`'s transaction, if it is one).
-    static func postgresRows(_ statement: StoreStatement, on database: any Database) async throws -> [PostgresRow] {
-        guard let postgres = database as? any PostgresDatabase else { throw StoreError.notFound("PostgreSQL") }
-        let query = statement.postgresQuery
-        return try await postgres.withConnection { $0.query(query, logger: database.logger) }.get().rows
     }
 }

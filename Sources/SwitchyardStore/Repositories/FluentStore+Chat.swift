@@ -38,11 +38,10 @@ extension FluentStore: ChatRepository {
         var last: [UUID: Int64] = [:]
         let continued = TurnRows.continuedSessions(turns)
         if !continued.isEmpty {
-            for row in try await postgresRows(ChatStatements.lockedLastSequences(sessionIDs: continued), on: db) {
-                let row = PostgresStatementRow(row)
-                last[try row.decode(column: "session_id", as: UUID.self)] =
-                    try row.decode(column: "seq", as: Int64?.self) ?? 0
+            let sequences = try await postgresRows(ChatStatements.lockedLastSequences(sessionIDs: continued), on: db) {
+                (try $0.decode(column: "session_id", as: UUID.self), try $0.decode(column: "seq", as: Int64?.self))
             }
+            for (sessionID, seq) in sequences { last[sessionID] = seq ?? 0 }
         }
         let rows = TurnRows(turns) { last[$0] ?? 0 }
         if !rows.sessions.isEmpty { _ = try await postgresRows(ChatStatements.insertSessions(rows.sessions), on: db) }

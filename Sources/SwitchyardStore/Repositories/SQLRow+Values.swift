@@ -2,9 +2,9 @@ import Foundation
 import SQLKit
 import SwitchyardCore
 
-/// Hot-path rows decoded with SQLKit directly: Fluent's model layer reflects over property wrappers on every row
-/// (about a fifth of a chat turn's CPU in a profile), so the chat turn's reads and writes skip it. The column names
-/// are those of the migrations.
+/// Row mappers for the hot paths, over any `SQLRow`: SQLKit's, ``SQLiteStatementRow`` or ``PostgresStatementRow``.
+/// Fluent's model layer reflects over property wrappers on every row (about a fifth of a chat turn's CPU in a
+/// profile), so the chat turn's reads and writes skip it. The column names are those of the migrations.
 extension SQLRow {
     func user() throws -> User {
         User(

@@ -6,15 +6,9 @@ extension StoreStatement {
     /// its column's type).
     var postgresQuery: PostgresQuery {
         var text = ""
-        text.reserveCapacity(sql.utf8.count + binds.count * 2)
-        var number = 0
-        for character in sql {
-            if character == "?" {
-                number += 1
-                text += "$\(number)"
-            } else {
-                text.append(character)
-            }
+        for (index, part) in sql.split(separator: "?", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { text += "$\(index)" }
+            text += part
         }
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
