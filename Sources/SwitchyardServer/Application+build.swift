@@ -37,10 +37,11 @@ public struct BuiltApplication<App: ApplicationProtocol> {
 ///   - settings: Validated settings.
 ///   - httpClient: The shared upstream client (its owner shuts it down).
 ///   - logger: The root logger.
+///   - clock: The gateway's clock: latency, deadlines, backoff and time-to-first-token waits.
 /// - Returns: The application, ready to run.
 /// - Throws: ``SettingsError`` for settings that cannot work together.
 public func buildApplication(
-    settings: ServerSettings, httpClient: HTTPClient, logger: Logger
+    settings: ServerSettings, httpClient: HTTPClient, logger: Logger, clock: some Clock<Duration> = ContinuousClock()
 ) async throws
     -> BuiltApplication<some ApplicationProtocol>
 {
@@ -53,12 +54,14 @@ public func buildApplication(
         let registry = ProviderFactory.registry(
             settings.providers, transport: HTTPTransport(client: httpClient), logger: logger)
         let service = GatewayService(
-            registry: registry, routing: settings.routing, settings: settings.gateway, metrics: metrics, logger: logger)
+            registry: registry, routing: settings.routing, settings: settings.gateway, metrics: metrics, logger: logger,
+            clock: clock)
         let verifier: ServiceTokenVerifier
         do {
             verifier = try await ServiceTokenVerifier(
                 hmacSecret: settings.jwtSecret.value, rsaPublicKeysPEM: settings.rs256PublicKeys,
-                ecdsaPublicKeysPEM: settings.es256PublicKeys)
+                ecdsaPublicKeysPEM: settings.es256PublicKeys,
+                maximumLifetime: TimeInterval(settings.maximumTokenLifetime))
         } catch let rejection as TokenRejection {
             throw SettingsError(rejection.message)
         }
@@ -94,7 +97,8 @@ public func buildApplication(
             on: router,
             dependencies: BackendDependencies(
                 bots: opened, configs: opened, prompts: opened, users: opened, chats: opened, chat: chat,
-                userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey))
+                userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
+                knownProviders: Set(settings.providers.map(\.id))))
     }
     let application = Application(
         router: router,

@@ -102,7 +102,11 @@ public final class FluentStore: Sendable {
     ///   - logger: The store's logger.
     /// - Returns: The store.
     /// - Throws: When the PostgreSQL URL cannot be read.
-    public static func open(_ configuration: StoreConfiguration, logger: Logger) async throws -> FluentStore {
+    public static func open(_ configuration: StoreConfiguration, logger base: Logger) async throws -> FluentStore {
+        // Drivers log SQL statements with their bound values (chat text, tokens) at trace: the store's logger never
+        // goes below debug, so those lines are never written, whatever LOG_LEVEL says.
+        var logger = base
+        logger.logLevel = max(logger.logLevel, .debug)
         let databases = Databases(threadPool: .singleton, on: MultiThreadedEventLoopGroup.singleton)
         switch configuration {
         case .sqlite(let path):

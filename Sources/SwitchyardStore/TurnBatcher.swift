@@ -10,9 +10,9 @@ struct PendingTurn: Sendable {
 
 /// Group commit: turns that arrive while a write is in flight are written together in the next transaction, so one
 /// commit (on SQLite, one trip through its single writer; on PostgreSQL, one WAL flush and a few statements) serves
-/// many turns. Each caller still
-/// returns only after its own turn is committed. If a batch fails, its turns are retried one by one so that one bad
-/// turn cannot fail the others.
+/// many turns. Each caller still returns only after its own turn is committed. If a batch fails, its turns are retried
+/// one by one so that one bad turn cannot fail the others; a turn refused by a unique constraint (an idempotency or
+/// opening key already used) fails with ``StoreError/conflict(_:)``.
 actor TurnBatcher {
     typealias Write = @Sendable ([PendingTurn]) async throws -> Void
 
@@ -49,7 +49,7 @@ actor TurnBatcher {
                         try await write([turn])
                         continuation.resume()
                     } catch {
-                        continuation.resume(throwing: error)
+                        continuation.resume(throwing: StoreError.classify(error, conflict: "chat turn"))
                     }
                 }
             }

@@ -40,11 +40,12 @@ struct Serve: AsyncParsableCommand {
             let built = try await buildApplication(settings: settings, httpClient: client, logger: logger)
             if settings.jwtSecretIsEphemeral, settings.role != .backend {
                 let minter = try await ServiceTokenMinter(secret: settings.jwtSecret)
-                let (token, _) = try await minter.mint(service: "dev", ttl: 24 * 3600)
+                let lifetime = settings.maximumTokenLifetime
+                let (token, _) = try await minter.mint(service: "dev", ttl: TimeInterval(lifetime))
                 FileHandle.standardOutput.write(
                     Data(
                         """
-                        No SWITCHYARD_JWT_SECRET is set: generated a secret for this run. A dev token, valid 24 h:
+                        No SWITCHYARD_JWT_SECRET is set: generated a secret for this run. A dev token, valid \(lifetime) s:
 
                           export SWITCHYARD_TOKEN=\(token)
                           curl -s http://\(settings.host):\(settings.port)/v1/chat/completions \\
@@ -56,12 +57,14 @@ struct Serve: AsyncParsableCommand {
             if let backend = settings.backend, backend.secretsAreEphemeral {
                 let userToken = try await UserTokenMinter.mint(
                     secret: backend.userJWTSecret, subject: DemoSeed.demoUserExternalID, ttl: 24 * 3600)
+                // Only a key generated for this run is printed; a configured one never is.
+                let adminLine =
+                    backend.adminKeyIsGenerated ? "  export SWITCHYARD_ADMIN_KEY=\(backend.adminKey.value)\n" : ""
                 FileHandle.standardOutput.write(
                     Data(
                         """
                         No SWITCHYARD_ADMIN_KEY / SWITCHYARD_USER_JWT_SECRET set: generated for this run.
-                          export SWITCHYARD_ADMIN_KEY=\(backend.adminKey.value)
-                          export USER_TOKEN=\(userToken)
+                        \(adminLine)  export USER_TOKEN=\(userToken)
                           curl -s http://\(settings.host):\(settings.port)/v1/bots/mira/chat \\
                             -H "Authorization: Bearer $USER_TOKEN" -H 'Content-Type: application/json' \\
                             -d '{"message":"What does my chart say about this week?"}'

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SwitchyardCore
 import SwitchyardGateway
+import SwitchyardServer
 
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,7 @@ struct Token: AsyncParsableCommand {
     @Option(help: "The `service` claim: the name of the calling service.")
     var service: String
 
-    @Option(help: "Lifetime in seconds.")
+    @Option(help: "Lifetime in seconds, at most auth.max_token_ttl_seconds (default 3600).")
     var ttl: Int = 3600
 
     func validate() throws {
@@ -21,6 +22,16 @@ struct Token: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        let maximum: Int
+        do {
+            maximum = try SettingsLoader.maximumTokenLifetime(environment: environment)
+        } catch let error as SettingsError {
+            throw ValidationError(error.description)
+        }
+        guard ttl <= maximum else {
+            throw ValidationError(
+                "--ttl \(ttl) is longer than the gateway accepts: at most \(maximum) s (auth.max_token_ttl_seconds).")
+        }
         var secret = environment["SWITCHYARD_JWT_SECRET"]
         if let path = environment["SWITCHYARD_JWT_SECRET_FILE"] {
             secret = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

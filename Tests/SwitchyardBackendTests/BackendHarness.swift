@@ -23,7 +23,9 @@ struct BackendHarness: Sendable {
     let store: FluentStore
     let routes: [String]
 
-    static func run(_ body: @Sendable (BackendHarness) async throws -> Void) async throws {
+    static func run(
+        providers extra: [ProviderSettings] = [], _ body: @Sendable (BackendHarness) async throws -> Void
+    ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString).sqlite")
             .path
         let settings = ServerSettings(
@@ -31,7 +33,7 @@ struct BackendHarness: Sendable {
             providers: [
                 ProviderSettings(id: "mock", kind: .mock(.init())),
                 ProviderSettings(id: "broken", kind: .mock(.init(failureRate: 1))),
-            ],
+            ] + extra,
             gateway: GatewaySettings(defaultRetries: 0, backoff: Backoff(base: .milliseconds(1), jitter: 0)),
             backend: BackendSettings(
                 database: .sqlite(path: path), adminKey: Secret(adminKey), userJWTSecret: Secret(userSecret),
@@ -60,6 +62,7 @@ struct BackendHarness: Sendable {
 
     struct Reply: Sendable {
         var status: Int
+        var headers: HTTPFields = [:]
         var body: String
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
         var array: [[String: Any]] {
@@ -73,7 +76,8 @@ struct BackendHarness: Sendable {
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
         let response = try await client.execute(
             uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
-        return Reply(status: Int(response.status.code), body: String(buffer: response.body))
+        return Reply(
+            status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
     }
 
     func admin(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil) async throws -> Reply {
@@ -91,7 +95,7 @@ struct BackendHarness: Sendable {
 
     /// Creates a launched bot with one active config; returns its slug and config id.
     func launchBot(
-        name: String, provider: String = "mock", prompt: String = "You are {{bot_name}}."
+        name: String, provider: String = "mock", model: String = "m-1", prompt: String = "You are {{bot_name}}."
     ) async throws
         -> (String, String)
     {
@@ -101,7 +105,7 @@ struct BackendHarness: Sendable {
         let config = try await admin(
             .post, "/admin/v1/bots/\(slug)/llm-configs",
             json:
-                #"{"llm_provider":"\#(provider)","model_name":"m-1","prompt":\#(Self.quote(prompt)),"is_active":true,"temperature":0.5}"#
+                #"{"llm_provider":"\#(provider)","model_name":"\#(model)","prompt":\#(Self.quote(prompt)),"is_active":true,"temperature":0.5}"#
         )
         return (slug, try requireString(config.json["id"]))
     }

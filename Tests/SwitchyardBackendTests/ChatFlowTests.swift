@@ -2,6 +2,9 @@ import Foundation
 import HTTPTypes
 import SwitchyardBackend
 import SwitchyardCore
+import SwitchyardProviders
+import SwitchyardServer
+import SwitchyardTesting
 import Testing
 
 @testable import SwitchyardStore
@@ -32,16 +35,75 @@ import Testing
         }
     }
 
-    @Test func totalFailureStoresNothingAndIsFriendly() async throws {
+    @Test func totalFailureIsA503WithRetryAfterAndStoresNothing() async throws {
         try await BackendHarness.run { app in
             let (slug, _) = try await app.launchBot(name: "Fragile", provider: "broken")
             let reply = try await app.user("ravi", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"hi"}"#)
             #expect(reply.status == 503)
+            #expect(reply.headers[.retryAfter] == "5")
+            #expect(reply.error["code"] as? String == "overloaded")
             #expect(
-                reply.error["message"] as? String == "Fragile can't answer right now. Please try again in a moment.")
+                reply.error["message"] as? String == "Fragile can't answer right now. Please try again in 5 seconds.")
             #expect(!reply.body.contains("mock failure"))
             let user = try await app.store.findOrCreateUser(externalID: "ravi")
             #expect(try await app.store.sessionCount(userID: user.id) == 0, "no half-written session")
+        }
+    }
+
+    /// Retrying cannot help a message the model cannot take: the user hears what to do, and nothing is stored.
+    @Test func aConversationTooLongForTheModelIsA422ThatSaysWhatToDo() async throws {
+        let upstream = FakeOpenAIUpstream(flavor: .openai)
+        try await upstream.run { url in
+            let openai = ProviderSettings(
+                id: "openai", kind: .openAIFamily(.openai), apiKey: Secret("sk-test-key"), baseURL: url)
+            try await BackendHarness.run(providers: [openai]) { app in
+                let (slug, _) = try await app.launchBot(name: "Sage", provider: "openai", model: "gpt-4o-mini")
+                await upstream.state.enqueue(
+                    .raw(
+                        status: 400,
+                        body: OpenAIBytes.openAIError(
+                            message: "This model's maximum context length is 128000 tokens. However, your messages "
+                                + "resulted in 130000 tokens.", type: "invalid_request_error",
+                            code: "context_length_exceeded")))
+                let reply = try await app.user("lena", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"hi"}"#)
+                #expect(reply.status == 422)
+                #expect(reply.error["code"] as? String == "context_too_long")
+                #expect(reply.error["param"] as? String == "message")
+                let message = try requireString(reply.error["message"])
+                #expect(message.contains("shorter message") && message.contains("new session"))
+                #expect(!reply.body.contains("128000"), "the provider's words stay out")
+                #expect(reply.headers[.retryAfter] == nil)
+                let user = try await app.store.findOrCreateUser(externalID: "lena")
+                #expect(try await app.store.sessionCount(userID: user.id) == 0)
+                #expect(await upstream.state.requestCount == 1, "a context error is not retried")
+            }
+        }
+    }
+
+    @Test func aConfigTheGatewayWouldRefuseIsRefusedWhenSaved() async throws {
+        try await BackendHarness.run { app in
+            let (slug, _) = try await app.launchBot(name: "Strict")
+            let cases: [(String, String)] = [
+                (#"{"llm_provider":"nope","model_name":"m"}"#, "llm_provider"),
+                (#"{"llm_provider":"mock","model_name":" "}"#, "model_name"),
+                (
+                    #"{"llm_provider":"mock","model_name":"m","metadata":{"fallbacks":[{"provider":"mock","model":"x","retry":9}]}}"#,
+                    "metadata.fallbacks[0].retry"
+                ),
+                (
+                    #"{"llm_provider":"mock","model_name":"m","metadata":{"fallbacks":[{"provider":"zzz","model":"x"}]}}"#,
+                    "metadata.fallbacks[0].provider"
+                ),
+                (#"{"llm_provider":"mock","model_name":"m","max_output_tokens":0}"#, "max_output_tokens"),
+            ]
+            for (body, param) in cases {
+                let reply = try await app.admin(.post, "/admin/v1/bots/\(slug)/llm-configs", json: body)
+                #expect(reply.status == 400, "\(body)")
+                #expect(reply.error["param"] as? String == param)
+                #expect((reply.error["message"] as? String)?.contains("`\(param)`") == true, "\(reply.body)")
+            }
+            let configs = try await app.admin(.get, "/admin/v1/bots/\(slug)/llm-configs")
+            #expect(configs.array.count == 1, "nothing refused was stored")
         }
     }
 
@@ -148,13 +210,20 @@ import Testing
         try await BackendHarness.run { app in
             let (slug, firstConfig) = try await app.launchBot(name: "Switcher", prompt: "First {{bot_name}}")
             let second = try await app.admin(
-                .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"llm_provider":"broken","model_name":"x"}"#)
+                .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"llm_provider":"mock","model_name":"x"}"#)
             let secondID = try requireString(second.json["id"])
-            #expect(try await app.user("u1", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"a"}"#).status == 200)
+            /// The config that served a new session of `user`, read from the stored reply.
+            @Sendable func servingConfig(_ user: String) async throws -> String? {
+                let reply = try await app.user(user, .post, "/v1/bots/\(slug)/chat", json: #"{"message":"a"}"#)
+                #expect(reply.status == 200)
+                let session = try #require(UUID(uuidString: try requireString(reply.json["session_id"])))
+                return try await app.store.recentMessages(sessionID: session, limit: 1).last?.configID?.uuidString
+            }
+            #expect(try await servingConfig("u1") == firstConfig)
             #expect(try await app.admin(.post, "/admin/v1/llm-configs/\(secondID)/activate").status == 200)
-            #expect(try await app.user("u2", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"b"}"#).status == 503)
+            #expect(try await servingConfig("u2") == secondID)
             #expect(try await app.admin(.post, "/admin/v1/llm-configs/\(firstConfig)/activate").status == 200)
-            #expect(try await app.user("u3", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"c"}"#).status == 200)
+            #expect(try await servingConfig("u3") == firstConfig)
             let configs = try await app.admin(.get, "/admin/v1/bots/\(slug)/llm-configs")
             #expect(configs.array.filter { $0["is_active"] as? Bool == true }.count == 1)
         }

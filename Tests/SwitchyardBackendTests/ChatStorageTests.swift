@@ -109,7 +109,7 @@ import Testing
         let twin = ChatSession(
             userID: fixture.user.id, botID: fixture.bot.id, configID: fixture.config.id, openingKey: "opening")
         let (question, answer) = fixture.turn(twin, "twin")
-        await #expect(throws: (any Error).self) {
+        await #expect(throws: StoreError.conflict("chat turn")) {
             try await fixture.store.saveTurn(newSession: twin, user: question, reply: answer)
         }
         #expect(try await fixture.store.session(id: twin.id) == nil)

@@ -94,14 +94,14 @@ import Testing
         let bot = try await makeBot(store)
         _ = try await store.createConfig(BotLLMConfig(botID: bot.id, provider: "mock", model: "a", isActive: true))
         let sql = try #require(store.writes as? any SQLDatabase)
-        await #expect(throws: (any Error).self) {
+        await #expect {
             try await sql.raw(
                 """
                 INSERT INTO bot_llm_configs (id, bot_id, llm_provider, model_name, prompt_label, is_active, weight, created_at)
                 VALUES (\(bind: UUID()), \(bind: bot.id), 'mock', 'b', 'production', true, 0, \(bind: Date()))
                 """
             ).run()
-        }
+        } throws: { StoreError.isUniqueViolation($0) }
     }
 
     @Test(arguments: TestStores.configurations)

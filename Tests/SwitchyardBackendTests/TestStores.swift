@@ -1,7 +1,9 @@
 import Foundation
 import Logging
-import SwitchyardStore
+import SQLKit
 import Testing
+
+@testable import SwitchyardStore
 
 /// The databases the repository suite runs on: SQLite always, PostgreSQL when `SWITCHYARD_TEST_POSTGRES_URL` names
 /// a local server (CI starts one). Each is opened and migrated once per test process.
@@ -15,12 +17,23 @@ enum TestStores {
         return url
     }()
 
+    /// `scripts/test.sh` sets this: then a missing PostgreSQL fails the suite instead of skipping its half.
+    static let postgresRequired = ProcessInfo.processInfo.environment["SWITCHYARD_REQUIRE_POSTGRES"] == "1"
+
     static var configurations: [StoreConfiguration] {
         let sqlite = StoreConfiguration.sqlite(
             path: FileManager.default.temporaryDirectory.appendingPathComponent(
                 "switchyard-tests-\(ProcessInfo.processInfo.processIdentifier).sqlite"
             ).path)
-        return [sqlite] + (postgresURL.map { [.postgres(url: $0)] } ?? [])
+        if let postgresURL { return [sqlite, .postgres(url: postgresURL)] }
+        // An empty URL stands for "required but missing": opening it fails the test that asked for it.
+        return postgresRequired ? [sqlite, .postgres(url: "")] : [sqlite]
+    }
+
+    struct MissingPostgres: Error, CustomStringConvertible {
+        var description: String {
+            "SWITCHYARD_REQUIRE_POSTGRES=1 but SWITCHYARD_TEST_POSTGRES_URL names no local server (127.0.0.1/localhost)"
+        }
     }
 
     private static let opened = OpenedStores()
@@ -35,6 +48,7 @@ enum TestStores {
         func store(_ configuration: StoreConfiguration) async throws -> FluentStore {
             if let task = stores[configuration] { return try await task.value }
             let task = Task {
+                if case .postgres(let url) = configuration, url.isEmpty { throw MissingPostgres() }
                 if case .sqlite(let path) = configuration {
                     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 }
@@ -45,6 +59,14 @@ enum TestStores {
             stores[configuration] = task
             return try await task.value
         }
+    }
+}
+
+extension FluentStore {
+    /// How many sessions a user has.
+    func sessionCount(userID: UUID) async throws -> Int {
+        try await readSQL.raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE user_id = \(bind: userID)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
     }
 }
 

@@ -73,7 +73,8 @@ import Testing
             #expect(response.status == status, "\(response.body)")
             #expect(response.error["param"] as? String == param)
             let message = try #require(response.error["message"] as? String)
-            #expect(message.count > 15)
+            // Actionable: the message names the field to change (or, for a body that is not JSON, says so).
+            #expect(message.contains(param.map { "`\($0)`" } ?? "JSON"), "\(message)")
             #expect(response.error["type"] as? String == "invalid_request_error")
         }
     }

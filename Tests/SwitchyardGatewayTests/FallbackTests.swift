@@ -12,12 +12,12 @@ import Testing
 @Suite struct FallbackTests {
     /// A primary (OpenAI) and a fallback (Groq) fake, behind the route `chain`.
     func withTwoUpstreams(
-        primaryRetry: Int = 0,
+        primaryRetry: Int = 0, clock: some Clock<Duration> = ContinuousClock(),
         _ body: @Sendable (any TestClientProtocol, FakeOpenAIUpstream, FakeOpenAIUpstream) async throws -> Void
     ) async throws {
         try await GatewayHarness.withChain(
             primary: .init(fake: .openai, flavor: .openai, model: "gpt-4o-mini", retry: primaryRetry),
-            fallback: .init(fake: .groq, flavor: .groq, model: "llama-3.1-8b-instant"), body)
+            fallback: .init(fake: .groq, flavor: .groq, model: "llama-3.1-8b-instant"), clock: clock, body)
     }
 
     @Test func serverErrorsAreRetriedThenTheChainFallsBack() async throws {
@@ -43,20 +43,25 @@ import Testing
     }
 
     @Test func retryAfterIsHonouredOnTheSameTarget() async throws {
-        try await withTwoUpstreams(primaryRetry: 1) { client, primary, fallback in
+        let clock = ManualClock()
+        try await withTwoUpstreams(primaryRetry: 1, clock: clock) { client, primary, fallback in
             await primary.state.enqueue(
                 .raw(
                     status: 429,
                     body: OpenAIBytes.openAIError(
                         message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded"),
                     headers: ["retry-after": "1"]))
-            let started = ContinuousClock.now
-            let response = try await GatewayHarness.post(
+            async let response = GatewayHarness.post(
                 client, "/v1/chat/completions", json: GatewayHarness.chat(model: "chain"))
-            let elapsed = started.duration(to: .now)
-            #expect(response.status == 200)
-            #expect(response.headers[.init("x-switchyard-provider")!] == "openai")
-            #expect(elapsed >= .milliseconds(950))
+            // The gateway waits the second the upstream asked for, not its own 10 ms backoff, and not less.
+            try await clock.waitForSleepers()
+            #expect(clock.pendingDeadlines == [.seconds(1)])
+            #expect(await primary.state.requestCount == 1)
+            clock.advance(by: .milliseconds(999))
+            #expect(clock.sleeperCount == 1)
+            clock.advance(by: .milliseconds(1))
+            #expect(try await response.status == 200)
+            #expect(try await response.headers[.init("x-switchyard-provider")!] == "openai")
             #expect(await primary.state.requestCount == 2)
             #expect(await fallback.state.requestCount == 0)
         }
@@ -95,14 +100,12 @@ import Testing
     @Test func aSlowPrimaryTimesOutAndFallsBack() async throws {
         try await withTwoUpstreams { client, primary, _ in
             await primary.state.enqueue(.delayed(.seconds(3), .success("too late")))
-            let started = ContinuousClock.now
             let response = try await GatewayHarness.post(
                 client, "/v1/generate/",
                 json:
                     #"{"provider":"openai","model":"gpt-4o-mini","retry":0,"fallbacks":[{"provider":"groq","model":"x"}],"messages":[{"role":"user","content":"hi"}]}"#
             )
             #expect(response.status == 200)
-            #expect(started.duration(to: .now) < .seconds(2))
             let attempts = try #require(response.json["attempts"] as? [[String: Any]])
             #expect(attempts.map { $0["outcome"] as? String } == ["timeout", "success"])
         }
@@ -155,6 +158,35 @@ import Testing
                 json: #"{"provider":"gemini","model":"gemini-2.5-pro","messages":[{"role":"user","content":"hi"}]}"#)
             #expect(response.status == 503)
             #expect(response.error["code"] as? String == "no_provider_available")
+        }
+    }
+
+    /// A caller that goes away during a backoff ends the walk: the sleep ends at once and no later attempt starts.
+    @Test func aCancelledCallerStartsNoFurtherAttempt() async throws {
+        let clock = ManualClock()
+        try await GatewayHarness.withChain(
+            primary: .init(fake: .openai, flavor: .openai, model: "gpt-4o-mini", retry: 2),
+            fallback: .init(fake: .groq, flavor: .groq, model: "llama-3.1-8b-instant"), clock: clock
+        ) { _, service, primary, fallback in
+            await primary.state.enqueue(
+                .raw(status: 500, body: OpenAIBytes.openAIError(message: "boom", type: "server_error", code: nil)))
+            do {
+                let request = GenerationRequest(
+                    provider: "openai", model: "gpt-4o-mini", messages: [ChatMessage(role: .user, content: "hi")],
+                    retry: 2, fallbacks: [Target(provider: "groq", model: "llama-3.1-8b-instant")])
+                let call = Task { try await InProcessGatewayClient(service: service).generate(request) }
+                try await clock.waitForSleepers()
+                call.cancel()
+                let result = await call.result
+                guard case .failure(let error as GatewayCallError) = result else {
+                    Issue.record("expected a cancelled call, got \(result)")
+                    return
+                }
+                #expect(error.reason == .cancelled)
+                clock.advance(by: .seconds(60))
+                #expect(await primary.state.requestCount == 1)
+                #expect(await fallback.state.requestCount == 0)
+            }
         }
     }
 }

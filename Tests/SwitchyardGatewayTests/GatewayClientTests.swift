@@ -5,14 +5,55 @@ import HummingbirdTesting
 import Logging
 import SwitchyardCore
 import SwitchyardGateway
+import SwitchyardProviders
 import SwitchyardServer
+import SwitchyardTesting
 import Testing
 
-/// The clients the backend uses to reach the gateway.
+/// The clients the backend uses to reach the gateway: over HTTP and in process, they validate alike and classify
+/// failures alike.
 @Suite struct GatewayClientTests {
     let request = GenerationRequest(
         provider: "mock", model: "echo", systemInstruction: "be kind",
         messages: [ChatMessage(role: .user, content: "how are you")])
+
+    enum Way: String, CaseIterable, Sendable {
+        case http, inProcess
+    }
+
+    /// A live gateway whose `openai` provider is a fake upstream, and a client of the chosen kind.
+    func withClient(
+        _ way: Way, _ body: @Sendable (any GatewayClient, FakeOpenAIUpstream) async throws -> Void
+    ) async throws {
+        let upstream = FakeOpenAIUpstream(flavor: .openai)
+        try await upstream.run { url in
+            let settings = GatewayHarness.settings(
+                providers: [GatewayHarness.openAIFamily("openai", flavor: .openai, baseURL: url)],
+                routing: RoutingTable(routes: []))
+            let built = try await buildApplication(settings: settings, httpClient: .shared, logger: Logger(label: "t"))
+            let service = try requireGateway(built.gateway)
+            try await built.application.test(.live) { client in
+                let port = try #require(client.port)
+                switch way {
+                case .http:
+                    let gateway = HTTPGatewayClient(
+                        baseURL: "http://127.0.0.1:\(port)", client: .shared,
+                        minter: try await ServiceTokenMinter(secret: Secret(GatewayHarness.secret)))
+                    try await body(gateway, upstream)
+                case .inProcess:
+                    try await body(InProcessGatewayClient(service: service), upstream)
+                }
+            }
+        }
+    }
+
+    func openAI(_ retry: Int? = nil, fallbacks: [Target]? = [], temperature: Double? = nil) -> GenerationRequest {
+        var request = GenerationRequest(
+            provider: "openai", model: "gpt-4o-mini", messages: [ChatMessage(role: .user, content: "hi")],
+            retry: retry, fallbacks: fallbacks)
+        request.sampling.temperature = temperature
+        return request
+    }
 
     @Test func overHTTPTheTokenIsMintedOnceAndReused() async throws {
         let built = try await buildApplication(
@@ -33,18 +74,46 @@ import Testing
         }
     }
 
-    @Test func overHTTPFailuresKeepTheirStatusAndCode() async throws {
-        let built = try await buildApplication(
-            settings: GatewayHarness.settings(providers: []), httpClient: .shared, logger: Logger(label: "t"))
-        try await built.application.test(.live) { client in
-            let port = try #require(client.port)
-            let gateway = HTTPGatewayClient(
-                baseURL: "http://127.0.0.1:\(port)", client: .shared,
-                minter: try await ServiceTokenMinter(secret: Secret(GatewayHarness.secret)))
-            var bad = request
-            bad.sampling.temperature = 9
-            let error = await #expect(throws: GatewayCallError.self) { try await gateway.generate(bad) }
-            #expect(error?.status == 400)
+    /// The in-process client used to skip the gateway's checks (a `retry` of 9 walked the chain ten times).
+    @Test(arguments: Way.allCases)
+    func bothClientsRefuseWhatTheGatewayRefuses(_ way: Way) async throws {
+        try await withClient(way) { client, upstream in
+            let cases: [(GenerationRequest, String)] = [
+                (openAI(9), "retry"),
+                (openAI(fallbacks: [Target(provider: "openai", model: "x", retry: 6)]), "fallbacks[0].retry"),
+                (openAI(fallbacks: [Target(provider: "nope", model: "x")]), "fallbacks[0].provider"),
+                (openAI(temperature: 9), "temperature"),
+            ]
+            for (request, parameter) in cases {
+                let error = await #expect(throws: GatewayCallError.self) { try await client.generate(request) }
+                guard case .invalidRequest(let validation) = error?.reason else {
+                    Issue.record("expected a validation refusal for \(parameter), got \(String(describing: error))")
+                    continue
+                }
+                #expect(validation.parameter == parameter)
+            }
+            #expect(await upstream.state.requestCount == 0)
+        }
+    }
+
+    @Test(arguments: Way.allCases)
+    func bothClientsClassifyProviderFailuresAlike(_ way: Way) async throws {
+        try await withClient(way) { client, upstream in
+            await upstream.state.enqueue(
+                .raw(
+                    status: 400,
+                    body: OpenAIBytes.openAIError(
+                        message: "This model's maximum context length is 128000 tokens.",
+                        type: "invalid_request_error", code: "context_length_exceeded")),
+                .raw(
+                    status: 429,
+                    body: OpenAIBytes.openAIError(message: "Slow down", type: "requests", code: "rate_limit_exceeded"),
+                    headers: ["retry-after": "7"]))
+            let tooLong = await #expect(throws: GatewayCallError.self) { try await client.generate(openAI(0)) }
+            #expect(tooLong?.reason == .provider(.contextTooLong))
+            let limited = await #expect(throws: GatewayCallError.self) { try await client.generate(openAI(0)) }
+            #expect(limited?.reason == .provider(.rateLimited))
+            #expect(limited?.retryAfter == .seconds(7))
         }
     }
 
@@ -57,8 +126,7 @@ import Testing
         request.provider = "gemini"
         request.model = "gemini-2.5-pro"
         let error = await #expect(throws: GatewayCallError.self) { try await client.generate(request) }
-        #expect(error?.status == 503)
-        #expect(error?.code == "no_provider_available")
+        #expect(error?.reason == .noProvider)
         #expect(error?.attempts.map(\.outcome) == [.skippedUnavailable, .skippedUnavailable])
     }
 }

@@ -50,10 +50,11 @@ enum GatewayHarness {
 
     /// Runs `body` against the gateway in router mode (no socket for the gateway itself).
     static func withGateway<T: Sendable>(
-        _ settings: ServerSettings, _ body: @Sendable (any TestClientProtocol, GatewayService) async throws -> T
+        _ settings: ServerSettings, clock: some Clock<Duration> = ContinuousClock(),
+        _ body: @Sendable (any TestClientProtocol, GatewayService) async throws -> T
     ) async throws -> T {
         let built = try await buildApplication(
-            settings: settings, httpClient: .shared, logger: Logger(label: "test"))
+            settings: settings, httpClient: .shared, logger: Logger(label: "test"), clock: clock)
         let service = try requireGateway(built.gateway)
         return try await built.application.test(.router) { client in try await body(client, service) }
     }
@@ -137,8 +138,20 @@ extension GatewayHarness {
 
     /// Runs two fake upstreams and a gateway whose route `chain` walks the primary, then the fallback.
     static func withChain(
-        primary: Member, fallback: Member,
+        primary: Member, fallback: Member, clock: some Clock<Duration> = ContinuousClock(),
         _ body: @Sendable (any TestClientProtocol, FakeOpenAIUpstream, FakeOpenAIUpstream) async throws -> Void
+    ) async throws {
+        try await withChain(primary: primary, fallback: fallback, clock: clock) { client, _, first, second in
+            try await body(client, first, second)
+        }
+    }
+
+    /// As above, with the gateway service too, for tests that call it in process.
+    static func withChain(
+        primary: Member, fallback: Member, clock: some Clock<Duration> = ContinuousClock(),
+        _ body:
+            @Sendable (any TestClientProtocol, GatewayService, FakeOpenAIUpstream, FakeOpenAIUpstream) async throws
+            -> Void
     ) async throws {
         let first = FakeOpenAIUpstream(flavor: primary.fake)
         let second = FakeOpenAIUpstream(flavor: fallback.fake)
@@ -157,7 +170,9 @@ extension GatewayHarness {
                         openAIFamily(primary.flavor.rawValue, flavor: primary.flavor, baseURL: firstURL),
                         openAIFamily(fallback.flavor.rawValue, flavor: fallback.flavor, baseURL: secondURL),
                     ], routing: routing)
-                try await withGateway(settings) { client, _ in try await body(client, first, second) }
+                try await withGateway(settings, clock: clock) { client, service in
+                    try await body(client, service, first, second)
+                }
             }
         }
     }

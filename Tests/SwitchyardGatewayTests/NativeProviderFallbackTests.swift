@@ -11,7 +11,7 @@ import Testing
 /// back across Anthropic, Gemini and Bedrock.
 @Suite struct NativeProviderFallbackTests {
     func withNatives(
-        routing: RoutingTable,
+        routing: RoutingTable, clock: some Clock<Duration> = ContinuousClock(),
         _ body:
             @Sendable (any TestClientProtocol, FakeAnthropicUpstream, FakeGeminiUpstream, FakeBedrockUpstream)
             async throws -> Void
@@ -36,7 +36,7 @@ import Testing
                                     sessionToken: Secret("SESSIONTOKENEXAMPLE")),
                                 baseURL: bedrockURL),
                         ], routing: routing)
-                    try await GatewayHarness.withGateway(settings) { client, _ in
+                    try await GatewayHarness.withGateway(settings, clock: clock) { client, _ in
                         try await body(client, anthropic, gemini, bedrock)
                     }
                 }
@@ -145,14 +145,19 @@ import Testing
     }
 
     @Test func theRoutesOwnTimeToFirstTokenApplies() async throws {
-        try await withNatives(routing: Self.regional) { client, anthropic, gemini, _ in
-            await anthropic.state.enqueue(.delayed(.seconds(2), .success("late")))
+        let clock = ManualClock()
+        try await withNatives(routing: Self.regional, clock: clock) { client, anthropic, gemini, _ in
+            await anthropic.state.enqueue(.delayed(.seconds(3), .success("late")))
             await gemini.state.enqueue(.success("on time"))
-            let started = ContinuousClock.now
-            let response = try await GatewayHarness.post(
+            async let response = GatewayHarness.post(
                 client, "/v1/chat/completions", json: GatewayHarness.chat(model: "claude-first", stream: true))
-            #expect(response.streamedText == "on time")
-            #expect(started.duration(to: .now) < .milliseconds(1500))
+            // The first attempt waits for its first token on the route's 300 ms, not the gateway's 500 ms.
+            try await clock.waitForSleepers()
+            #expect(clock.pendingDeadlines == [.milliseconds(300)])
+            while await anthropic.state.requestCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            clock.advance(by: .milliseconds(300))
+            #expect(try await response.streamedText == "on time")
+            #expect(await anthropic.state.requestCount == 1)
         }
     }
 

@@ -26,19 +26,6 @@ public struct ChatTurnReply: Sendable, Equatable {
     public var configID: UUID
 }
 
-/// Why a turn produced no reply. `message` is shown to the user as is.
-public struct ChatFailure: Error, Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
-        case invalidInput(parameter: String)
-        case notFound
-        case notConfigured
-        case providersUnavailable
-    }
-
-    public var kind: Kind
-    public var message: String
-}
-
 /// The chat flow of DESIGN.md §1 (billing and external data plug in later): load the bot and its config, render
 /// the prompt, call the gateway with the config's chain, and store the user message and the reply in one
 /// transaction. If every provider fails, nothing is stored and the user gets a friendly error.
@@ -68,6 +55,8 @@ public struct ChatService: Sendable {
     let gateway: any GatewayClient
     let settings: Settings
     let logger: Logger
+    /// Makes the id of a new session (which also picks its A/B variant).
+    let makeSessionID: @Sendable () -> UUID
     /// Compiled templates by their exact source: versions are immutable, so an entry is never stale.
     private let templates = BoundedCache<String, PromptTemplate>(capacity: 512)
     /// Time zones by identifier: building one reads the zoneinfo database.
@@ -79,10 +68,12 @@ public struct ChatService: Sendable {
     ///   - gateway: The gateway.
     ///   - settings: Time zone, language instructions, history window.
     ///   - logger: The logger.
+    ///   - makeSessionID: Makes new session ids (fixed ones in tests).
     public init(
         catalog: any ChatBotReader, chats: any ChatRepository, gateway: any GatewayClient, settings: Settings,
-        logger: Logger
+        logger: Logger, makeSessionID: @escaping @Sendable () -> UUID = { UUID() }
     ) {
+        self.makeSessionID = makeSessionID
         self.catalog = catalog
         self.chats = chats
         self.gateway = gateway
@@ -100,15 +91,14 @@ public struct ChatService: Sendable {
     public func chat(_ request: ChatTurnRequest, user: User, slug: String) async throws -> ChatTurnReply {
         let text = request.message.trimmingWhitespace()
         guard !text.isEmpty else {
-            throw ChatFailure(kind: .invalidInput(parameter: "message"), message: "`message` must not be empty.")
+            throw ChatFailure.invalidInput("message", "`message` must not be empty.")
         }
         guard text.count <= settings.maximumMessageCharacters else {
-            throw ChatFailure(
-                kind: .invalidInput(parameter: "message"),
-                message: "`message` is longer than \(settings.maximumMessageCharacters) characters.")
+            throw ChatFailure.invalidInput(
+                "message", "`message` is longer than \(settings.maximumMessageCharacters) characters.")
         }
         guard let snapshot = try await catalog.chatBot(slug: slug), snapshot.bot.status == .launched else {
-            throw ChatFailure(kind: .notFound, message: "No bot '\(slug)'.")
+            throw ChatFailure.notFound("No bot '\(slug)'.")
         }
         let bot = snapshot.bot
         let (session, isNew, config) = try await sessionAndConfig(
@@ -130,10 +120,18 @@ public struct ChatService: Sendable {
         do {
             response = try await gateway.generate(generation)
         } catch {
-            logger.warning("chat turn failed", metadata: ["bot": "\(bot.slug)", "error": "\(error)"])
-            throw ChatFailure(
-                kind: .providersUnavailable,
-                message: "\(bot.name) can't answer right now. Please try again in a moment.")
+            let failure = ChatFailure(error, botName: bot.name)
+            let metadata: Logger.Metadata = [
+                "bot": "\(bot.slug)", "config": "\(config.id)", "code": "\(failure.code)",
+                "attempts": "\(error.attempts.count)",
+            ]
+            if failure.kind == .refused {
+                // Retrying cannot help: the bot's configuration (model, parameters) is what the provider refused.
+                logger.error("chat turn refused: check the bot's LLM config", metadata: metadata)
+            } else {
+                logger.warning("chat turn failed", metadata: metadata)
+            }
+            throw failure
         }
         let now = Date()
         let userMessage = StoredMessage(
@@ -181,16 +179,16 @@ public struct ChatService: Sendable {
     {
         if let id = request.sessionID {
             guard let session = try await chats.session(id: id), session.userID == user.id, session.botID == bot.id
-            else { throw ChatFailure(kind: .notFound, message: "No session \(id.uuidString) with this bot.") }
+            else { throw ChatFailure.notFound("No session \(id.uuidString) with this bot.") }
             guard let config = all.first(where: { $0.id == session.configID }) ?? all.first(where: \.isActive) else {
-                throw ChatFailure(kind: .notConfigured, message: "\(bot.name) is not available right now.")
+                throw ChatFailure.notConfigured(botName: bot.name)
             }
             return (session, false, config)
         }
-        let sessionID = UUID()
+        let sessionID = makeSessionID()
         let variant = VariantAssignment.pick(all.map { ($0.id, $0.weight) }, sessionID: sessionID)
         guard let config = all.first(where: { $0.id == variant }) ?? all.first(where: \.isActive) else {
-            throw ChatFailure(kind: .notConfigured, message: "\(bot.name) is not available right now.")
+            throw ChatFailure.notConfigured(botName: bot.name)
         }
         let session = ChatSession(
             id: sessionID, userID: user.id, botID: bot.id, configID: config.id, openingKey: request.idempotencyKey)
@@ -210,7 +208,7 @@ public struct ChatService: Sendable {
         let source: (String, PromptVersion.Format)
         if config.promptTemplate != nil {
             guard let version else {
-                throw ChatFailure(kind: .notConfigured, message: "\(bot.name) is not available right now.")
+                throw ChatFailure.notConfigured(botName: bot.name)
             }
             source = (version.body, version.format)
         } else {

@@ -7,6 +7,8 @@ import SwitchyardHTTP
 struct AdminBotsController<Context: RequestContext>: Sendable {
     let bots: any BotRepository
     let configs: any LLMConfigRepository
+    /// The provider ids the gateway knows: a config naming another is refused when it is saved.
+    let knownProviders: Set<String>
     let limit: Int
 
     func register(on group: RouteRegistrar<RouterGroup<Context>>) {
@@ -111,16 +113,7 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
     @Sendable func createConfig(_ request: Request, context: Context) async throws -> Response {
         let bot = try await bot(context)
         let input = try await JSONCoding.decode(LLMConfigDTO.self, from: request, limit: limit)
-        let sampling = SamplingParameters(
-            temperature: input.temperature, topP: input.topP, topK: input.topK, maxTokens: input.maxOutputTokens)
-        do {
-            try RequestValidation.validate(
-                messages: [ChatMessage(role: .user, content: "-")], systemInstruction: nil, sampling: sampling)
-        } catch {
-            let param = error.parameter == "max_tokens" ? "max_output_tokens" : error.parameter
-            throw APIError.invalidRequest(
-                error.message.replacingOccurrences(of: "max_tokens", with: "max_output_tokens"), param: param)
-        }
+        try validate(input)
         if input.promptTemplate == nil, let prompt = input.prompt {
             do { _ = try PromptTemplate(source: prompt, format: .text) } catch let error as PromptTemplateError {
                 throw APIError.invalidRequest(error.description, param: "prompt")
@@ -137,5 +130,24 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
             weight: input.metadata?.weight ?? 0, regionName: input.metadata?.regionName,
             fallbacks: input.metadata?.fallbacks)
         return try JSONCoding.response(LLMConfigDTO(try await configs.createConfig(config)), status: .created)
+    }
+
+    /// The checks the gateway applies to every request this config will make, in the config's field names, so that
+    /// a config the gateway would refuse is refused now and not at chat time.
+    private func validate(_ input: LLMConfigDTO) throws {
+        let sampling = SamplingParameters(
+            temperature: input.temperature, topP: input.topP, topK: input.topK, maxTokens: input.maxOutputTokens)
+        do {
+            try RequestValidation.validate(
+                messages: [ChatMessage(role: .user, content: "-")], systemInstruction: nil, sampling: sampling)
+            try RequestValidation.validateRouting(
+                provider: input.llmProvider, model: input.modelName, retry: nil, fallbacks: input.metadata?.fallbacks,
+                knownProviders: knownProviders, providerField: "llm_provider", modelField: "model_name",
+                fieldPrefix: "metadata.")
+        } catch {
+            let param = error.parameter == "max_tokens" ? "max_output_tokens" : error.parameter
+            throw APIError.invalidRequest(
+                error.message.replacingOccurrences(of: "`max_tokens`", with: "`max_output_tokens`"), param: param)
+        }
     }
 }

@@ -13,12 +13,14 @@ public struct BackendDependencies: Sendable {
     public var chat: ChatService
     public var userTokens: UserTokenVerifier
     public var adminKey: Secret
+    /// The provider ids the gateway knows, for validating saved configs.
+    public var knownProviders: Set<String>
     public var maximumBodyBytes: Int
 
     public init(
         bots: any BotRepository, configs: any LLMConfigRepository, prompts: any PromptRepository,
         users: any UserRepository, chats: any ChatRepository, chat: ChatService, userTokens: UserTokenVerifier,
-        adminKey: Secret, maximumBodyBytes: Int = 1 << 20
+        adminKey: Secret, knownProviders: Set<String>, maximumBodyBytes: Int = 1 << 20
     ) {
         self.bots = bots
         self.configs = configs
@@ -28,6 +30,7 @@ public struct BackendDependencies: Sendable {
         self.chat = chat
         self.userTokens = userTokens
         self.adminKey = adminKey
+        self.knownProviders = knownProviders
         self.maximumBodyBytes = maximumBodyBytes
     }
 }
@@ -43,7 +46,8 @@ public enum BackendRoutes {
         let admin = RouteRegistrar(
             methods: router.group().add(middleware: AdminKeyMiddleware<Context>(key: dependencies.adminKey)), log: log)
         AdminBotsController<Context>(
-            bots: dependencies.bots, configs: dependencies.configs, limit: dependencies.maximumBodyBytes
+            bots: dependencies.bots, configs: dependencies.configs, knownProviders: dependencies.knownProviders,
+            limit: dependencies.maximumBodyBytes
         ).register(on: admin)
         AdminPromptsController<Context>(
             prompts: dependencies.prompts, limit: dependencies.maximumBodyBytes

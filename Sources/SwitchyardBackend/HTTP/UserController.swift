@@ -39,14 +39,7 @@ struct UserController<Context: UserAuthenticatedContext>: Sendable {
             return try JSONCoding.response(
                 ChatOutput(message: reply.message, sessionID: reply.sessionID, usage: reply.usage))
         } catch let failure as ChatFailure {
-            switch failure.kind {
-            case .invalidInput(let parameter): throw APIError.invalidRequest(failure.message, param: parameter)
-            case .notFound: throw APIError.notFound(failure.message)
-            case .notConfigured, .providersUnavailable:
-                throw APIError(
-                    .serviceUnavailable, type: "server_error", code: "bot_unavailable", message: failure.message,
-                    retryAfterSeconds: 5)
-            }
+            throw APIError.from(failure)
         }
     }
 

@@ -32,3 +32,14 @@ public struct ProviderRequest: Sendable, Equatable {
         self.user = user
     }
 }
+
+extension ProviderRequest {
+    /// The primary's request of a generation request (the gateway replaces model, instruction and region per
+    /// target).
+    /// - Parameter request: The generation request.
+    public init(_ request: GenerationRequest) {
+        self.init(
+            model: request.model, systemInstruction: request.systemInstruction, messages: request.messages,
+            sampling: request.sampling, regionName: request.regionName, user: request.user)
+    }
+}

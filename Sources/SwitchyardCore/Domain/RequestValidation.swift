@@ -18,6 +18,8 @@ public enum RequestValidation {
     public static let temperatureRange = 0.0...2.0
     public static let topPRange = 0.0...1.0
     public static let maximumStopSequences = 4
+    /// The most retries a caller may ask of one target.
+    public static let maximumRetries = 5
 
     /// - Parameters:
     ///   - messages: The conversation, system messages already split off.
@@ -56,6 +58,68 @@ public enum RequestValidation {
             throw RequestValidationError(
                 parameter: "stop",
                 message: "`stop` takes at most \(maximumStopSequences) sequences; got \(sampling.stop.count).")
+        }
+    }
+
+    /// Every check the gateway applies to a generation request, whichever way it arrives (HTTP or in process).
+    /// - Parameters:
+    ///   - request: The request.
+    ///   - knownProviders: The provider ids the gateway knows (configured or not).
+    /// - Throws: ``RequestValidationError`` naming the first problem.
+    public static func validate(
+        _ request: GenerationRequest, knownProviders: Set<String>
+    ) throws(RequestValidationError) {
+        try validate(
+            messages: request.messages, systemInstruction: request.systemInstruction, sampling: request.sampling)
+        try validateRouting(
+            provider: request.provider, model: request.model, retry: request.retry, fallbacks: request.fallbacks,
+            knownProviders: knownProviders)
+    }
+
+    /// The routing part of a request or a saved bot config: known providers, a model, bounded retries.
+    /// - Parameters:
+    ///   - provider: The primary's provider.
+    ///   - model: The primary's model.
+    ///   - retry: Retries of the primary, if set.
+    ///   - fallbacks: Explicit fallbacks, if set.
+    ///   - knownProviders: The provider ids the gateway knows.
+    ///   - fieldPrefix: Prefixed to fallback field names (`metadata.` for a bot config).
+    /// - Throws: ``RequestValidationError`` naming the first problem.
+    public static func validateRouting(
+        provider: String, model: String, retry: Int?, fallbacks: [Target]?, knownProviders: Set<String>,
+        providerField: String = "provider", modelField: String = "model", fieldPrefix: String = ""
+    ) throws(RequestValidationError) {
+        try checkProvider(provider, field: providerField, knownProviders: knownProviders)
+        if model.trimmingWhitespace().isEmpty {
+            throw RequestValidationError(parameter: modelField, message: "`\(modelField)` must not be empty.")
+        }
+        if let retry { try checkRetry(retry, field: "retry") }
+        for (index, fallback) in (fallbacks ?? []).enumerated() {
+            let field = "\(fieldPrefix)fallbacks[\(index)]"
+            try checkProvider(fallback.provider, field: "\(field).provider", knownProviders: knownProviders)
+            if fallback.model.trimmingWhitespace().isEmpty {
+                throw RequestValidationError(
+                    parameter: "\(field).model", message: "`\(field).model` must not be empty.")
+            }
+            try checkRetry(fallback.retry, field: "\(field).retry")
+        }
+    }
+
+    private static func checkProvider(
+        _ id: String, field: String, knownProviders: Set<String>
+    ) throws(RequestValidationError) {
+        guard knownProviders.contains(id) else {
+            throw RequestValidationError(
+                parameter: field,
+                message: "Unknown provider '\(id)' in `\(field)`; known providers: "
+                    + "\(knownProviders.sorted().joined(separator: ", ")).")
+        }
+    }
+
+    private static func checkRetry(_ retry: Int, field: String) throws(RequestValidationError) {
+        guard (0...maximumRetries).contains(retry) else {
+            throw RequestValidationError(
+                parameter: field, message: "`\(field)` must be between 0 and \(maximumRetries); got \(retry).")
         }
     }
 }

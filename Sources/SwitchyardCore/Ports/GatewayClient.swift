@@ -3,28 +3,53 @@ public protocol GatewayClient: Sendable {
     /// - Parameter request: What to generate.
     /// - Returns: The answer and its attempt log.
     /// - Throws: ``GatewayCallError``.
-    func generate(_ request: GenerationRequest) async throws -> GenerationResponse
+    func generate(_ request: GenerationRequest) async throws(GatewayCallError) -> GenerationResponse
 }
 
-/// Why a gateway call produced no answer.
+/// Why a gateway call produced no answer, classified so that the caller can tell the user what helps: the same
+/// value whether the gateway ran in process or answered over HTTP. It holds no provider text.
 public struct GatewayCallError: Error, Sendable, Equatable {
-    /// The HTTP status the gateway answered (or would have).
-    public var status: Int
-    /// The OpenAI-style error code (`all_providers_failed`, `invalid_request_error`, …).
-    public var code: String
-    /// A client-safe message.
-    public var message: String
+    public enum Reason: Sendable, Equatable {
+        /// The provider failure that decided the outcome (the last one of the chain, or the one that stopped it).
+        case provider(ProviderFailure.Kind)
+        /// The gateway refused the request before any provider call.
+        case invalidRequest(RequestValidationError)
+        /// No target of the chain has a usable provider.
+        case noProvider
+        /// The request's deadline passed before any provider answered.
+        case deadline
+        /// The caller went away; nothing more was attempted.
+        case cancelled
+        /// The gateway itself could not be reached, refused our credentials, or answered something unreadable.
+        case gatewayUnavailable
+    }
+
+    public var reason: Reason
+    /// How long the last provider asked us to wait, where it said.
+    public var retryAfter: Duration?
     public var attempts: [AttemptRecord]
 
     /// - Parameters:
-    ///   - status: The HTTP status.
-    ///   - code: The error code.
-    ///   - message: A client-safe message.
+    ///   - reason: The classified reason.
+    ///   - retryAfter: The wait a provider asked for, if any.
     ///   - attempts: The attempt log, where known.
-    public init(status: Int, code: String, message: String, attempts: [AttemptRecord] = []) {
-        self.status = status
-        self.code = code
-        self.message = message
+    public init(_ reason: Reason, retryAfter: Duration? = nil, attempts: [AttemptRecord] = []) {
+        self.reason = reason
+        self.retryAfter = retryAfter
         self.attempts = attempts
+    }
+
+    /// A name for logs and the `code` of error bodies: the failure kind (`context_too_long`, `rate_limited`, …)
+    /// or the gateway's own reason (`no_provider`, `deadline`, `cancelled`, `gateway_unavailable`,
+    /// `invalid_request`).
+    public var code: String {
+        switch reason {
+        case .provider(let kind): kind.rawValue
+        case .invalidRequest: ProviderFailure.Kind.invalidRequest.rawValue
+        case .noProvider: "no_provider"
+        case .deadline: "deadline"
+        case .cancelled: "cancelled"
+        case .gatewayUnavailable: "gateway_unavailable"
+        }
     }
 }

@@ -13,13 +13,18 @@ public struct TokenRejection: Error, Sendable, Equatable {
 /// - RS256 and ES256 with public keys from configuration, if any.
 ///
 /// The token header's `alg` must be one of those; `none` and anything else are refused before any key is used.
-/// `exp` and `service` are required, `nbf` is honoured, and both time checks allow `leeway`.
+/// `exp` and `service` are required, `nbf` is honoured, and both time checks allow `leeway`. A token may live at
+/// most `maximumLifetime`: its `exp` may lie no further ahead than that, and `exp − iat` may not exceed it.
 public struct ServiceTokenVerifier: Sendable {
     /// The shortest HMAC secret accepted.
     public static let minimumSecretBytes = 32
+    /// The longest token lifetime accepted unless configured otherwise (`auth.max_token_ttl_seconds`): one hour,
+    /// as the reference system keeps its service tokens.
+    public static let defaultMaximumLifetime: TimeInterval = 3600
 
     private let collections: [String: JWTKeyCollection]
     public let leeway: TimeInterval
+    public let maximumLifetime: TimeInterval
     /// Tokens whose signature verified: reusing one (as ``HTTPGatewayClient`` does) then costs a lookup, while a
     /// tampered token never matches. Time claims are still checked on every use.
     private let verified = BoundedCache<String, ServiceClaims>(capacity: 4096)
@@ -29,12 +34,14 @@ public struct ServiceTokenVerifier: Sendable {
     ///   - rsaPublicKeysPEM: RS256 public keys.
     ///   - ecdsaPublicKeysPEM: ES256 public keys.
     ///   - leeway: Clock skew allowed on `exp` and `nbf`.
+    ///   - maximumLifetime: The longest lifetime a token may have, in seconds.
     /// - Throws: ``TokenRejection`` when the secret is too short or a key cannot be read.
     public init(
         hmacSecret: String?,
         rsaPublicKeysPEM: [String] = [],
         ecdsaPublicKeysPEM: [String] = [],
-        leeway: TimeInterval = 5
+        leeway: TimeInterval = 5,
+        maximumLifetime: TimeInterval = defaultMaximumLifetime
     ) async throws {
         var collections: [String: JWTKeyCollection] = [:]
         if let hmacSecret {
@@ -74,6 +81,7 @@ public struct ServiceTokenVerifier: Sendable {
         }
         self.collections = collections
         self.leeway = leeway
+        self.maximumLifetime = maximumLifetime
     }
 
     /// The algorithms accepted.
@@ -130,6 +138,17 @@ public struct ServiceTokenVerifier: Sendable {
         }
         if let nbf = claims.nbf, nbf.value.addingTimeInterval(-leeway) > now {
             throw TokenRejection(message: "The token is not valid before \(nbf.value).")
+        }
+        let limit = Int(maximumLifetime)
+        if let exp = claims.exp, exp.value.timeIntervalSince(now) > maximumLifetime + leeway {
+            throw TokenRejection(
+                message: "The token expires \(Int(exp.value.timeIntervalSince(now))) s from now; the gateway accepts "
+                    + "tokens that live at most \(limit) s (auth.max_token_ttl_seconds). Mint a shorter-lived one.")
+        }
+        if let exp = claims.exp, let iat = claims.iat, exp.value.timeIntervalSince(iat.value) > maximumLifetime {
+            throw TokenRejection(
+                message: "The token's lifetime (exp − iat) is \(Int(exp.value.timeIntervalSince(iat.value))) s; the "
+                    + "gateway accepts at most \(limit) s (auth.max_token_ttl_seconds). Mint a shorter-lived one.")
         }
     }
 }

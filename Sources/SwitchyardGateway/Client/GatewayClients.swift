@@ -7,7 +7,8 @@ import NIOHTTP1
 import SwitchyardCore
 import SwitchyardHTTP
 
-/// Calls the gateway in the same process, when both roles run together.
+/// Calls the gateway in the same process, when both roles run together: the same validation as
+/// `POST /v1/generate/`, and failures classified straight into ``GatewayCallError``.
 public struct InProcessGatewayClient: GatewayClient {
     let service: GatewayService
 
@@ -16,18 +17,31 @@ public struct InProcessGatewayClient: GatewayClient {
         self.service = service
     }
 
-    public func generate(_ request: GenerationRequest) async throws -> GenerationResponse {
-        let providerRequest = ProviderRequest(
-            model: request.model, systemInstruction: request.systemInstruction, messages: request.messages,
-            sampling: request.sampling, regionName: request.regionName, user: request.user)
+    public func generate(_ request: GenerationRequest) async throws(GatewayCallError) -> GenerationResponse {
         do {
-            return try await service.generate(service.plan(for: request), request: providerRequest)
+            try service.validate(request)
         } catch {
-            let apiError = APIError.from(error)
-            throw GatewayCallError(
-                status: Int(apiError.status.code), code: apiError.code ?? apiError.type, message: apiError.message,
-                attempts: error.attempts)
+            throw GatewayCallError(.invalidRequest(error))
         }
+        do {
+            return try await service.generate(service.plan(for: request), request: ProviderRequest(request))
+        } catch {
+            throw error.callError
+        }
+    }
+}
+
+extension GatewayFailure {
+    /// The failure as the backend sees it.
+    public var callError: GatewayCallError {
+        let reason: GatewayCallError.Reason
+        switch self.reason {
+        case .noProvider: reason = .noProvider
+        case .deadline: reason = .deadline
+        case .cancelled: reason = .cancelled
+        case .rejected, .exhausted: reason = lastFailure.map { .provider($0.kind) } ?? .provider(.upstream5xx)
+        }
+        return GatewayCallError(reason, retryAfter: lastFailure?.retryAfter, attempts: attempts)
     }
 }
 
@@ -87,34 +101,43 @@ public final class HTTPGatewayClient: GatewayClient {
         }
     }
 
-    public func generate(_ request: GenerationRequest) async throws -> GenerationResponse {
-        var http = HTTPClientRequest(url: baseURL + "/v1/generate/")
-        http.method = .POST
-        http.headers.add(name: "content-type", value: "application/json")
-        http.headers.add(name: "authorization", value: "Bearer \(try await currentToken())")
-        http.body = .bytes(try JSONCoding.encode(GenerateRequestBody(request)))
+    public func generate(_ request: GenerationRequest) async throws(GatewayCallError) -> GenerationResponse {
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
+            var http = HTTPClientRequest(url: baseURL + "/v1/generate/")
+            http.method = .POST
+            http.headers.add(name: "content-type", value: "application/json")
+            http.headers.add(name: "authorization", value: "Bearer \(try await currentToken())")
+            http.body = .bytes(try JSONCoding.encode(GenerateRequestBody(request)))
             response = try await client.execute(http, timeout: .seconds(120))
             body = try await response.body.collect(upTo: 16 * 1024 * 1024)
         } catch {
-            throw GatewayCallError(
-                status: 503, code: "gateway_unreachable", message: "The gateway could not be reached.")
+            throw GatewayCallError(Task.isCancelled ? .cancelled : .gatewayUnavailable)
         }
-        guard response.status == .ok else {
-            let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
-            throw GatewayCallError(
-                status: Int(response.status.code), code: envelope?.error.code ?? envelope?.error.type ?? "error",
-                message: envelope?.error.message ?? "The gateway answered \(response.status.code).")
-        }
-        let decoded = try JSONDecoder().decode(GenerateResponseDTO.self, from: body)
-        guard let choice = decoded.choices.first else {
-            throw GatewayCallError(status: 502, code: "empty_answer", message: "The gateway answered without a choice.")
-        }
+        guard response.status == .ok else { throw Self.callError(response, body: body) }
+        guard let decoded = try? JSONDecoder().decode(GenerateResponseDTO.self, from: body),
+            let choice = decoded.choices.first
+        else { throw GatewayCallError(.gatewayUnavailable) }
         return GenerationResponse(
             text: choice.message.content, finishReason: FinishReason(rawValue: choice.finishReason) ?? .stop,
             usage: decoded.usage, provider: decoded.provider, model: decoded.model, attempts: decoded.attempts)
+    }
+
+    /// Reads the gateway's error body back into the failure it stands for.
+    static func callError(_ response: HTTPClientResponse, body: ByteBuffer) -> GatewayCallError {
+        let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
+        let retryAfter = response.headers.first(name: "retry-after").flatMap(Int.init).map { Duration.seconds($0) }
+        if let reason = GatewayErrorCode.reason(code: envelope?.error.code) {
+            return GatewayCallError(reason, retryAfter: retryAfter)
+        }
+        if response.status == .badRequest, let error = envelope?.error {
+            return GatewayCallError(
+                .invalidRequest(
+                    RequestValidationError(
+                        parameter: error.param, message: error.message ?? "The gateway refused the request.")))
+        }
+        return GatewayCallError(.gatewayUnavailable, retryAfter: retryAfter)
     }
 
     private struct ErrorEnvelope: Decodable {
@@ -122,6 +145,7 @@ public final class HTTPGatewayClient: GatewayClient {
             var message: String?
             var type: String?
             var code: String?
+            var param: String?
         }
 
         var error: Body

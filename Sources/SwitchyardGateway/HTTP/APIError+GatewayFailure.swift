@@ -8,7 +8,7 @@ extension APIError {
         APIError(
             .notFound, type: "invalid_request_error", code: "model_not_found", param: "model",
             message:
-                "The model '\(model)' is not a configured route and not 'provider/model' with a known provider. "
+                "The `model` '\(model)' is not a configured route and not 'provider/model' with a known provider. "
                 + "GET /v1/models lists what is available.")
     }
 
@@ -18,16 +18,20 @@ extension APIError {
         switch failure.reason {
         case .noProvider:
             return APIError(
-                .serviceUnavailable, type: "server_error", code: "no_provider_available",
+                .serviceUnavailable, type: "server_error", code: GatewayErrorCode.noProvider,
                 message: "No provider of this model's fallback chain is configured on the gateway (\(tried)).")
         case .deadline:
             return APIError(
-                .gatewayTimeout, type: "server_error", code: "deadline_exceeded",
+                .gatewayTimeout, type: "server_error", code: GatewayErrorCode.deadline,
                 message: "The request ran out of time before any provider answered (\(tried)).")
+        case .cancelled:
+            return APIError(
+                .serviceUnavailable, type: "server_error", code: GatewayErrorCode.cancelled,
+                message: "The request was cancelled before any provider answered.")
         case .rejected, .exhausted:
             guard let last = failure.lastFailure else {
                 return APIError(
-                    .badGateway, type: "server_error", code: "all_providers_failed",
+                    .badGateway, type: "server_error", code: GatewayErrorCode.code(for: .upstream5xx),
                     message: "Every provider failed (\(tried)).")
             }
             return from(last, exhausted: failure.reason == .exhausted, tried: tried)
@@ -38,30 +42,68 @@ extension APIError {
         let suffix = exhausted ? " Tried: \(tried)." : ""
         let message = failure.message + suffix
         let retryAfter = failure.retryAfter.map { max(Int($0.seconds.rounded(.up)), 1) }
+        let code = GatewayErrorCode.code(for: failure.kind)
         switch failure.kind {
-        case .invalidRequest:
-            return APIError(.badRequest, type: "invalid_request_error", code: "upstream_rejected", message: message)
+        case .invalidRequest, .contentFiltered:
+            return APIError(.badRequest, type: "invalid_request_error", code: code, message: message)
         case .contextTooLong:
             return APIError(
-                .badRequest, type: "invalid_request_error", code: "context_length_exceeded", param: "messages",
-                message: message)
-        case .contentFiltered:
-            return APIError(.badRequest, type: "invalid_request_error", code: "content_filter", message: message)
+                .badRequest, type: "invalid_request_error", code: code, param: "messages", message: message)
         case .notFound:
-            return APIError(
-                .notFound, type: "invalid_request_error", code: "model_not_found", param: "model", message: message)
+            return APIError(.notFound, type: "invalid_request_error", code: code, param: "model", message: message)
         case .rateLimited:
             return APIError(
-                .tooManyRequests, type: "rate_limit_error", code: "rate_limit_exceeded", message: message,
+                .tooManyRequests, type: "rate_limit_error", code: code, message: message,
                 retryAfterSeconds: retryAfter)
         case .overloaded:
             return APIError(
-                .serviceUnavailable, type: "server_error", code: "upstream_overloaded", message: message,
-                retryAfterSeconds: retryAfter)
+                .serviceUnavailable, type: "server_error", code: code, message: message, retryAfterSeconds: retryAfter)
         case .timeout:
-            return APIError(.gatewayTimeout, type: "server_error", code: "upstream_timeout", message: message)
+            return APIError(.gatewayTimeout, type: "server_error", code: code, message: message)
         case .upstream5xx, .transport, .auth:
-            return APIError(.badGateway, type: "server_error", code: "all_providers_failed", message: message)
+            return APIError(.badGateway, type: "server_error", code: code, message: message)
+        }
+    }
+}
+
+/// The `code` of the gateway's error bodies, in OpenAI's vocabulary where OpenAI has a word for it. One table, read
+/// both ways: the gateway writes these codes and ``HTTPGatewayClient`` reads the failure back from them.
+enum GatewayErrorCode {
+    static let noProvider = "no_provider_available"
+    static let deadline = "deadline_exceeded"
+    static let cancelled = "request_cancelled"
+
+    private static let byKind: [ProviderFailure.Kind: String] = [
+        .invalidRequest: "upstream_rejected",
+        .contextTooLong: "context_length_exceeded",
+        .contentFiltered: "content_filter",
+        .notFound: "model_not_found",
+        .rateLimited: "rate_limit_exceeded",
+        .overloaded: "upstream_overloaded",
+        .timeout: "upstream_timeout",
+        .upstream5xx: "all_providers_failed",
+        .transport: "upstream_unreachable",
+        .auth: "upstream_auth_failed",
+    ]
+    private static let byCode = Dictionary(uniqueKeysWithValues: byKind.map { ($1, $0) })
+
+    /// - Parameter kind: A failure kind.
+    /// - Returns: Its code.
+    static func code(for kind: ProviderFailure.Kind) -> String {
+        byKind[kind] ?? kind.rawValue
+    }
+
+    /// The reason a gateway error body stands for.
+    /// - Parameter code: The body's `code`.
+    /// - Returns: The reason, or nil when the code is not one of the gateway's failure codes.
+    static func reason(code: String?) -> GatewayCallError.Reason? {
+        guard let code else { return nil }
+        if let kind = byCode[code] { return .provider(kind) }
+        switch code {
+        case noProvider: return .noProvider
+        case deadline: return .deadline
+        case cancelled: return .cancelled
+        default: return nil
         }
     }
 }

@@ -55,10 +55,12 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
 
     private func validate(_ dto: ChatCompletionRequestDTO, conversation: [ChatMessage], system: String?) throws {
         if let n = dto.n, n != 1 {
-            throw APIError.invalidRequest("Only `n: 1` is supported; got \(n).", param: "n")
+            throw APIError.invalidRequest("`n` must be 1 (one choice per request); got \(n).", param: "n")
         }
         if let tools = dto.tools, !tools.isEmpty {
-            throw APIError.invalidRequest("Tool calling is not supported by this gateway yet.", param: "tools")
+            throw APIError.invalidRequest(
+                "`tools` (tool calling) is not supported by this gateway yet; send the request without it.",
+                param: "tools")
         }
         if let format = dto.responseFormat, format.type != "text" {
             throw APIError.invalidRequest(

@@ -3,7 +3,8 @@ import SwitchyardCore
 import SwitchyardHTTP
 
 /// `GET /health` (the process is alive), `GET /ready` (it can serve: at least one provider is usable) and
-/// `GET /metrics` (Prometheus text).
+/// `GET /metrics` (Prometheus text). They need no credentials, so `/ready` says ready or not and nothing else: which
+/// providers are switched off, and why, is logged at startup.
 struct StatusController<Context: RequestContext>: Sendable {
     let service: GatewayService
 
@@ -11,24 +12,14 @@ struct StatusController<Context: RequestContext>: Sendable {
         var status: String
     }
 
-    struct Readiness: Encodable {
-        var status: String
-        var providers: [String]
-        var unavailable: [String: String]
-    }
-
     func register(on router: RouteRegistrar<Router<Context>>) {
         router.get("/health") { _, _ in
             try JSONCoding.response(Health(status: "ok"))
         }
         router.get("/ready") { _, _ in
-            let providers = service.registry.availableIDs
-            let ready = !providers.isEmpty
+            let ready = !service.registry.availableIDs.isEmpty
             return try JSONCoding.response(
-                Readiness(
-                    status: ready ? "ready" : "no_provider", providers: providers,
-                    unavailable: service.registry.unavailable),
-                status: ready ? .ok : .serviceUnavailable)
+                Health(status: ready ? "ready" : "not_ready"), status: ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()

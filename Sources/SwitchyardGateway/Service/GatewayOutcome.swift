@@ -11,6 +11,8 @@ public struct GatewayFailure: Error, Sendable {
         case noProvider
         /// The request's deadline passed.
         case deadline
+        /// The caller went away (its task was cancelled); no further attempt was started.
+        case cancelled
     }
 
     public var reason: Reason

@@ -10,8 +10,8 @@ public final class GatewayService: Sendable {
     public let routing: RoutingTable
     public let settings: GatewaySettings
     public let metrics: GatewayMetrics
-    private let cooldowns: Mutex<CooldownTracker<ContinuousClock.Instant>>
-    private let clock = ContinuousClock()
+    private let cooldowns: Mutex<CooldownTracker<AnyClock.Instant>>
+    private let clock: AnyClock
     private let logger: Logger
 
     /// - Parameters:
@@ -20,13 +20,16 @@ public final class GatewayService: Sendable {
     ///   - settings: Timeouts, retries and cooldown thresholds.
     ///   - metrics: Where counters go.
     ///   - logger: The gateway's logger.
+    ///   - clock: Measures latency and deadlines, and sleeps between retries (a manual clock in tests).
     public init(
         registry: ProviderRegistry,
         routing: RoutingTable,
         settings: GatewaySettings = .init(),
         metrics: GatewayMetrics = .init(),
-        logger: Logger = Logger(label: "switchyard.gateway")
+        logger: Logger = Logger(label: "switchyard.gateway"),
+        clock: some Clock<Duration> = ContinuousClock()
     ) {
+        self.clock = AnyClock(clock)
         self.registry = registry
         self.routing = routing
         self.settings = settings
@@ -36,6 +39,13 @@ public final class GatewayService: Sendable {
     }
 
     // MARK: Planning
+
+    /// Every check a generation request must pass, for the HTTP route and the in-process client alike.
+    /// - Parameter request: The request.
+    /// - Throws: ``RequestValidationError`` naming the field.
+    public func validate(_ request: GenerationRequest) throws(RequestValidationError) {
+        try RequestValidation.validate(request, knownProviders: registry.knownIDs)
+    }
 
     /// The gateway's default attempt timeouts.
     public var defaultTimeouts: AttemptTimeouts {
@@ -94,10 +104,11 @@ public final class GatewayService: Sendable {
         while true {
             switch walk.next(remaining: clock.now.duration(to: deadline), skipReason: skipReason) {
             case .wait(let delay):
-                try? await clock.sleep(for: delay)
+                do { try await clock.sleep(for: delay) } catch { throw cancelled(walk) }
             case .done:
                 throw finalFailure(walk)
             case .attempt(var target):
+                guard !Task.isCancelled else { throw cancelled(walk) }
                 guard let provider = registry.provider(target.provider) else { continue }
                 if target.regionName == nil { target.regionName = provider.defaultRegion }
                 let started = clock.now
@@ -111,6 +122,8 @@ public final class GatewayService: Sendable {
                         text: result.text, finishReason: result.finishReason, usage: result.usage,
                         provider: target.provider, model: target.model, attempts: walk.attempts)
                 } catch {
+                    // A call cut short because the caller went away says nothing about the provider.
+                    guard !Task.isCancelled else { throw cancelled(walk) }
                     let failure = HTTPTransport.classify(error)
                     noteFailure(target, failure)
                     walk.recordFailure(
@@ -137,10 +150,11 @@ public final class GatewayService: Sendable {
         while true {
             switch walk.next(remaining: clock.now.duration(to: deadline), skipReason: skipReason) {
             case .wait(let delay):
-                try? await clock.sleep(for: delay)
+                do { try await clock.sleep(for: delay) } catch { throw cancelled(walk) }
             case .done:
                 throw finalFailure(walk)
             case .attempt(var target):
+                guard !Task.isCancelled else { throw cancelled(walk) }
                 guard let provider = registry.provider(target.provider) else { continue }
                 if target.regionName == nil { target.regionName = provider.defaultRegion }
                 let started = clock.now
@@ -152,6 +166,8 @@ public final class GatewayService: Sendable {
                     walk.recordSuccess(target, latency: started.duration(to: clock.now), usage: nil)
                     return CommittedStream(target: target, head: head, rest: box, attempts: walk.attempts)
                 } catch {
+                    // A call cut short because the caller went away says nothing about the provider.
+                    guard !Task.isCancelled else { throw cancelled(walk) }
                     let failure = HTTPTransport.classify(error)
                     noteFailure(target, failure)
                     walk.recordFailure(
@@ -197,8 +213,8 @@ public final class GatewayService: Sendable {
                 }
                 return (head, box)
             }
-            group.addTask {
-                try await Task.sleep(for: budget)
+            group.addTask { [clock] in
+                try await clock.sleep(for: budget)
                 return nil
             }
             defer { group.cancelAll() }
@@ -241,14 +257,18 @@ public final class GatewayService: Sendable {
         let now = clock.now
         let transition = cooldowns.withLock { $0.recordFailure(target.key, kind: failure.kind, now: now) }
         metrics.recordAttempt(provider: target.provider, outcome: failure.kind.rawValue)
-        logger.warning(
-            "attempt failed",
-            metadata: ["target": "\(target.key)", "kind": "\(failure.kind.rawValue)", "detail": "\(failure.detail)"])
+        logger.warning("attempt failed", metadata: ["target": "\(target.key)", "kind": "\(failure.kind.rawValue)"])
+        // The upstream's own words may quote the request: debug only.
+        logger.debug("attempt failure detail", metadata: ["target": "\(target.key)", "detail": "\(failure.detail)"])
         if case .cooledDown(let until) = transition {
             logger.warning(
                 "target cooling down",
                 metadata: ["target": "\(target.key)", "seconds": "\(now.duration(to: until).seconds)"])
         }
+    }
+
+    private func cancelled(_ walk: ChainWalk) -> GatewayFailure {
+        GatewayFailure(reason: .cancelled, lastFailure: walk.lastFailure, attempts: walk.attempts)
     }
 
     private func finalFailure(_ walk: ChainWalk) -> GatewayFailure {

@@ -14,7 +14,7 @@ public struct GatewaySettings: Sendable {
     /// Retries of a primary that does not set its own.
     public var defaultRetries: Int
     public var backoff: Backoff
-    public var cooldown: CooldownTracker<ContinuousClock.Instant>.Settings
+    public var cooldown: CooldownTracker<AnyClock.Instant>.Settings
     /// The largest request body accepted.
     public var maximumBodyBytes: Int
 
@@ -34,7 +34,7 @@ public struct GatewaySettings: Sendable {
         streamTimeout: Duration = .seconds(300),
         defaultRetries: Int = 1,
         backoff: Backoff = .init(),
-        cooldown: CooldownTracker<ContinuousClock.Instant>.Settings = .init(),
+        cooldown: CooldownTracker<AnyClock.Instant>.Settings = .init(),
         maximumBodyBytes: Int = 4 * 1024 * 1024
     ) {
         self.attemptTimeout = attemptTimeout

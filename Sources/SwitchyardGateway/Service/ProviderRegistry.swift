@@ -5,6 +5,8 @@ public struct ProviderRegistry: Sendable {
     private let providers: [String: any ChatProvider]
     /// Known providers that are switched off, with a reason fit for an operator.
     public let unavailable: [String: String]
+    /// Every provider id, usable or not.
+    public let knownIDs: Set<String>
 
     /// - Parameters:
     ///   - providers: The usable providers.
@@ -12,6 +14,7 @@ public struct ProviderRegistry: Sendable {
     public init(providers: [any ChatProvider], unavailable: [String: String] = [:]) {
         self.providers = Dictionary(providers.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         self.unavailable = unavailable
+        self.knownIDs = Set(self.providers.keys).union(unavailable.keys)
     }
 
     /// - Parameter id: A provider id.
@@ -22,7 +25,7 @@ public struct ProviderRegistry: Sendable {
 
     /// Whether the id names a provider at all, usable or not.
     public func isKnown(_ id: String) -> Bool {
-        providers[id] != nil || unavailable[id] != nil
+        knownIDs.contains(id)
     }
 
     /// The usable provider ids, sorted.

@@ -10,7 +10,9 @@ public struct BackendSettings: Sendable {
     public var seedOnStart: Bool
     public var adminKey: Secret
     public var userJWTSecret: Secret
-    /// Whether the admin key and user secret were generated for this run.
+    /// Whether the admin key was generated for this run (the embedded default only): then it is printed.
+    public var adminKeyIsGenerated: Bool
+    /// Whether the admin key or the user secret was generated for this run (the embedded default only).
     public var secretsAreEphemeral: Bool
     /// The app's time zone: the last resort for time variables.
     public var appTimeZone: TimeZone
@@ -20,7 +22,8 @@ public struct BackendSettings: Sendable {
 
     public init(
         database: StoreConfiguration, migrateOnStart: Bool = true, seedOnStart: Bool = true, adminKey: Secret,
-        userJWTSecret: Secret, secretsAreEphemeral: Bool = false, appTimeZone: TimeZone,
+        userJWTSecret: Secret, adminKeyIsGenerated: Bool = false, secretsAreEphemeral: Bool = false,
+        appTimeZone: TimeZone,
         languageInstructions: [String: String] = BackendSettings.defaultLanguageInstructions, gatewayURL: String? = nil
     ) {
         self.database = database
@@ -28,6 +31,7 @@ public struct BackendSettings: Sendable {
         self.seedOnStart = seedOnStart
         self.adminKey = adminKey
         self.userJWTSecret = userJWTSecret
+        self.adminKeyIsGenerated = adminKeyIsGenerated
         self.secretsAreEphemeral = secretsAreEphemeral
         self.appTimeZone = appTimeZone
         self.languageInstructions = languageInstructions

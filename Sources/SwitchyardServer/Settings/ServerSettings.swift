@@ -13,6 +13,8 @@ public struct ServerSettings: Sendable {
     public var jwtSecretIsEphemeral: Bool
     public var rs256PublicKeys: [String]
     public var es256PublicKeys: [String]
+    /// The longest service-token lifetime the gateway accepts, in seconds (`auth.max_token_ttl_seconds`).
+    public var maximumTokenLifetime: Int
     public var routing: RoutingTable
     public var providers: [ProviderSettings]
     public var gateway: GatewaySettings
@@ -27,6 +29,7 @@ public struct ServerSettings: Sendable {
     ///   - jwtSecretIsEphemeral: Whether it was generated for this run.
     ///   - rs256PublicKeys: PEM public keys accepted for RS256.
     ///   - es256PublicKeys: PEM public keys accepted for ES256.
+    ///   - maximumTokenLifetime: The longest service-token lifetime accepted, in seconds.
     ///   - routing: Routes and fallback rules.
     ///   - providers: Provider set-ups.
     ///   - gateway: Gateway tunables.
@@ -38,6 +41,7 @@ public struct ServerSettings: Sendable {
         jwtSecretIsEphemeral: Bool = false,
         rs256PublicKeys: [String] = [],
         es256PublicKeys: [String] = [],
+        maximumTokenLifetime: Int = Int(ServiceTokenVerifier.defaultMaximumLifetime),
         routing: RoutingTable,
         providers: [ProviderSettings],
         gateway: GatewaySettings = .init(),
@@ -50,6 +54,7 @@ public struct ServerSettings: Sendable {
         self.jwtSecretIsEphemeral = jwtSecretIsEphemeral
         self.rs256PublicKeys = rs256PublicKeys
         self.es256PublicKeys = es256PublicKeys
+        self.maximumTokenLifetime = maximumTokenLifetime
         self.routing = routing
         self.providers = providers
         self.gateway = gateway

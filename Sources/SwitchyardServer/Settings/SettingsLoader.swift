@@ -40,6 +40,12 @@ public enum SettingsLoader {
             environmentVariables: environment, secretsSpecifier: .specific(secretNames))
         let reader = ConfigReader(providers: [env, try ScalarFileProvider.make(path: path)])
         let secret = try jwtSecret(environment: environment, reader: reader)
+        let embedded = isEmbedded(role: role, environment: environment)
+        let usesOnlyPublicKeys =
+            role == .gateway && !((file.auth?.rs256PublicKeys ?? []) + (file.auth?.es256PublicKeys ?? [])).isEmpty
+        if secret == nil, !embedded, !usesOnlyPublicKeys {
+            throw missingSecrets(["SWITCHYARD_JWT_SECRET"])
+        }
         return ServerSettings(
             host: host ?? reader.string(forKey: "server.host", default: "127.0.0.1"),
             port: try port ?? integer(reader, "server.port", default: 8080, in: 0...65535),
@@ -48,10 +54,42 @@ public enum SettingsLoader {
             jwtSecretIsEphemeral: secret == nil,
             rs256PublicKeys: file.auth?.rs256PublicKeys ?? [],
             es256PublicKeys: file.auth?.es256PublicKeys ?? [],
+            maximumTokenLifetime: try maximumTokenLifetime(reader),
             routing: file.routing,
             providers: try providers(file: file, environment: environment),
             gateway: try gatewaySettings(reader),
-            backend: role.runsBackend ? try backendSettings(file: file, environment: environment, reader: reader) : nil)
+            backend: role.runsBackend
+                ? try backendSettings(file: file, environment: environment, reader: reader, embedded: embedded) : nil)
+    }
+
+    /// The embedded default: both roles in one process on SQLite. Only there are missing secrets generated.
+    static func isEmbedded(role: ServerRole, environment: [String: String]) -> Bool {
+        role == .all && (environment["DATABASE_URL"] ?? "").isEmpty
+    }
+
+    static func missingSecrets(_ names: [String]) -> SettingsError {
+        SettingsError(
+            "Missing \(names.joined(separator: ", ")). Secrets are generated only for the embedded default "
+                + "(`serve` with no DATABASE_URL and --role all); set each (or NAME_FILE), for example with "
+                + "`openssl rand -hex 32`, and use the same values on every replica.")
+    }
+
+    /// `auth.max_token_ttl_seconds` (`AUTH_MAX_TOKEN_TTL_SECONDS`): the longest service-token lifetime accepted.
+    static func maximumTokenLifetime(_ reader: ConfigReader) throws -> Int {
+        try integer(
+            reader, "auth.max_token_ttl_seconds", default: Int(ServiceTokenVerifier.defaultMaximumLifetime),
+            in: 10...86_400)
+    }
+
+    /// The longest service-token lifetime, for `switchyard token`.
+    /// - Parameter environment: The process environment.
+    /// - Returns: Seconds.
+    public static func maximumTokenLifetime(environment: [String: String]) throws -> Int {
+        guard let path = environment["SWITCHYARD_CONFIG"] ?? defaultConfigPath() else {
+            return Int(ServiceTokenVerifier.defaultMaximumLifetime)
+        }
+        let env = EnvironmentVariablesProvider(environmentVariables: environment)
+        return try maximumTokenLifetime(ConfigReader(providers: [env, try ScalarFileProvider.make(path: path)]))
     }
 
     /// The built-in configuration shipped with the executable.
@@ -60,21 +98,18 @@ public enum SettingsLoader {
     }
 
     static func backendSettings(
-        file: ConfigurationFile, environment: [String: String], reader: ConfigReader
+        file: ConfigurationFile, environment: [String: String], reader: ConfigReader, embedded: Bool
     ) throws
         -> BackendSettings
     {
         let database: StoreConfiguration
-        let embedded: Bool
         if let url = environment["DATABASE_URL"], !url.isEmpty {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw SettingsError("DATABASE_URL must be a postgres:// URL; unset it to use SQLite.")
             }
             database = .postgres(url: url)
-            embedded = false
         } else {
             database = .sqlite(path: environment["SWITCHYARD_SQLITE_PATH"] ?? "switchyard.sqlite")
-            embedded = true
         }
         let zoneName = reader.string(forKey: "backend.time_zone", default: "Asia/Kolkata")
         guard let zone = TimeZone(identifier: zoneName) else {
@@ -85,10 +120,14 @@ public enum SettingsLoader {
         if let userSecret, userSecret.utf8.count < 32 {
             throw SettingsError("SWITCHYARD_USER_JWT_SECRET must be at least 32 bytes.")
         }
+        let missing = [("SWITCHYARD_ADMIN_KEY", adminKey), ("SWITCHYARD_USER_JWT_SECRET", userSecret)]
+            .filter { $0.1 == nil }.map(\.0)
+        if !embedded, !missing.isEmpty { throw missingSecrets(missing) }
         return BackendSettings(
             database: database, migrateOnStart: embedded, seedOnStart: embedded,
             adminKey: Secret(adminKey ?? randomSecret()), userJWTSecret: Secret(userSecret ?? randomSecret()),
-            secretsAreEphemeral: adminKey == nil || userSecret == nil, appTimeZone: zone,
+            adminKeyIsGenerated: adminKey == nil, secretsAreEphemeral: adminKey == nil || userSecret == nil,
+            appTimeZone: zone,
             languageInstructions: file.languageInstructions ?? BackendSettings.defaultLanguageInstructions,
             gatewayURL: environment["SWITCHYARD_GATEWAY_URL"])
     }

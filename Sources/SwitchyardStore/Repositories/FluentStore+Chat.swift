@@ -63,11 +63,3 @@ extension SQLiteConnectionHandle {
         for row in rows.messages { try run(ChatStatements.insertMessages([row])) }
     }
 }
-
-extension FluentStore {
-    /// How many sessions a user has (for tests and operators).
-    func sessionCount(userID: UUID) async throws -> Int {
-        try await readSQL.raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE user_id = \(bind: userID)").first()?
-            .decode(column: "n", as: Int.self) ?? 0
-    }
-}

@@ -1,9 +1,8 @@
+// `CSQLiteOptions` re-exports the C library that SQLiteNIO vendors: the same copy of SQLite that Fluent uses, so both
+// share one set of POSIX file locks on the database (two copies of SQLite in one process would not).
 import CSQLiteOptions
 import Foundation
 import SQLKit
-// The C library that SQLiteNIO vendors, reached as its transitive dependency: the same copy of SQLite that Fluent
-// uses, so both share one set of POSIX file locks on the database (two copies of SQLite in one process would not).
-import VaporCSQLite
 
 /// An error from SQLite, with its result code and message (SQL text and bound values are never included).
 struct SQLiteEngineError: Error, CustomStringConvertible {

@@ -1,6 +1,6 @@
+import CSQLiteOptions
 import Foundation
 import SQLKit
-import VaporCSQLite
 
 /// The current row of a stepping statement, as an `SQLRow`, so the row mappers in `SQLRow+Values.swift` serve both
 /// databases. Values are read straight from SQLite in the storage Fluent uses there: UUIDs as text, dates as

@@ -1,0 +1,49 @@
+import SwitchyardCore
+
+/// Why a turn produced no reply: what the user can do about it (`kind`), a stable `code`, and a `message` that is
+/// shown to the user as is. It never holds a provider's own words.
+public struct ChatFailure: Error, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The request itself is wrong; the parameter is named.
+        case invalidInput(parameter: String)
+        /// No such bot or session for this user.
+        case notFound
+        /// The bot has no usable config or prompt.
+        case notConfigured
+        /// The conversation or message is longer than the model takes: shorten it or start a new session.
+        case tooLong
+        /// A safety filter blocked the message or the answer.
+        case contentFiltered
+        /// The provider or the gateway refused the bot's request as invalid: an operator must fix the config.
+        case refused
+        /// Every provider is unavailable for now: waiting helps.
+        case unavailable(retryAfterSeconds: Int)
+    }
+
+    public var kind: Kind
+    /// The failure kind (`context_too_long`, `rate_limited`, …) or the flow's own reason.
+    public var code: String
+    public var message: String
+
+    /// - Parameters:
+    ///   - kind: What the user can do.
+    ///   - code: A stable code.
+    ///   - message: A message for the user.
+    public init(kind: Kind, code: String, message: String) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+    }
+
+    static func invalidInput(_ parameter: String, _ message: String) -> ChatFailure {
+        ChatFailure(kind: .invalidInput(parameter: parameter), code: "invalid_request_error", message: message)
+    }
+
+    static func notFound(_ message: String) -> ChatFailure {
+        ChatFailure(kind: .notFound, code: "not_found", message: message)
+    }
+
+    static func notConfigured(botName: String) -> ChatFailure {
+        ChatFailure(kind: .notConfigured, code: "bot_not_configured", message: "\(botName) is not available right now.")
+    }
+}

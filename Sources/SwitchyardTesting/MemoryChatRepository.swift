@@ -1,0 +1,58 @@
+import Foundation
+import SwitchyardCore
+
+/// ``ChatRepository`` in memory, with the database's rules: a turn is stored whole or not at all, an idempotency key
+/// is unique per session, and an opening key is unique per user and bot.
+public actor MemoryChatRepository: ChatRepository {
+    public private(set) var sessions: [UUID: ChatSession] = [:]
+    public private(set) var messages: [UUID: [StoredMessage]] = [:]
+    /// How many turns were stored.
+    public private(set) var savedTurns = 0
+
+    public init() {}
+
+    public func session(id: UUID) async throws -> ChatSession? {
+        sessions[id]
+    }
+
+    public func recentMessages(sessionID: UUID, limit: Int) async throws -> [StoredMessage] {
+        Array((messages[sessionID] ?? []).suffix(limit))
+    }
+
+    public func reply(sessionID: UUID, idempotencyKey: String) async throws -> StoredMessage? {
+        let stored = messages[sessionID] ?? []
+        guard let index = stored.firstIndex(where: { $0.role == .user && $0.idempotencyKey == idempotencyKey }),
+            index + 1 < stored.count
+        else { return nil }
+        return stored[index + 1]
+    }
+
+    public func openedSession(userID: UUID, botID: UUID, idempotencyKey: String) async throws -> ChatSession? {
+        sessions.values.first { $0.userID == userID && $0.botID == botID && $0.openingKey == idempotencyKey }
+    }
+
+    public func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws {
+        if let newSession {
+            if let key = newSession.openingKey,
+                try await openedSession(userID: newSession.userID, botID: newSession.botID, idempotencyKey: key) != nil
+            {
+                throw StoreError.conflict("opening key \(key)")
+            }
+        } else if sessions[user.sessionID] == nil {
+            throw StoreError.notFound("session \(user.sessionID)")
+        }
+        if let key = user.idempotencyKey,
+            (messages[user.sessionID] ?? []).contains(where: { $0.idempotencyKey == key })
+        {
+            throw StoreError.conflict("idempotency key \(key)")
+        }
+        if let newSession { sessions[newSession.id] = newSession }
+        messages[user.sessionID, default: []] += [user, reply]
+        savedTurns += 1
+    }
+
+    /// Every stored message of every session.
+    public var messageCount: Int {
+        messages.values.reduce(0) { $0 + $1.count }
+    }
+}
