@@ -103,10 +103,11 @@ public final class FluentStore: Sendable {
     /// - Returns: The store.
     /// - Throws: When the PostgreSQL URL cannot be read.
     public static func open(_ configuration: StoreConfiguration, logger base: Logger) async throws -> FluentStore {
-        // Drivers log SQL statements with their bound values (chat text, tokens) at trace: the store's logger never
-        // goes below debug, so those lines are never written, whatever LOG_LEVEL says.
+        // Fluent logs each query with its values at debug, and the drivers log SQL with its bound values at trace
+        // (chat text, names, birth details): the store's logger never goes below info, so those lines are never
+        // written, whatever LOG_LEVEL says.
         var logger = base
-        logger.logLevel = max(logger.logLevel, .debug)
+        logger.logLevel = max(logger.logLevel, .info)
         let databases = Databases(threadPool: .singleton, on: MultiThreadedEventLoopGroup.singleton)
         switch configuration {
         case .sqlite(let path):

@@ -187,4 +187,43 @@ import Testing
         #expect(try await fixture.sequenceNumbers(session).count == 62)
         #expect(try await fixture.store.configs(botID: fixture.bot.id).filter(\.isActive).count == 1)
     }
+
+    /// Drivers log statements with their bound values at trace: chat text and profile fields must not reach the
+    /// logs, whatever the log level.
+    @Test(arguments: TestStores.configurations)
+    func nothingPrivateReachesTheLogsEvenAtTrace(configuration: StoreConfiguration) async throws {
+        var target = configuration
+        switch configuration {
+        case .postgres(let url) where url.isEmpty: throw TestStores.MissingPostgres()
+        case .postgres: _ = try await TestStores.store(configuration)  // migrated once, by the shared store
+        case .sqlite:
+            target = .sqlite(
+                path: FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString).sqlite")
+                    .path)
+        }
+        let logs = CapturedLogs()
+        let store = try await FluentStore.open(target, logger: logs.logger())
+        do {
+            if case .sqlite = target { try await store.migrate() }
+            let secret = "private-\(UUID().uuidString)"
+            let bot = try await store.createBot(Bot(slug: "logs-\(secret.suffix(8))", name: secret, status: .launched))
+            var user = try await store.findOrCreateUser(externalID: "logs-\(secret)")
+            user.name = secret
+            try await store.updateUser(user)
+            let config = try await store.createConfig(BotLLMConfig(botID: bot.id, provider: "mock", model: "m"))
+            let session = ChatSession(userID: user.id, botID: bot.id, configID: config.id)
+            try await store.saveTurn(
+                newSession: session, user: StoredMessage(sessionID: session.id, role: .user, content: secret),
+                reply: StoredMessage(sessionID: session.id, role: .assistant, content: secret))
+            #expect(try await store.recentMessages(sessionID: session.id, limit: 5).map(\.content) == [secret, secret])
+            #expect(!logs.text.contains(secret))
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
+        if case .sqlite(let path) = target {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
 }

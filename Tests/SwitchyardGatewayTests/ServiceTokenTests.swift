@@ -15,6 +15,7 @@ import Testing
         var service: String?
         var exp: ExpirationClaim?
         var nbf: NotBeforeClaim?
+        var iat: IssuedAtClaim?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
@@ -105,6 +106,51 @@ import Testing
         let token = try await Self.sign(
             Claims(service: "s", exp: .init(value: Self.hour), nbf: .init(value: Date().addingTimeInterval(600))))
         #expect(try await status(for: token).status == 401)
+    }
+
+    /// A leaked token is useful for an hour at most: one whose `exp` lies further ahead, or whose `exp − iat` is
+    /// longer, is refused with the reason.
+    @Test func aTokenLivingLongerThanTheMaximumIsRefused() async throws {
+        let farExpiry = try await Self.sign(Claims(service: "s", exp: .init(value: Date().addingTimeInterval(7200))))
+        let refused = try await status(for: farExpiry)
+        #expect(refused.status == 401)
+        #expect((refused.error["message"] as? String)?.contains("auth.max_token_ttl_seconds") == true)
+        let longLived = try await Self.sign(
+            Claims(
+                service: "s", exp: .init(value: Date().addingTimeInterval(600)),
+                iat: .init(value: Date().addingTimeInterval(-7200))))
+        let lifetime = try await status(for: longLived)
+        #expect(lifetime.status == 401)
+        #expect((lifetime.error["message"] as? String)?.contains("exp − iat") == true)
+        let withinLimit = try await Self.sign(
+            Claims(
+                service: "s", exp: .init(value: Date().addingTimeInterval(3000)),
+                iat: .init(value: Date().addingTimeInterval(-300))))
+        #expect(try await status(for: withinLimit).status == 200)
+    }
+
+    @Test func theMaximumLifetimeIsConfigurable() async throws {
+        var settings = GatewayHarness.settings(providers: [])
+        settings.maximumTokenLifetime = 60
+        let token = try await Self.sign(Claims(service: "s", exp: .init(value: Date().addingTimeInterval(600))))
+        let response = try await GatewayHarness.withGateway(settings) { client, _ in
+            try await GatewayHarness.get(client, "/v1/models", token: token)
+        }
+        #expect(response.status == 401)
+    }
+
+    /// `/ready` needs no credentials, so it tells nothing but ready or not.
+    @Test func readinessSaysNothingButItsStatus() async throws {
+        let settings = GatewayHarness.settings(
+            providers: [
+                ProviderSettings(id: "gemini", kind: .gemini, unavailableReason: "no API key: set GEMINI_API_KEY")
+            ])
+        let response = try await GatewayHarness.withGateway(settings) { client, _ in
+            try await GatewayHarness.get(client, "/ready", token: nil)
+        }
+        #expect(response.status == 200)
+        #expect(Array(response.json.keys) == ["status"])
+        #expect(!response.body.contains("gemini") && !response.body.contains("GEMINI"))
     }
 
     @Test func missingOrMalformedHeadersAreRefused() async throws {

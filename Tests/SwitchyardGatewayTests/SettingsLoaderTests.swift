@@ -96,6 +96,54 @@ import Testing
         #expect(settings.jwtSecret.value.utf8.count >= 32)
     }
 
+    /// Only the embedded default may invent secrets: a PostgreSQL deployment or a split role must be given them.
+    @Test(arguments: [
+        (["DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db"], ServerRole.all, "SWITCHYARD_JWT_SECRET"),
+        ([:], ServerRole.gateway, "SWITCHYARD_JWT_SECRET"),
+        ([:], ServerRole.backend, "SWITCHYARD_JWT_SECRET"),
+        (
+            [
+                "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db",
+                "SWITCHYARD_JWT_SECRET": String(repeating: "s", count: 32),
+            ],
+            ServerRole.all, "SWITCHYARD_ADMIN_KEY, SWITCHYARD_USER_JWT_SECRET"
+        ),
+        (
+            ["SWITCHYARD_JWT_SECRET": String(repeating: "s", count: 32), "SWITCHYARD_ADMIN_KEY": "k"],
+            ServerRole.backend, "SWITCHYARD_USER_JWT_SECRET"
+        ),
+    ])
+    func secretsAreNotInventedOutsideTheEmbeddedDefault(
+        environment: [String: String], role: ServerRole, missing: String
+    ) async throws {
+        do {
+            _ = try await SettingsLoader.load(environment: environment, role: role)
+            Issue.record("expected a refusal naming \(missing)")
+        } catch let error as SettingsError {
+            #expect(error.description.contains("Missing \(missing)."), "\(error.description)")
+            #expect(!error.description.contains("u:p@"), "the database password stays out")
+        }
+    }
+
+    @Test func theEmbeddedDefaultGeneratesAndMarksItsSecrets() async throws {
+        let generated = try await SettingsLoader.load(environment: [:])
+        #expect(generated.backend?.adminKeyIsGenerated == true)
+        let given = try await SettingsLoader.load(environment: ["SWITCHYARD_ADMIN_KEY": "an-admin-key-of-my-own"])
+        #expect(given.backend?.adminKeyIsGenerated == false)
+        #expect(given.backend?.secretsAreEphemeral == true)
+    }
+
+    @Test func theMaximumTokenLifetimeIsRead() async throws {
+        let settings = try await SettingsLoader.load(
+            environment: ["SWITCHYARD_JWT_SECRET": secret, "AUTH_MAX_TOKEN_TTL_SECONDS": "900"], role: .gateway)
+        #expect(settings.maximumTokenLifetime == 900)
+        #expect(try SettingsLoader.maximumTokenLifetime(environment: ["AUTH_MAX_TOKEN_TTL_SECONDS": "900"]) == 900)
+        await #expect(throws: SettingsError.self) {
+            _ = try await SettingsLoader.load(
+                environment: ["SWITCHYARD_JWT_SECRET": secret, "AUTH_MAX_TOKEN_TTL_SECONDS": "999999"], role: .gateway)
+        }
+    }
+
     func writeConfig(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-\(UUID().uuidString).json")
             .path
