@@ -113,7 +113,7 @@ doc = {
     "security": [{"serviceToken": []}],
     "paths": {
         "/health": {"get": {"summary": "Liveness", "security": [], "responses": {"200": ok("Status")}}},
-        "/ready": {"get": {"summary": "Readiness: at least one provider is usable", "security": [], "responses": {"200": ok("Status"), "503": ok("Status", "No provider is usable")}}},
+        "/ready": {"get": {"summary": "Readiness: at least one provider is usable. Says `ready` or `not_ready` and nothing else; the reasons are in the startup log", "security": [], "responses": {"200": ok("Status"), "503": ok("Status", "No provider is usable")}}},
         "/metrics": {"get": {"summary": "Prometheus counters", "security": [], "responses": {"200": {"description": "Prometheus text", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}, **auth_errors}}},
         "/v1/generate/": {"post": {"summary": "Generate over a fallback chain (internal payload)", "requestBody": json_body("GenerateRequest"),
@@ -131,18 +131,18 @@ admin = [{"adminKey": []}]
 user = [{"userToken": []}]
 slug = [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}]
 name = [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}]
-bad = {"400": err("Invalid input"), "401": err("Missing or wrong credentials")}
+bad = {"400": err("Invalid input"), "401": err("Missing or wrong credentials"), "413": err("The request body is too large")}
 doc["paths"].update({
     "/admin/v1/bots": {
-        "post": {"summary": "Create a bot (the slug comes from the name)", "security": admin, "requestBody": json_body("BotInput"), "responses": {"201": ok("Bot"), **bad}},
+        "post": {"summary": "Create a bot (the slug comes from the name)", "security": admin, "requestBody": json_body("BotInput"), "responses": {"201": ok("Bot"), "409": err("No free slug could be found"), **bad}},
         "get": {"summary": "All bots, by rank", "security": admin, "responses": {"200": {"description": "Bots", "content": {"application/json": {"schema": {"type": "array", "items": ref("Bot")}}}}, **bad}}},
     "/admin/v1/bots/{slug}": {
         "get": {"summary": "One bot", "security": admin, "parameters": slug, "responses": {"200": ok("Bot"), "404": err("No such bot"), **bad}},
         "patch": {"summary": "Change a bot", "security": admin, "parameters": slug, "requestBody": json_body("BotInput"), "responses": {"200": ok("Bot"), "404": err("No such bot"), **bad}},
         "delete": {"summary": "Soft-delete a bot", "security": admin, "parameters": slug, "responses": {"204": {"description": "Deleted"}, "404": err("No such bot"), **bad}}},
     "/admin/v1/bots/{slug}/llm-configs": {
-        "post": {"summary": "Add an LLM config (is_active makes it the only active one)", "security": admin, "parameters": slug, "requestBody": json_body("LLMConfig"), "responses": {"201": ok("LLMConfig"), **bad}},
-        "get": {"summary": "A bot's LLM configs", "security": admin, "parameters": slug, "responses": {"200": {"description": "Configs", "content": {"application/json": {"schema": {"type": "array", "items": ref("LLMConfig")}}}}, **bad}}},
+        "post": {"summary": "Add an LLM config (is_active makes it the only active one); refused with the field named if the gateway would refuse it (unknown provider, empty model, retry over 5, sampling out of range)", "security": admin, "parameters": slug, "requestBody": json_body("LLMConfig"), "responses": {"201": ok("LLMConfig"), "404": err("No such bot"), **bad}},
+        "get": {"summary": "A bot's LLM configs", "security": admin, "parameters": slug, "responses": {"200": {"description": "Configs", "content": {"application/json": {"schema": {"type": "array", "items": ref("LLMConfig")}}}}, "404": err("No such bot"), **bad}}},
     "/admin/v1/llm-configs/{id}/activate": {"post": {"summary": "Make a config the bot's only active one", "security": admin,
         "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}], "responses": {"200": ok("LLMConfig"), "404": err("No such config"), **bad}}},
     "/admin/v1/prompts": {
@@ -156,7 +156,9 @@ doc["paths"].update({
     "/admin/v1/variables": {"get": {"summary": "The variable registry", "security": admin, "responses": {"200": {"description": "Variables", "content": {"application/json": {"schema": {"type": "array", "items": ref("Variable")}}}}, **bad}}},
     "/v1/bots": {"get": {"summary": "Launched bots", "security": user, "responses": {"200": {"description": "Bots", "content": {"application/json": {"schema": {"type": "array", "items": ref("Bot")}}}}, **bad}}},
     "/v1/bots/{slug}/chat": {"post": {"summary": "One chat turn", "security": user, "parameters": slug, "requestBody": json_body("ChatInput"),
-        "responses": {"200": ok("ChatOutput"), "404": err("No such bot or session"), "503": err("The bot cannot answer now; nothing was stored"), **bad}}},
+        "responses": {"200": ok("ChatOutput"), "404": err("No such bot or session"),
+            "422": err("Retrying will not help; nothing was stored. `code` is the failure kind: `context_too_long` (send a shorter message or start a new session), `content_filtered` (rephrase), `invalid_request` (the bot's configuration was refused)"),
+            "503": err("The bot cannot answer now; nothing was stored. `Retry-After` says when to try again; `code` is the failure kind (`rate_limited`, `overloaded`, `timeout`, `upstream_5xx`, `transport`, `auth`, `no_provider`, `deadline`, `gateway_unavailable`, `bot_not_configured`)"), **bad}}},
     "/v1/sessions/{id}/messages": {"get": {"summary": "A session's messages (the caller's own sessions only)", "security": user,
         "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}, {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
         "responses": {"200": {"description": "Messages, oldest first", "content": {"application/json": {"schema": {"type": "array", "items": ref("Message")}}}}, "404": err("No such session"), **bad}}},

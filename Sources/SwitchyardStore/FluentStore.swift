@@ -67,11 +67,18 @@ public final class FluentStore: Sendable {
     }
 
     /// The read handle as SQL, for the hot paths that skip Fluent's model layer.
-    var readSQL: any SQLDatabase { reads as! any SQLDatabase }
+    func readSQL() throws -> any SQLDatabase {
+        guard let sql = try reads() as? any SQLDatabase else { throw StoreError.notFound("an SQL database") }
+        return sql
+    }
 
     /// A database handle for reads, on any event loop.
-    var reads: any Database {
-        (readDatabases ?? databases).database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
+    func reads() throws -> any Database {
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        guard let database = (readDatabases ?? databases).database(logger: logger, on: loop) else {
+            throw StoreError.notFound("the configured database")
+        }
+        return database
     }
 
     /// Runs a read statement and maps its rows: through the engine on SQLite, through PostgresNIO on PostgreSQL.
@@ -81,7 +88,7 @@ public final class FluentStore: Sendable {
         if let engine {
             return try await engine.read { connection in try connection.rows(statement) { try map($0) } }
         }
-        return try await Self.postgresRows(statement, on: reads, map)
+        return try await Self.postgresRows(statement, on: try reads(), map)
     }
 
     /// Runs `statement` on PostgreSQL through PostgresNIO (inside `database`'s transaction, if it is one) and maps

@@ -55,7 +55,7 @@ import Testing
         }
 
         func sequenceNumbers(_ session: ChatSession) async throws -> [Int64] {
-            try await store.readSQL.raw(
+            try await store.readSQL().raw(
                 "SELECT seq FROM chat_messages WHERE session_id = \(bind: session.id) ORDER BY seq"
             ).all().map { try $0.decode(column: "seq", as: Int64.self) }
         }

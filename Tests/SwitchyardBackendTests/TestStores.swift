@@ -65,7 +65,7 @@ enum TestStores {
 extension FluentStore {
     /// How many sessions a user has.
     func sessionCount(userID: UUID) async throws -> Int {
-        try await readSQL.raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE user_id = \(bind: userID)").first()?
+        try await readSQL().raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE user_id = \(bind: userID)").first()?
             .decode(column: "n", as: Int.self) ?? 0
     }
 }

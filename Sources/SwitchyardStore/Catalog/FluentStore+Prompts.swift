@@ -29,7 +29,7 @@ extension FluentStore: PromptRepository {
     }
 
     public func version(name: String, label: String) async throws -> PromptVersion? {
-        try await readSQL.raw(
+        try await readSQL().raw(
             """
             SELECT v.* FROM prompt_versions v JOIN prompt_labels l
             ON l.template_name = v.template_name AND l.version = v.version
@@ -39,7 +39,7 @@ extension FluentStore: PromptRepository {
     }
 
     public func version(name: String, number: Int) async throws -> PromptVersion? {
-        try await PromptVersionRow.query(on: reads).filter(\.$templateName == name).filter(\.$version == number)
+        try await PromptVersionRow.query(on: reads()).filter(\.$templateName == name).filter(\.$version == number)
             .first()?.value
     }
 
@@ -61,8 +61,8 @@ extension FluentStore: PromptRepository {
     }
 
     public func templates() async throws -> [PromptTemplateSummary] {
-        let versions = try await PromptVersionRow.query(on: reads).all()
-        let labels = try await PromptLabelRow.query(on: reads).all()
+        let versions = try await PromptVersionRow.query(on: reads()).all()
+        let labels = try await PromptLabelRow.query(on: reads()).all()
         var latest: [String: Int] = [:]
         for row in versions { latest[row.templateName] = max(latest[row.templateName] ?? 0, row.version) }
         return latest.keys.sorted().map { name in

@@ -18,12 +18,12 @@ extension FluentStore: LLMConfigRepository {
     }
 
     public func configs(botID: UUID) async throws -> [BotLLMConfig] {
-        try await readSQL.raw("SELECT * FROM bot_llm_configs WHERE bot_id = \(bind: botID) ORDER BY created_at")
+        try await readSQL().raw("SELECT * FROM bot_llm_configs WHERE bot_id = \(bind: botID) ORDER BY created_at")
             .all().map { try $0.llmConfig() }
     }
 
     public func config(id: UUID) async throws -> BotLLMConfig? {
-        try await LLMConfigRow.find(id, on: reads)?.value
+        try await LLMConfigRow.find(id, on: reads())?.value
     }
 
     /// Deactivates the bot's other configs and activates this one in one transaction. On PostgreSQL the bot row is

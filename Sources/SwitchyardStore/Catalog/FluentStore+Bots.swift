@@ -16,22 +16,22 @@ extension FluentStore: BotRepository {
     }
 
     public func bot(slug: String) async throws -> Bot? {
-        try await readSQL.raw("SELECT * FROM bots WHERE slug = \(bind: slug) AND deleted_at IS NULL").first()?.bot()
+        try await readSQL().raw("SELECT * FROM bots WHERE slug = \(bind: slug) AND deleted_at IS NULL").first()?.bot()
     }
 
     public func bot(id: UUID) async throws -> Bot? {
-        guard let row = try await BotRow.find(id, on: reads), row.deletedAt == nil else { return nil }
+        guard let row = try await BotRow.find(id, on: reads()), row.deletedAt == nil else { return nil }
         return row.value
     }
 
     public func bots(status: BotStatus?) async throws -> [Bot] {
-        var query = BotRow.query(on: reads).filter(\.$deletedAt == nil)
+        var query = BotRow.query(on: try reads()).filter(\.$deletedAt == nil)
         if let status { query = query.filter(\.$status == status.rawValue) }
         return try await query.sort(\.$rank).sort(\.$name).all().map(\.value)
     }
 
     public func slugExists(_ slug: String) async throws -> Bool {
-        try await BotRow.query(on: reads).filter(\.$slug == slug).count() > 0
+        try await BotRow.query(on: reads()).filter(\.$slug == slug).count() > 0
     }
 
     public func updateBot(_ bot: Bot) async throws {
