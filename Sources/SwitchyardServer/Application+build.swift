@@ -27,7 +27,7 @@ public struct BuiltApplication<App: ApplicationProtocol> {
     public var application: App
     public var gateway: GatewayService?
     /// The backend's store; its owner shuts it down after the application stops.
-    public var store: FluentStore?
+    public var store: Store?
     /// Every route registered, as `METHOD /path` in the OpenAPI document's spelling.
     public var routes: [String]
 }
@@ -70,14 +70,9 @@ public func buildApplication(
     } else {
         BackendStatusRoutes.register(on: router)
     }
-    var store: FluentStore?
+    var store: Store?
     if let backend = settings.backend, settings.role.runsBackend {
-        let opened = try await FluentStore.open(backend.database, logger: logger)
-        store = opened
-        if backend.migrateOnStart { try await opened.migrate() }
-        if backend.seedOnStart {
-            try await DemoSeed.run(bots: opened, configs: opened, prompts: opened, users: opened)
-        }
+        // The gateway client first: a backend that cannot reach a gateway opens no database.
         let client: any GatewayClient
         if let gateway {
             client = InProcessGatewayClient(service: gateway)
@@ -89,22 +84,44 @@ public func buildApplication(
             client = HTTPGatewayClient(
                 baseURL: url, client: httpClient, minter: try await ServiceTokenMinter(secret: settings.jwtSecret))
         }
-        let chat = ChatService(
-            catalog: opened, chats: opened, gateway: client,
-            settings: .init(appTimeZone: backend.appTimeZone, languageInstructions: backend.languageInstructions),
-            logger: logger)
-        routes += BackendRoutes.register(
-            on: router,
-            dependencies: BackendDependencies(
-                bots: opened, configs: opened, prompts: opened, users: opened, chats: opened, chat: chat,
-                userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
-                knownProviders: Set(settings.providers.map(\.id))))
+        let opened = try await Store.open(backend.database, logger: logger)
+        do {
+            routes += try await registerBackend(
+                on: router, store: opened, gateway: client, settings: backend,
+                knownProviders: Set(settings.providers.map(\.id)), logger: logger)
+        } catch {
+            await opened.shutdown()
+            throw error
+        }
+        store = opened
     }
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
         logger: logger)
     return BuiltApplication(application: application, gateway: gateway, store: store, routes: routes)
+}
+
+/// Migrates and seeds when embedded, then registers the backend's routes on `store`.
+private func registerBackend(
+    on router: Router<AppRequestContext>, store: Store, gateway: any GatewayClient, settings backend: BackendSettings,
+    knownProviders: Set<String>, logger: Logger
+) async throws -> [String] {
+    let catalog = store.catalog
+    if backend.migrateOnStart { try await store.migrate() }
+    if backend.seedOnStart {
+        try await DemoSeed.run(bots: catalog, configs: catalog, prompts: catalog, users: catalog)
+    }
+    let chat = ChatService(
+        catalog: store.chats, chats: store.chats, gateway: gateway,
+        settings: .init(appTimeZone: backend.appTimeZone, languageInstructions: backend.languageInstructions),
+        logger: logger)
+    return BackendRoutes.register(
+        on: router,
+        dependencies: BackendDependencies(
+            bots: catalog, configs: catalog, prompts: catalog, users: catalog, chats: store.chats, chat: chat,
+            userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
+            knownProviders: knownProviders))
 }
 
 /// The shared upstream client: pooled, with enough connections per host for a busy gateway.

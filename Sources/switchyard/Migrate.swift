@@ -9,7 +9,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await loadBackendSettings()
-        let store = try await FluentStore.open(settings.database, logger: Logger(label: "switchyard.migrate"))
+        let store = try await Store.open(settings.database, logger: Logger(label: "switchyard.migrate"))
         do {
             try await store.migrate()
         } catch {

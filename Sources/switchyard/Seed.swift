@@ -10,10 +10,11 @@ struct Seed: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await loadBackendSettings()
-        let store = try await FluentStore.open(settings.database, logger: Logger(label: "switchyard.seed"))
+        let store = try await Store.open(settings.database, logger: Logger(label: "switchyard.seed"))
         do {
             try await store.migrate()
-            try await DemoSeed.run(bots: store, configs: store, prompts: store, users: store)
+            try await DemoSeed.run(
+                bots: store.catalog, configs: store.catalog, prompts: store.catalog, users: store.catalog)
         } catch {
             await store.shutdown()
             throw error

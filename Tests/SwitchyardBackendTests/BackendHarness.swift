@@ -20,7 +20,7 @@ struct BackendHarness: Sendable {
     static let gatewaySecret = "gateway-secret-for-tests-0123456789abcdef"
 
     let client: any TestClientProtocol
-    let store: FluentStore
+    let store: Store
     let routes: [String]
 
     static func run(
@@ -55,7 +55,7 @@ struct BackendHarness: Sendable {
         await store.shutdown()
     }
 
-    static func requireStore(_ store: FluentStore?) throws -> FluentStore {
+    static func requireStore(_ store: Store?) throws -> Store {
         guard let store else { throw CancellationError() }
         return store
     }

@@ -45,7 +45,7 @@ import Testing
             #expect(
                 reply.error["message"] as? String == "Fragile can't answer right now. Please try again in 5 seconds.")
             #expect(!reply.body.contains("mock failure"))
-            let user = try await app.store.findOrCreateUser(externalID: "ravi")
+            let user = try await app.store.catalog.findOrCreateUser(externalID: "ravi")
             #expect(try await app.store.sessionCount(userID: user.id) == 0, "no half-written session")
         }
     }
@@ -73,7 +73,7 @@ import Testing
                 #expect(message.contains("shorter message") && message.contains("new session"))
                 #expect(!reply.body.contains("128000"), "the provider's words stay out")
                 #expect(reply.headers[.retryAfter] == nil)
-                let user = try await app.store.findOrCreateUser(externalID: "lena")
+                let user = try await app.store.catalog.findOrCreateUser(externalID: "lena")
                 #expect(try await app.store.sessionCount(userID: user.id) == 0)
                 #expect(await upstream.state.requestCount == 1, "a context error is not retried")
             }
@@ -217,7 +217,7 @@ import Testing
                 let reply = try await app.user(user, .post, "/v1/bots/\(slug)/chat", json: #"{"message":"a"}"#)
                 #expect(reply.status == 200)
                 let session = try #require(UUID(uuidString: try requireString(reply.json["session_id"])))
-                return try await app.store.recentMessages(sessionID: session, limit: 1).last?.configID?.uuidString
+                return try await app.store.chats.recentMessages(sessionID: session, limit: 1).last?.configID?.uuidString
             }
             #expect(try await servingConfig("u1") == firstConfig)
             #expect(try await app.admin(.post, "/admin/v1/llm-configs/\(secondID)/activate").status == 200)
@@ -248,7 +248,7 @@ import Testing
                     "v\(index)", .post, "/v1/bots/\(slug)/chat",
                     json: #"{"session_id":"\#(session)","message":"again"}"#)
                 #expect(again.status == 200)
-                let stored = try await app.store.recentMessages(sessionID: UUID(uuidString: session)!, limit: 10)
+                let stored = try await app.store.chats.recentMessages(sessionID: UUID(uuidString: session)!, limit: 10)
                 let variants = Set(stored.compactMap(\.configID).map(\.uuidString))
                 #expect(variants.count == 1, "a session keeps its variant")
                 seen.formUnion(variants)

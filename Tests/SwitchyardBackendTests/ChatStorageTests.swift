@@ -9,7 +9,7 @@ import Testing
 /// group commit, statement reuse on SQLite, and admin writes beside chat writes.
 @Suite struct ChatStorageTests {
     struct Fixture {
-        let store: FluentStore
+        let store: Store
         let bot: Bot
         let user: User
         let config: BotLLMConfig
@@ -17,9 +17,9 @@ import Testing
         init(_ configuration: StoreConfiguration) async throws {
             store = try await TestStores.store(configuration)
             let tag = UUID().uuidString.prefix(8).lowercased()
-            bot = try await store.createBot(Bot(slug: "storage-\(tag)", name: "Bot", status: .launched))
-            user = try await store.findOrCreateUser(externalID: "storage-\(tag)")
-            config = try await store.createConfig(
+            bot = try await store.catalog.createBot(Bot(slug: "storage-\(tag)", name: "Bot", status: .launched))
+            user = try await store.catalog.findOrCreateUser(externalID: "storage-\(tag)")
+            config = try await store.catalog.createConfig(
                 BotLLMConfig(botID: bot.id, provider: "mock", model: "m", isActive: true))
         }
 
@@ -28,7 +28,7 @@ import Testing
         func startSession(key: String? = nil) async throws -> ChatSession {
             let session = ChatSession(userID: user.id, botID: bot.id, configID: config.id, openingKey: key)
             let (question, answer) = turn(session, "0", key: key)
-            try await store.saveTurn(newSession: session, user: question, reply: answer)
+            try await store.chats.saveTurn(newSession: session, user: question, reply: answer)
             return session
         }
 
@@ -47,7 +47,7 @@ import Testing
                 for index in labels {
                     group.addTask {
                         let (question, answer) = turn(session, "\(index)")
-                        try await store.saveTurn(newSession: nil, user: question, reply: answer)
+                        try await store.chats.saveTurn(newSession: nil, user: question, reply: answer)
                     }
                 }
                 try await group.waitForAll()
@@ -55,7 +55,7 @@ import Testing
         }
 
         func sequenceNumbers(_ session: ChatSession) async throws -> [Int64] {
-            try await store.readSQL().raw(
+            try await store.catalog.readSQL().raw(
                 "SELECT seq FROM chat_messages WHERE session_id = \(bind: session.id) ORDER BY seq"
             ).all().map { try $0.decode(column: "seq", as: Int64.self) }
         }
@@ -67,7 +67,7 @@ import Testing
         let session = try await fixture.startSession()
         try await fixture.saveConcurrently(session, 1...40)
         #expect(try await fixture.sequenceNumbers(session) == Array(1...82))
-        let messages = try await fixture.store.recentMessages(sessionID: session.id, limit: 1000)
+        let messages = try await fixture.store.chats.recentMessages(sessionID: session.id, limit: 1000)
         #expect(messages.count == 82)
         for pair in stride(from: 0, to: messages.count, by: 2) {
             #expect(messages[pair].role == .user)
@@ -88,31 +88,32 @@ import Testing
         let answer = StoredMessage(
             sessionID: session.id, role: .assistant, content: "", provider: nil, model: "m", configID: nil,
             usage: Usage(promptTokens: 0, completionTokens: 7), createdAt: Date(timeIntervalSince1970: 1_700_000_002))
-        try await fixture.store.saveTurn(newSession: session, user: question, reply: answer)
-        #expect(try await fixture.store.session(id: session.id) == session)
-        #expect(try await fixture.store.recentMessages(sessionID: session.id, limit: 20) == [question, answer])
-        #expect(try await fixture.store.reply(sessionID: session.id, idempotencyKey: "key-1") == answer)
-        #expect(try await fixture.store.session(id: UUID()) == nil)
+        try await fixture.store.chats.saveTurn(newSession: session, user: question, reply: answer)
+        #expect(try await fixture.store.chats.session(id: session.id) == session)
+        #expect(try await fixture.store.chats.recentMessages(sessionID: session.id, limit: 20) == [question, answer])
+        #expect(try await fixture.store.chats.reply(sessionID: session.id, idempotencyKey: "key-1") == answer)
+        #expect(try await fixture.store.chats.session(id: UUID()) == nil)
     }
 
     @Test(arguments: TestStores.configurations)
     func aSessionIsFoundByTheKeyThatOpenedItAndTheKeyIsUnique(configuration: StoreConfiguration) async throws {
         let fixture = try await Fixture(configuration)
         let session = try await fixture.startSession(key: "opening")
-        let found = try await fixture.store.openedSession(
+        let found = try await fixture.store.chats.openedSession(
             userID: fixture.user.id, botID: fixture.bot.id, idempotencyKey: "opening")
         #expect(found?.id == session.id)
         #expect(found?.openingKey == "opening")
         #expect(
-            try await fixture.store.openedSession(userID: fixture.user.id, botID: fixture.bot.id, idempotencyKey: "x")
+            try await fixture.store.chats.openedSession(
+                userID: fixture.user.id, botID: fixture.bot.id, idempotencyKey: "x")
                 == nil)
         let twin = ChatSession(
             userID: fixture.user.id, botID: fixture.bot.id, configID: fixture.config.id, openingKey: "opening")
         let (question, answer) = fixture.turn(twin, "twin")
         await #expect(throws: StoreError.conflict("chat turn")) {
-            try await fixture.store.saveTurn(newSession: twin, user: question, reply: answer)
+            try await fixture.store.chats.saveTurn(newSession: twin, user: question, reply: answer)
         }
-        #expect(try await fixture.store.session(id: twin.id) == nil)
+        #expect(try await fixture.store.chats.session(id: twin.id) == nil)
         _ = try await fixture.startSession()
         _ = try await fixture.startSession()
     }
@@ -127,7 +128,7 @@ import Testing
                     // Turn 7 repeats an idempotency key of its session: the database refuses it.
                     let (question, answer) = fixture.turn(session, "\(index)", key: index == 7 ? "used" : "k\(index)")
                     do {
-                        try await fixture.store.saveTurn(newSession: nil, user: question, reply: answer)
+                        try await fixture.store.chats.saveTurn(newSession: nil, user: question, reply: answer)
                         return true
                     } catch {
                         return false
@@ -147,7 +148,7 @@ import Testing
                 return nil
             }.first)
         let fixture = try await Fixture(.sqlite(path: path))
-        let other = try await fixture.store.createBot(
+        let other = try await fixture.store.catalog.createBot(
             Bot(slug: "storage-other-\(UUID().uuidString.prefix(8).lowercased())", name: "Other", status: .launched))
         let engine = try SQLiteEngine(path: path, readers: 1)
         let statements = [
@@ -176,16 +177,16 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 1...6 {
                 group.addTask {
-                    let config = try await fixture.store.createConfig(
+                    let config = try await fixture.store.catalog.createConfig(
                         BotLLMConfig(botID: fixture.bot.id, provider: "mock", model: "m\(index)"))
-                    _ = try await fixture.store.activate(configID: config.id)
+                    _ = try await fixture.store.catalog.activate(configID: config.id)
                 }
             }
             try await group.waitForAll()
         }
         try await turns
         #expect(try await fixture.sequenceNumbers(session).count == 62)
-        #expect(try await fixture.store.configs(botID: fixture.bot.id).filter(\.isActive).count == 1)
+        #expect(try await fixture.store.catalog.configs(botID: fixture.bot.id).filter(\.isActive).count == 1)
     }
 
     /// Drivers log statements with their bound values at trace: chat text and profile fields must not reach the
@@ -202,20 +203,24 @@ import Testing
                     .path)
         }
         let logs = CapturedLogs()
-        let store = try await FluentStore.open(target, logger: logs.logger())
+        let store = try await Store.open(target, logger: logs.logger())
         do {
             if case .sqlite = target { try await store.migrate() }
             let secret = "private-\(UUID().uuidString)"
-            let bot = try await store.createBot(Bot(slug: "logs-\(secret.suffix(8))", name: secret, status: .launched))
-            var user = try await store.findOrCreateUser(externalID: "logs-\(secret)")
+            let bot = try await store.catalog.createBot(
+                Bot(slug: "logs-\(secret.suffix(8))", name: secret, status: .launched))
+            var user = try await store.catalog.findOrCreateUser(externalID: "logs-\(secret)")
             user.name = secret
-            try await store.updateUser(user)
-            let config = try await store.createConfig(BotLLMConfig(botID: bot.id, provider: "mock", model: "m"))
+            try await store.catalog.updateUser(user)
+            let config = try await store.catalog.createConfig(BotLLMConfig(botID: bot.id, provider: "mock", model: "m"))
             let session = ChatSession(userID: user.id, botID: bot.id, configID: config.id)
-            try await store.saveTurn(
+            try await store.chats.saveTurn(
                 newSession: session, user: StoredMessage(sessionID: session.id, role: .user, content: secret),
                 reply: StoredMessage(sessionID: session.id, role: .assistant, content: secret))
-            #expect(try await store.recentMessages(sessionID: session.id, limit: 5).map(\.content) == [secret, secret])
+            #expect(
+                try await store.chats.recentMessages(sessionID: session.id, limit: 5).map(\.content) == [
+                    secret, secret,
+                ])
             #expect(!logs.text.contains(secret))
         } catch {
             await store.shutdown()

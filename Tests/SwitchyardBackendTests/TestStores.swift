@@ -38,21 +38,21 @@ enum TestStores {
 
     private static let opened = OpenedStores()
 
-    static func store(_ configuration: StoreConfiguration) async throws -> FluentStore {
+    static func store(_ configuration: StoreConfiguration) async throws -> Store {
         try await opened.store(configuration)
     }
 
     actor OpenedStores {
-        var stores: [StoreConfiguration: Task<FluentStore, any Error>] = [:]
+        var stores: [StoreConfiguration: Task<Store, any Error>] = [:]
 
-        func store(_ configuration: StoreConfiguration) async throws -> FluentStore {
+        func store(_ configuration: StoreConfiguration) async throws -> Store {
             if let task = stores[configuration] { return try await task.value }
             let task = Task {
                 if case .postgres(let url) = configuration, url.isEmpty { throw MissingPostgres() }
                 if case .sqlite(let path) = configuration {
                     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 }
-                let store = try await FluentStore.open(configuration, logger: Logger(label: "tests"))
+                let store = try await Store.open(configuration, logger: Logger(label: "tests"))
                 try await store.migrate()
                 return store
             }
@@ -62,10 +62,11 @@ enum TestStores {
     }
 }
 
-extension FluentStore {
+extension Store {
     /// How many sessions a user has.
     func sessionCount(userID: UUID) async throws -> Int {
-        try await readSQL().raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE user_id = \(bind: userID)").first()?
+        try await catalog.readSQL().raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE user_id = \(bind: userID)")
+            .first()?
             .decode(column: "n", as: Int.self) ?? 0
     }
 }

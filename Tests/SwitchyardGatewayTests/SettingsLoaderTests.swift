@@ -98,9 +98,12 @@ import Testing
 
     /// Only the embedded default may invent secrets: a PostgreSQL deployment or a split role must be given them.
     @Test(arguments: [
-        (["DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db"], ServerRole.all, "SWITCHYARD_JWT_SECRET"),
+        (
+            ["DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db"], ServerRole.all,
+            "SWITCHYARD_JWT_SECRET, SWITCHYARD_ADMIN_KEY, SWITCHYARD_USER_JWT_SECRET"
+        ),
         ([:], ServerRole.gateway, "SWITCHYARD_JWT_SECRET"),
-        ([:], ServerRole.backend, "SWITCHYARD_JWT_SECRET"),
+        ([:], ServerRole.backend, "SWITCHYARD_JWT_SECRET, SWITCHYARD_ADMIN_KEY, SWITCHYARD_USER_JWT_SECRET"),
         (
             [
                 "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db",

@@ -43,8 +43,15 @@ public enum SettingsLoader {
         let embedded = isEmbedded(role: role, environment: environment)
         let usesOnlyPublicKeys =
             role == .gateway && !((file.auth?.rs256PublicKeys ?? []) + (file.auth?.es256PublicKeys ?? [])).isEmpty
-        if secret == nil, !embedded, !usesOnlyPublicKeys {
-            throw missingSecrets(["SWITCHYARD_JWT_SECRET"])
+        if !embedded {
+            var missing = secret == nil && !usesOnlyPublicKeys ? ["SWITCHYARD_JWT_SECRET"] : []
+            if role.runsBackend {
+                for name in ["SWITCHYARD_ADMIN_KEY", "SWITCHYARD_USER_JWT_SECRET"]
+                where try firstValue([name], environment: environment) == nil {
+                    missing.append(name)
+                }
+            }
+            if !missing.isEmpty { throw missingSecrets(missing) }
         }
         return ServerSettings(
             host: host ?? reader.string(forKey: "server.host", default: "127.0.0.1"),
@@ -120,9 +127,6 @@ public enum SettingsLoader {
         if let userSecret, userSecret.utf8.count < 32 {
             throw SettingsError("SWITCHYARD_USER_JWT_SECRET must be at least 32 bytes.")
         }
-        let missing = [("SWITCHYARD_ADMIN_KEY", adminKey), ("SWITCHYARD_USER_JWT_SECRET", userSecret)]
-            .filter { $0.1 == nil }.map(\.0)
-        if !embedded, !missing.isEmpty { throw missingSecrets(missing) }
         return BackendSettings(
             database: database, migrateOnStart: embedded, seedOnStart: embedded,
             adminKey: Secret(adminKey ?? randomSecret()), userJWTSecret: Secret(userSecret ?? randomSecret()),

@@ -17,12 +17,16 @@ final class SQLiteEngine: Sendable {
     private let readers: NIOLockedValueBox<[SQLiteConnectionHandle]>
     private let readerThreads: NIOThreadPool
 
-    /// Opens the connections. The file must already be in WAL mode.
+    /// Opens the connections, the writer first: it puts the file in WAL mode (a property of the file), so that the
+    /// readers run beside it.
     /// - Parameters:
     ///   - path: The database file.
     ///   - readers: Read connections, each with a thread.
     init(path: String, readers readerCount: Int) throws {
-        writer = try SQLiteConnectionHandle(path: path, pragmas: ["synchronous=NORMAL", "foreign_keys=ON"])
+        // In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed turn survives a crash of the
+        // process; only a power loss can take the last commits back.
+        writer = try SQLiteConnectionHandle(
+            path: path, pragmas: ["journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"])
         readers = NIOLockedValueBox(
             try (0..<readerCount).map { _ in try SQLiteConnectionHandle(path: path, pragmas: ["query_only=ON"]) })
         writerThread = NIOThreadPool(numberOfThreads: 1)

@@ -3,9 +3,9 @@ import Foundation
 import SQLKit
 import SwitchyardCore
 
-extension FluentStore: UserRepository {
+extension CatalogStore: UserRepository {
     public func findOrCreateUser(externalID: String) async throws -> User {
-        if let user = try await rows(ChatStatements.user(externalID: externalID), { try $0.user() }).first {
+        if let user = try await statements.rows(ChatStatements.user(externalID: externalID), { try $0.user() }).first {
             return user
         }
         return try await transaction { db in

@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 import SwitchyardCore
 
-extension FluentStore: LLMConfigRepository {
+extension CatalogStore: LLMConfigRepository {
     public func createConfig(_ config: BotLLMConfig) async throws -> BotLLMConfig {
         try await transaction { db in
             guard try await BotRow.find(config.botID, on: db) != nil else { throw StoreError.notFound("bot") }

@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 import SwitchyardCore
 
-extension FluentStore: BotRepository {
+extension CatalogStore: BotRepository {
     public func createBot(_ bot: Bot) async throws -> Bot {
         try await transaction { db in
             if try await BotRow.query(on: db).filter(\.$slug == bot.slug).count() > 0 {

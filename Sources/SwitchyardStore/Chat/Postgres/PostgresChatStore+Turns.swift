@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 import SwitchyardCore
 
-extension FluentStore {
+extension PostgresChatStore {
     /// Writes a batch of turns on PostgreSQL in the caller's transaction: the continued sessions' rows are locked
     /// (so that writers on other instances number their messages after these), then one multi-row insert each for
     /// the sessions and the messages.

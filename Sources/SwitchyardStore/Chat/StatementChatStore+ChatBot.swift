@@ -2,9 +2,9 @@ import Foundation
 import SQLKit
 import SwitchyardCore
 
-extension FluentStore: ChatBotReader {
+extension StatementChatStore {
     /// One query: the bot, each of its configs, and the prompt version each config's label points to.
-    public func chatBot(slug: String) async throws -> ChatBotSnapshot? {
+    func chatBot(slug: String) async throws -> ChatBotSnapshot? {
         let rows = try await rows(ChatStatements.chatBot(slug: slug)) { row in
             let config = try row.decodeNil(column: "id") ? nil : try row.llmConfig()
             let prompt =

@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 import SwitchyardCore
 
-extension FluentStore: PromptRepository {
+extension CatalogStore: PromptRepository {
     public func createTemplate(name: String, format: PromptVersion.Format, body: String) async throws -> PromptVersion {
         try await transaction { db in
             if try await PromptVersionRow.query(on: db).filter(\.$templateName == name).count() > 0 {

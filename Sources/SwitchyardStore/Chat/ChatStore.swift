@@ -1,0 +1,8 @@
+import SwitchyardCore
+
+/// Sessions and messages, and the chat turn's one read of bot data: ``SQLiteChatStore`` and ``PostgresChatStore``
+/// behind the ``ChatRepository`` and ``ChatBotReader`` ports.
+public protocol ChatStore: ChatRepository, ChatBotReader {
+    /// Closes the connections the store owns.
+    func shutdown() async
+}

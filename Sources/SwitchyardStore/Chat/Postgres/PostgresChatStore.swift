@@ -1,0 +1,53 @@
+import FluentKit
+import Logging
+import NIOPosix
+import PostgresNIO
+import SQLKit
+import SwitchyardCore
+
+/// The chat store on PostgreSQL: the turn's statements run through PostgresNIO directly (typed binds, binary row
+/// decoding) on the catalog's connection pool, and a batch of turns is one transaction that locks the sessions it
+/// continues (see `writeTurns`), so that replicas sharing the database number messages without gaps.
+final class PostgresChatStore: StatementChatStore {
+    private let databases: Databases
+    private let logger: Logger
+    let turnBatcher: TurnBatcher
+
+    /// - Parameters:
+    ///   - databases: The catalog's PostgreSQL pools (owned, and shut down, by the catalog).
+    ///   - logger: The store's logger.
+    init(databases: Databases, logger: Logger) throws {
+        self.databases = databases
+        self.logger = logger
+        let writes = try Self.database(databases, logger: logger)
+        turnBatcher = TurnBatcher { turns in
+            try await writes.transaction { try await Self.writeTurns(turns, on: $0) }
+        }
+    }
+
+    func rows<T: Sendable>(
+        _ statement: StoreStatement, _ map: @escaping @Sendable (any SQLRow) throws -> T
+    ) async throws -> [T] {
+        try await Self.postgresRows(statement, on: try Self.database(databases, logger: logger), map)
+    }
+
+    /// The pool belongs to the catalog.
+    func shutdown() async {}
+
+    private static func database(_ databases: Databases, logger: Logger) throws -> any Database {
+        guard let database = databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        else { throw StoreError.notFound("the PostgreSQL database") }
+        return database
+    }
+
+    /// Runs `statement` through PostgresNIO (inside `database`'s transaction, if it is one) and maps its rows.
+    static func postgresRows<T>(
+        _ statement: StoreStatement, on database: any Database, _ map: (any SQLRow) throws -> T = { _ in () }
+    ) async throws -> [T] {
+        guard let postgres = database as? any PostgresDatabase else { throw StoreError.notFound("PostgreSQL") }
+        let query = statement.postgresQuery
+        return try await postgres.withConnection { $0.query(query, logger: database.logger) }.get().rows.map {
+            try map(PostgresStatementRow($0))
+        }
+    }
+}

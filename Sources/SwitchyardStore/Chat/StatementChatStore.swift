@@ -1,0 +1,48 @@
+import Foundation
+import SQLKit
+import SwitchyardCore
+
+/// Runs the hot path's read statements without Fluent: the chat turn's, and the user lookup that every
+/// authenticated request makes.
+protocol StatementReader: Sendable {
+    /// Runs a read statement and maps its rows.
+    func rows<T: Sendable>(
+        _ statement: StoreStatement, _ map: @escaping @Sendable (any SQLRow) throws -> T
+    ) async throws -> [T]
+}
+
+/// A chat store that runs the turn's ``ChatStatements`` on one database: the reads are the same everywhere; what
+/// differs is how statements run and how a batch of turns is written (its ``TurnBatcher``).
+protocol StatementChatStore: ChatStore, StatementReader {
+    /// Group commit for chat turns.
+    var turnBatcher: TurnBatcher { get }
+}
+
+extension StatementChatStore {
+    func session(id: UUID) async throws -> ChatSession? {
+        try await rows(ChatStatements.session(id: id)) { try $0.chatSession() }.first
+    }
+
+    func recentMessages(sessionID: UUID, limit: Int) async throws -> [StoredMessage] {
+        try await rows(ChatStatements.recentMessages(sessionID: sessionID, limit: limit)) { try $0.storedMessage() }
+            .reversed()
+    }
+
+    func reply(sessionID: UUID, idempotencyKey: String) async throws -> StoredMessage? {
+        try await rows(ChatStatements.reply(sessionID: sessionID, idempotencyKey: idempotencyKey)) {
+            try $0.storedMessage()
+        }.first
+    }
+
+    func openedSession(userID: UUID, botID: UUID, idempotencyKey: String) async throws -> ChatSession? {
+        try await rows(ChatStatements.openedSession(userID: userID, botID: botID, idempotencyKey: idempotencyKey)) {
+            try $0.chatSession()
+        }.first
+    }
+
+    /// The turn joins the group commit of ``TurnBatcher``: turns that arrive together are written in one
+    /// transaction, and this returns once this turn is committed.
+    func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws {
+        try await turnBatcher.submit(PendingTurn(newSession: newSession, user: user, reply: reply))
+    }
+}
