@@ -57,7 +57,11 @@ import Testing
             if let topK = subject.topK {
                 #expect(topK(body) == 12)
             } else {
-                #expect(!"\(body)".contains("12"), "\(subject.name) has no top-k; the adapter must not send one")
+                // No key that names top-k at any depth (top_k, topK, top-k), and the value 12 nowhere.
+                let pairs = Self.keyedValues(body)
+                #expect(
+                    !pairs.contains { Self.isTopKName($0.key) || ($0.value as? NSNumber)?.intValue == 12 },
+                    "\(subject.name) has no top-k; the adapter must not send one")
             }
         }
     }
@@ -92,5 +96,20 @@ import Testing
             #expect(text == "one two")
             #expect(failure?.kind == .transport)
         }
+    }
+
+    /// Every key and value of a JSON object, at any depth (array elements carry their parent's key).
+    static func keyedValues(_ value: Any, key: String = "") -> [(key: String, value: Any)] {
+        if let object = value as? [String: Any] {
+            return object.flatMap { [($0.key, $0.value)] + keyedValues($0.value, key: $0.key) }
+        }
+        if let array = value as? [Any] {
+            return array.flatMap { [(key, $0)] + keyedValues($0, key: key) }
+        }
+        return []
+    }
+
+    static func isTopKName(_ key: String) -> Bool {
+        key.lowercased().filter(\.isLetter) == "topk"
     }
 }
