@@ -117,6 +117,7 @@ let package = Package(
         .target(
             name: "SwitchyardServer",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
                 "SwitchyardCore",
                 "SwitchyardProviders",
                 "SwitchyardGateway",
@@ -199,6 +200,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "SwitchyardProviders", "SwitchyardGateway", "SwitchyardServer", "SwitchyardTesting",
                 "SwitchyardHTTP",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import SwitchyardBackend
 import SwitchyardCore
 import SwitchyardGateway
@@ -10,15 +11,17 @@ import SwitchyardProviders
 import SwitchyardStore
 
 /// The request context of the combined application.
-public struct AppRequestContext: ServiceAuthenticatedContext, UserAuthenticatedContext {
+public struct AppRequestContext: ServiceAuthenticatedContext, UserAuthenticatedContext, ConnectionAwareContext {
     public var coreContext: CoreRequestContextStorage
     public var service: String?
     public var user: User?
+    public let channel: (any Channel)?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         service = nil
         user = nil
+        channel = source.channel
     }
 }
 
@@ -48,6 +51,9 @@ public func buildApplication(
     let router = Router(context: AppRequestContext.self)
     let metrics = GatewayMetrics()
     router.add(middleware: ErrorMiddleware<AppRequestContext> { metrics.recordRequest(route: $0, status: $1) })
+    // A request whose client has gone is cancelled: no further upstream attempt, no backoff wait.
+    let disconnects = DisconnectRegistry()
+    router.add(middleware: CancelOnDisconnectMiddleware<AppRequestContext>(registry: disconnects))
     var gateway: GatewayService?
     var routes: [String] = []
     if settings.role.runsGateway {
@@ -96,7 +102,7 @@ public func buildApplication(
         store = opened
     }
     let application = Application(
-        router: router,
+        router: router, server: .http1(additionalChannelHandlers: [disconnects.makeWatcher()]),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
         logger: logger)
     return BuiltApplication(application: application, gateway: gateway, store: store, routes: routes)

@@ -1,6 +1,11 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOPosix
 import SwitchyardCore
 import SwitchyardGateway
 import SwitchyardProviders
@@ -186,6 +191,54 @@ import Testing
                 clock.advance(by: .seconds(60))
                 #expect(await primary.state.requestCount == 1)
                 #expect(await fallback.state.requestCount == 0)
+            }
+        }
+    }
+
+    /// Over a real socket: a client that hangs up while the gateway waits out a backoff ends the request there. The
+    /// sleep ends without the clock moving, and no later attempt reaches either upstream.
+    @Test func aClientThatDisconnectsDuringABackoffCausesNoLaterUpstreamCall() async throws {
+        let clock = ManualClock()
+        let primary = FakeOpenAIUpstream(flavor: .openai)
+        let fallback = FakeOpenAIUpstream(flavor: .groq)
+        try await primary.run { primaryURL in
+            try await fallback.run { fallbackURL in
+                let settings = GatewayHarness.settings(providers: [
+                    GatewayHarness.openAIFamily("openai", flavor: .openai, baseURL: primaryURL),
+                    GatewayHarness.openAIFamily("groq", flavor: .groq, baseURL: fallbackURL),
+                ])
+                await primary.state.enqueue(
+                    .raw(status: 500, body: OpenAIBytes.openAIError(message: "boom", type: "server_error", code: nil)))
+                let built = try await buildApplication(
+                    settings: settings, httpClient: .shared, logger: Logger(label: "test"), clock: clock)
+                let metrics = try requireGateway(built.gateway).metrics
+                try await built.application.test(.live) { client in
+                    let port = try #require(client.port)
+                    let body =
+                        #"{"provider":"openai","model":"gpt-4o-mini","retry":2,"fallbacks":[{"provider":"groq","model":"llama-3.1-8b-instant"}],"messages":[{"role":"user","content":"hi"}]}"#
+                    let token = try await GatewayHarness.token()
+                    let raw =
+                        "POST /v1/generate/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                    let socket = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                        .connect(host: "127.0.0.1", port: port).get()
+                    try await socket.writeAndFlush(ByteBuffer(string: raw)).get()
+                    try await clock.waitForSleepers()
+                    #expect(await primary.state.requestCount == 1)
+                    try await socket.close().get()
+                    // The sleep ends because the request was cancelled, not because time passed.
+                    for _ in 0..<5_000 where clock.sleeperCount > 0 { try await Task.sleep(for: .milliseconds(1)) }
+                    #expect(clock.sleeperCount == 0)
+                    #expect(clock.now.offset == .zero)
+                    clock.advance(by: .seconds(60))
+                    // Wait until the request has been answered (counted), then count the upstream calls.
+                    for _ in 0..<5_000 where !metrics.render().contains(#"route="/v1/generate""#) {
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                    #expect(metrics.render().contains(#"route="/v1/generate",status="503""#))
+                    #expect(await primary.state.requestCount == 1)
+                    #expect(await fallback.state.requestCount == 0)
+                }
             }
         }
     }
