@@ -6,16 +6,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-BIN="${1:-}"
-if [ -z "$BIN" ]; then
-  swift build --product switchyard >/dev/null
-  BIN="$ROOT/.build/debug/switchyard"
-fi
-VENV="$ROOT/.build/fuzz-venv"
-if [ ! -x "$VENV/bin/schemathesis" ]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check schemathesis
-fi
+. "$ROOT/scripts/lib.sh"
+BIN="$(switchyard_binary "${1:-}")"
+VENV="$(python_venv fuzz-venv schemathesis schemathesis)"
 
 PORT="${FUZZ_PORT:-18720}"
 WORK="$(mktemp -d)"
@@ -34,11 +27,7 @@ export SWITCHYARD_USER_JWT_SECRET="$(random)"
 export SWITCHYARD_SQLITE_PATH="$WORK/fuzz.sqlite"
 "$BIN" serve --port "$PORT" >"$WORK/switchyard.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null || { cat "$WORK/switchyard.log"; exit 1; }
+wait_until_ready "$PORT" "$WORK/switchyard.log"
 
 SERVICE_TOKEN="$("$BIN" token --service fuzz --ttl 3600)"
 USER_TOKEN="$("$VENV/bin/python" - <<'PY'

@@ -4,16 +4,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-BIN="${1:-}"
-if [ -z "$BIN" ]; then
-  swift build --product switchyard >/dev/null
-  BIN="$ROOT/.build/debug/switchyard"
-fi
-VENV="$ROOT/.build/interop-venv"
-if [ ! -x "$VENV/bin/pytest" ]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check openai pytest
-fi
+. "$ROOT/scripts/lib.sh"
+BIN="$(switchyard_binary "${1:-}")"
+VENV="$(python_venv interop-venv pytest openai pytest)"
 
 GATEWAY_PORT="${INTEROP_GATEWAY_PORT:-18710}"
 LOGDIR="$(mktemp -d)"
@@ -33,11 +26,7 @@ SWITCHYARD_CONFIG="$ROOT/Tests/interop/config.json" "$BIN" serve --role gateway 
   >"$LOGDIR/switchyard.log" 2>&1 &
 pids+=($!)
 
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$GATEWAY_PORT/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "http://127.0.0.1:$GATEWAY_PORT/ready" >/dev/null || { cat "$LOGDIR/switchyard.log"; exit 1; }
+wait_until_ready "$GATEWAY_PORT" "$LOGDIR/switchyard.log"
 
 export SWITCHYARD_URL="http://127.0.0.1:$GATEWAY_PORT"
 export SWITCHYARD_TOKEN="$("$BIN" token --service interop --ttl 600)"
