@@ -10,5 +10,6 @@ if [ "${SWITCHYARD_SKIP_POSTGRES:-0}" != 1 ]; then
   export SWITCHYARD_REQUIRE_POSTGRES=1
   trap '"$ROOT/scripts/postgres.sh" stop' EXIT
 fi
-swift test
+# Every target may import only what Package.swift declares for it.
+swift test --explicit-target-dependency-import-check error
 "$ROOT/scripts/interop.sh"
