@@ -41,10 +41,8 @@ public enum SettingsLoader {
         let reader = ConfigReader(providers: [env, try ScalarFileProvider.make(path: path)])
         let secret = try jwtSecret(environment: environment, reader: reader)
         let embedded = isEmbedded(role: role, environment: environment)
-        let usesOnlyPublicKeys =
-            role == .gateway && !((file.auth?.rs256PublicKeys ?? []) + (file.auth?.es256PublicKeys ?? [])).isEmpty
         if !embedded {
-            var missing = secret == nil && !usesOnlyPublicKeys ? ["SWITCHYARD_JWT_SECRET"] : []
+            var missing = secret == nil ? ["SWITCHYARD_JWT_SECRET"] : []
             if role.runsBackend {
                 for name in ["SWITCHYARD_ADMIN_KEY", "SWITCHYARD_USER_JWT_SECRET"]
                 where try firstValue([name], environment: environment) == nil {
