@@ -63,7 +63,7 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardOutput.write(
                     Data(
                         """
-                        No SWITCHYARD_ADMIN_KEY / SWITCHYARD_USER_JWT_SECRET set: generated for this run.
+                        Secrets not set (SWITCHYARD_ADMIN_KEY, SWITCHYARD_USER_JWT_SECRET) were generated for this run.
                         \(adminLine)  export USER_TOKEN=\(userToken)
                           curl -s http://\(settings.host):\(settings.port)/v1/bots/mira/chat \\
                             -H "Authorization: Bearer $USER_TOKEN" -H 'Content-Type: application/json' \\
