@@ -15,7 +15,6 @@ public final class ManualClock: Clock, Sendable {
         var now = Instant(offset: .zero)
         var sleepers: [Int: Sleeper] = [:]
         var nextID = 0
-        var totalSleeps = 0
     }
 
     private let state = Mutex(State())
@@ -34,13 +33,9 @@ public final class ManualClock: Clock, Sendable {
         state.withLock { $0.sleepers.values.map(\.deadline.offset).sorted() }
     }
 
-    /// How many sleeps have started since the clock was made.
-    public var totalSleeps: Int { state.withLock { $0.totalSleeps } }
-
     public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         let id = state.withLock { state -> Int in
             state.nextID += 1
-            state.totalSleeps += 1
             return state.nextID
         }
         try await withTaskCancellationHandler {

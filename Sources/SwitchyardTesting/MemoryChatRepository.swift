@@ -50,9 +50,4 @@ public actor MemoryChatRepository: ChatRepository {
         messages[user.sessionID, default: []] += [user, reply]
         savedTurns += 1
     }
-
-    /// Every stored message of every session.
-    public var messageCount: Int {
-        messages.values.reduce(0) { $0 + $1.count }
-    }
 }

@@ -143,7 +143,6 @@ public final class HTTPGatewayClient: GatewayClient {
     private struct ErrorEnvelope: Decodable {
         struct Body: Decodable {
             var message: String?
-            var type: String?
             var code: String?
             var param: String?
         }

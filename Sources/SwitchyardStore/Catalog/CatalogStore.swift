@@ -1,11 +1,9 @@
 import FluentKit
-import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import PostgresNIO
 import SQLKit
 import SwitchyardCore
 
@@ -31,9 +29,7 @@ public final class CatalogStore: Sendable {
         databases: Databases, readDatabases: Databases?, writeLoop: any EventLoop, writeGate: WriteGate?,
         statements: any StatementReader, logger: Logger
     ) throws {
-        guard let writes = databases.database(logger: logger, on: writeLoop) else {
-            throw StoreError.notFound("the configured database")
-        }
+        let writes = try databases.handle(logger: logger, on: writeLoop)
         self.databases = databases
         self.readDatabases = readDatabases
         self.writes = writes
@@ -51,20 +47,22 @@ public final class CatalogStore: Sendable {
         databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: nil), as: .sqlite)
         let readDatabases = Databases(threadPool: .singleton, on: MultiThreadedEventLoopGroup.singleton)
         readDatabases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 2, sqlLogLevel: nil), as: .sqlite)
-        // Fluent's writes stay on one event loop, so on the one connection of that loop's pool.
-        let store = try CatalogStore(
-            databases: databases, readDatabases: readDatabases, writeLoop: MultiThreadedEventLoopGroup.singleton.next(),
-            writeGate: writeGate, statements: statements, logger: logger)
         do {
+            // Fluent's writes stay on one event loop, so on the one connection of that loop's pool.
+            let store = try CatalogStore(
+                databases: databases, readDatabases: readDatabases,
+                writeLoop: MultiThreadedEventLoopGroup.singleton.next(), writeGate: writeGate, statements: statements,
+                logger: logger)
             // Per connection, as on the chat engine's writer.
             let sql = try store.writeSQL()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             try await sql.raw("PRAGMA foreign_keys=ON").run()
+            return store
         } catch {
-            await store.shutdown()
+            await readDatabases.shutdownAsync()
+            await databases.shutdownAsync()
             throw error
         }
-        return store
     }
 
     /// The PostgreSQL catalog, on pools it shares with the chat store (and shuts down).
@@ -78,11 +76,7 @@ public final class CatalogStore: Sendable {
 
     /// A database handle for reads, on any event loop.
     func reads() throws -> any Database {
-        let loop = MultiThreadedEventLoopGroup.singleton.any()
-        guard let database = (readDatabases ?? databases).database(logger: logger, on: loop) else {
-            throw StoreError.notFound("the configured database")
-        }
-        return database
+        try (readDatabases ?? databases).handle(logger: logger)
     }
 
     /// The read handle as SQL, for the reads that skip Fluent's model layer.

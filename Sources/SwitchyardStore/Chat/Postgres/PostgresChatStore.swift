@@ -1,6 +1,5 @@
 import FluentKit
 import Logging
-import NIOPosix
 import PostgresNIO
 import SQLKit
 import SwitchyardCore
@@ -19,7 +18,7 @@ final class PostgresChatStore: StatementChatStore {
     init(databases: Databases, logger: Logger) throws {
         self.databases = databases
         self.logger = logger
-        let writes = try Self.database(databases, logger: logger)
+        let writes = try databases.handle(logger: logger)
         turnBatcher = TurnBatcher { turns in
             try await writes.transaction { try await Self.writeTurns(turns, on: $0) }
         }
@@ -28,17 +27,11 @@ final class PostgresChatStore: StatementChatStore {
     func rows<T: Sendable>(
         _ statement: StoreStatement, _ map: @escaping @Sendable (any SQLRow) throws -> T
     ) async throws -> [T] {
-        try await Self.postgresRows(statement, on: try Self.database(databases, logger: logger), map)
+        try await Self.postgresRows(statement, on: try databases.handle(logger: logger), map)
     }
 
     /// The pool belongs to the catalog.
     func shutdown() async {}
-
-    private static func database(_ databases: Databases, logger: Logger) throws -> any Database {
-        guard let database = databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
-        else { throw StoreError.notFound("the PostgreSQL database") }
-        return database
-    }
 
     /// Runs `statement` through PostgresNIO (inside `database`'s transaction, if it is one) and maps its rows.
     static func postgresRows<T>(
