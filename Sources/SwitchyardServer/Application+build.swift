@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import SwitchyardBackend
 import SwitchyardCore
 import SwitchyardGateway
@@ -77,6 +78,7 @@ public func buildApplication(
         BackendStatusRoutes.register(on: router)
     }
     var store: Store?
+    var services: [any Service] = []
     if let backend = settings.backend, settings.role.runsBackend {
         // The gateway client first: a backend that cannot reach a gateway opens no database.
         let client: any GatewayClient
@@ -95,6 +97,10 @@ public func buildApplication(
             routes += try await registerBackend(
                 on: router, store: opened, gateway: client, settings: backend,
                 knownProviders: Set(settings.providers.map(\.id)), logger: logger)
+            services.append(
+                HoldSweeper(
+                    wallets: opened.chats, interval: .seconds(max(1, min(30, backend.holdTimeoutSeconds / 4))),
+                    logger: logger))
         } catch {
             await opened.shutdown()
             throw error
@@ -104,7 +110,7 @@ public func buildApplication(
     let application = Application(
         router: router, server: .http1(additionalChannelHandlers: [disconnects.makeWatcher()]),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
-        logger: logger)
+        services: services, logger: logger)
     return BuiltApplication(application: application, gateway: gateway, store: store, routes: routes)
 }
 
@@ -119,13 +125,16 @@ private func registerBackend(
         try await DemoSeed.run(bots: catalog, configs: catalog, prompts: catalog, users: catalog)
     }
     let chat = ChatService(
-        catalog: store.chats, chats: store.chats, gateway: gateway,
-        settings: .init(appTimeZone: backend.appTimeZone, languageInstructions: backend.languageInstructions),
+        catalog: store.chats, chats: store.chats, wallets: store.chats, gateway: gateway,
+        settings: .init(
+            appTimeZone: backend.appTimeZone, languageInstructions: backend.languageInstructions,
+            holdTimeout: TimeInterval(backend.holdTimeoutSeconds), sessionIdleMinutes: backend.sessionIdleMinutes),
         logger: logger)
     return BackendRoutes.register(
         on: router,
         dependencies: BackendDependencies(
-            bots: catalog, configs: catalog, prompts: catalog, users: catalog, chats: store.chats, chat: chat,
+            bots: catalog, configs: catalog, prompts: catalog, users: catalog, chats: store.chats,
+            wallets: store.chats, chat: chat,
             userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
             knownProviders: knownProviders))
 }

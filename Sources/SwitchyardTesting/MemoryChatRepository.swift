@@ -31,7 +31,23 @@ public actor MemoryChatRepository: ChatRepository {
         sessions.values.first { $0.userID == userID && $0.botID == botID && $0.openingKey == idempotencyKey }
     }
 
-    public func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws {
+    public func endSession(id: UUID, at date: Date) async throws -> Bool {
+        guard var session = sessions[id], session.endedAt == nil else { return false }
+        session.endedAt = date
+        sessions[id] = session
+        return true
+    }
+
+    public func sessionTotals(id: UUID) async throws -> (charged: Int64, turns: Int64) {
+        let stored = messages[id] ?? []
+        return (stored.compactMap(\.charge).reduce(0, +), Int64(stored.count / 2))
+    }
+
+    /// Stores the turn; settlements are not supported here (use a real store for billing).
+    public func saveTurn(
+        newSession: ChatSession?, user: StoredMessage, reply: StoredMessage, settlement: Settlement?
+    ) async throws -> TurnReceipt {
+        precondition(settlement == nil, "MemoryChatRepository keeps no wallets")
         if let newSession {
             if let key = newSession.openingKey,
                 try await openedSession(userID: newSession.userID, botID: newSession.botID, idempotencyKey: key) != nil
@@ -47,7 +63,13 @@ public actor MemoryChatRepository: ChatRepository {
             throw StoreError.conflict("idempotency key \(key)")
         }
         if let newSession { sessions[newSession.id] = newSession }
+        let last = Int64(messages[user.sessionID]?.count ?? 0)
+        var user = user
+        var reply = reply
+        user.sequence = last + 1
+        reply.sequence = last + 2
         messages[user.sessionID, default: []] += [user, reply]
         savedTurns += 1
+        return .free
     }
 }

@@ -27,7 +27,8 @@ import Testing
             catalog: MemoryChatBotReader([
                 ChatBotSnapshot(bot: bot, configs: configs ?? [config("m", active: true)], prompts: [:])
             ]),
-            chats: chats, gateway: gateway, settings: .init(appTimeZone: TimeZone(identifier: "UTC")!),
+            chats: chats, wallets: EmptyWallets(), gateway: gateway,
+            settings: .init(appTimeZone: TimeZone(identifier: "UTC")!),
             logger: Logger(label: "test"), makeSessionID: { ids.next() })
     }
 

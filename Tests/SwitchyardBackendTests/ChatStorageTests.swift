@@ -84,10 +84,11 @@ import Testing
             createdAt: Date(timeIntervalSince1970: 1_700_000_000.25))
         let question = StoredMessage(
             sessionID: session.id, role: .user, content: "नमस्ते — what's \"my\" chart? 🌙\n'; DROP TABLE users; --",
-            idempotencyKey: "key-1", createdAt: Date(timeIntervalSince1970: 1_700_000_001.5))
+            idempotencyKey: "key-1", sequence: 1, createdAt: Date(timeIntervalSince1970: 1_700_000_001.5))
         let answer = StoredMessage(
             sessionID: session.id, role: .assistant, content: "", provider: nil, model: "m", configID: nil,
-            usage: Usage(promptTokens: 0, completionTokens: 7), createdAt: Date(timeIntervalSince1970: 1_700_000_002))
+            usage: Usage(promptTokens: 0, completionTokens: 7), sequence: 2, charge: 0, interrupted: true,
+            createdAt: Date(timeIntervalSince1970: 1_700_000_002))
         try await fixture.store.chats.saveTurn(newSession: session, user: question, reply: answer)
         #expect(try await fixture.store.chats.session(id: session.id) == session)
         #expect(try await fixture.store.chats.recentMessages(sessionID: session.id, limit: 20) == [question, answer])

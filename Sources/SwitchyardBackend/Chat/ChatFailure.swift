@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardCore
 
 /// Why a turn produced no reply: what the user can do about it (`kind`), a stable `code`, and a `message` that is
@@ -18,6 +19,10 @@ public struct ChatFailure: Error, Sendable, Equatable {
         case refused
         /// Every provider is unavailable for now: waiting helps.
         case unavailable(retryAfterSeconds: Int)
+        /// The wallet's available balance does not cover the turn's hold: top up.
+        case paymentRequired
+        /// The session was ended (explicitly or after being idle): start a new one.
+        case sessionEnded
     }
 
     public var kind: Kind
@@ -41,6 +46,19 @@ public struct ChatFailure: Error, Sendable, Equatable {
 
     static func notFound(_ message: String) -> ChatFailure {
         ChatFailure(kind: .notFound, code: "not_found", message: message)
+    }
+
+    static func paymentRequired(needed: Int64, available: Int64, currency: String) -> ChatFailure {
+        ChatFailure(
+            kind: .paymentRequired, code: "insufficient_balance",
+            message: "This message needs up to \(needed) \(currency) minor units held from your wallet, and "
+                + "\(available) are available. Top up your \(currency) wallet and send it again.")
+    }
+
+    static func sessionEnded(_ id: UUID) -> ChatFailure {
+        ChatFailure(
+            kind: .sessionEnded, code: "session_ended",
+            message: "Session \(id.uuidString.lowercased()) has ended. Start a new session (leave out `session_id`).")
     }
 
     static func notConfigured(botName: String) -> ChatFailure {

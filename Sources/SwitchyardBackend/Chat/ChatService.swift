@@ -2,33 +2,10 @@ import Foundation
 import Logging
 import SwitchyardCore
 
-/// A user's chat request.
-public struct ChatTurnRequest: Sendable {
-    public var sessionID: UUID?
-    public var message: String
-    public var idempotencyKey: String?
-
-    public init(sessionID: UUID? = nil, message: String, idempotencyKey: String? = nil) {
-        self.sessionID = sessionID
-        self.message = message
-        self.idempotencyKey = idempotencyKey
-    }
-}
-
-/// The answer to a turn.
-public struct ChatTurnReply: Sendable, Equatable {
-    public var message: String
-    public var sessionID: UUID
-    public var usage: Usage
-    public var provider: String?
-    public var model: String?
-    /// The config (A/B variant) that served the session.
-    public var configID: UUID
-}
-
-/// The chat flow of DESIGN.md §1 (billing and external data plug in later): load the bot and its config, render
-/// the prompt, call the gateway with the config's chain, and store the user message and the reply in one
-/// transaction. If every provider fails, nothing is stored and the user gets a friendly error.
+/// The chat flow of DESIGN.md §1: load the bot and its config, render the prompt, hold the turn's worst case from
+/// the user's wallet (paid sessions), call the gateway with the config's chain, then store the user message and the
+/// reply and settle the hold in one transaction. If every provider fails, nothing is stored, the hold is released,
+/// and the user gets a friendly error.
 public struct ChatService: Sendable {
     public struct Settings: Sendable {
         /// Time variables fall back to this zone.
@@ -38,47 +15,66 @@ public struct ChatService: Sendable {
         /// How many earlier messages go to the model.
         public var historyWindow: Int
         public var maximumMessageCharacters: Int
+        /// How long a hold may stay pending before the sweeper releases it.
+        public var holdTimeout: TimeInterval
+        /// A session with no turn for this long has ended (0: never).
+        public var sessionIdleMinutes: Int
+        /// The output limit held for (and sent with) a paid turn whose config sets none.
+        public var defaultMaxOutputTokens: Int
 
         public init(
             appTimeZone: TimeZone, languageInstructions: [String: String] = [:], historyWindow: Int = 20,
-            maximumMessageCharacters: Int = 8000
+            maximumMessageCharacters: Int = 8000, holdTimeout: TimeInterval = 120, sessionIdleMinutes: Int = 30,
+            defaultMaxOutputTokens: Int = 1024
         ) {
             self.appTimeZone = appTimeZone
             self.languageInstructions = languageInstructions
             self.historyWindow = historyWindow
             self.maximumMessageCharacters = maximumMessageCharacters
+            self.holdTimeout = holdTimeout
+            self.sessionIdleMinutes = sessionIdleMinutes
+            self.defaultMaxOutputTokens = defaultMaxOutputTokens
         }
     }
 
     let catalog: any ChatBotReader
     let chats: any ChatRepository
+    let wallets: any WalletRepository
     let gateway: any GatewayClient
     let settings: Settings
     let logger: Logger
     /// Makes the id of a new session (which also picks its A/B variant).
     let makeSessionID: @Sendable () -> UUID
+    /// The wall clock: session minutes, hold expiry, idle sessions.
+    let now: @Sendable () -> Date
+    let inFlight = InFlightTurns()
     /// Compiled templates by their exact source: versions are immutable, so an entry is never stale.
-    private let templates = BoundedCache<String, PromptTemplate>(capacity: 512)
+    let templates = BoundedCache<String, PromptTemplate>(capacity: 512)
     /// Time zones by identifier: building one reads the zoneinfo database.
-    private let zones = BoundedCache<String, TimeZone>(capacity: 1024)
+    let zones = BoundedCache<String, TimeZone>(capacity: 1024)
 
     /// - Parameters:
     ///   - catalog: Reads a bot, its configs and their prompts in one go.
     ///   - chats: Sessions and messages.
+    ///   - wallets: Wallets and their ledger.
     ///   - gateway: The gateway.
-    ///   - settings: Time zone, language instructions, history window.
+    ///   - settings: Time zone, language instructions, history window, billing times.
     ///   - logger: The logger.
     ///   - makeSessionID: Makes new session ids (fixed ones in tests).
+    ///   - now: The wall clock (a fixed one in tests).
     public init(
-        catalog: any ChatBotReader, chats: any ChatRepository, gateway: any GatewayClient, settings: Settings,
-        logger: Logger, makeSessionID: @escaping @Sendable () -> UUID = { UUID() }
+        catalog: any ChatBotReader, chats: any ChatRepository, wallets: any WalletRepository,
+        gateway: any GatewayClient, settings: Settings, logger: Logger,
+        makeSessionID: @escaping @Sendable () -> UUID = { UUID() }, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.makeSessionID = makeSessionID
         self.catalog = catalog
         self.chats = chats
+        self.wallets = wallets
         self.gateway = gateway
         self.settings = settings
         self.logger = logger
+        self.now = now
     }
 
     /// Runs one turn.
@@ -89,142 +85,114 @@ public struct ChatService: Sendable {
     /// - Returns: The reply.
     /// - Throws: ``ChatFailure``.
     public func chat(_ request: ChatTurnRequest, user: User, slug: String) async throws -> ChatTurnReply {
-        let text = request.message.trimmingWhitespace()
-        guard !text.isEmpty else {
-            throw ChatFailure.invalidInput("message", "`message` must not be empty.")
-        }
-        guard text.count <= settings.maximumMessageCharacters else {
-            throw ChatFailure.invalidInput(
-                "message", "`message` is longer than \(settings.maximumMessageCharacters) characters.")
-        }
-        guard let snapshot = try await catalog.chatBot(slug: slug), snapshot.bot.status == .launched else {
-            throw ChatFailure.notFound("No bot '\(slug)'.")
-        }
-        let bot = snapshot.bot
-        let (session, isNew, config) = try await sessionAndConfig(
-            request, user: user, bot: bot, configs: snapshot.configs)
-        if let stored = try await storedReply(to: request, user: user, bot: bot, config: config) { return stored }
-        let history = isNew ? [] : try await chats.recentMessages(sessionID: session.id, limit: settings.historyWindow)
-        let prompt = try renderPrompt(
-            config: config, version: snapshot.prompts[config.id], bot: bot, user: user, message: text, history: history)
-        let generation = GenerationRequest(
-            provider: config.provider, model: config.model, systemInstruction: prompt,
-            messages: history.map { ChatMessage(role: $0.role, content: $0.content) }
-                + [ChatMessage(role: .user, content: text)],
-            sampling: SamplingParameters(
-                temperature: config.temperature, topP: config.topP, topK: config.topK, maxTokens: config.maxOutputTokens
-            ),
-            fallbacks: config.fallbacks, regionName: config.regionName,
-            metadata: ["bot": bot.slug, "session": session.id.uuidString], user: user.id.uuidString)
-        let response: GenerationResponse
-        do {
-            response = try await gateway.generate(generation)
-        } catch {
-            let failure = ChatFailure(error, botName: bot.name)
-            let metadata: Logger.Metadata = [
-                "bot": "\(bot.slug)", "config": "\(config.id)", "code": "\(failure.code)",
-                "attempts": "\(error.attempts.count)",
-            ]
-            if failure.kind == .refused {
-                // Retrying cannot help: the bot's configuration (model, parameters) is what the provider refused.
-                logger.error("chat turn refused: check the bot's LLM config", metadata: metadata)
-            } else {
-                logger.warning("chat turn failed", metadata: metadata)
+        try await deduplicated(request, user: user, slug: slug) {
+            let turn: PreparedTurn
+            switch try await prepare(request, user: user, slug: slug) {
+            case .stored(let reply): return reply
+            case .ready(let ready): turn = ready
             }
-            throw failure
+            let response: GenerationResponse
+            do throws(GatewayCallError) {
+                response = try await gateway.generate(turn.generation)
+            } catch {
+                throw await failed(turn, error)
+            }
+            return try await finish(
+                turn, request: request, user: user, text: response.text, usage: response.usage,
+                provider: response.provider, model: response.model, interrupted: false)
         }
-        let now = Date()
-        let userMessage = StoredMessage(
-            sessionID: session.id, role: .user, content: text, idempotencyKey: request.idempotencyKey, createdAt: now)
-        let reply = StoredMessage(
-            sessionID: session.id, role: .assistant, content: response.text, provider: response.provider,
-            model: response.model, configID: config.id, usage: response.usage, createdAt: now)
+    }
+
+    /// Runs `body` once for copies of a request with the same idempotency key that arrive together.
+    func deduplicated(
+        _ request: ChatTurnRequest, user: User, slug: String,
+        _ body: @escaping @Sendable () async throws -> ChatTurnReply
+    ) async throws -> ChatTurnReply {
+        guard let key = request.idempotencyKey else { return try await body() }
+        let scope = request.sessionID?.uuidString ?? "new"
+        return try await inFlight.run("\(user.id.uuidString)|\(slug)|\(scope)|\(key)", body)
+    }
+
+    /// Releases a failed turn's hold (the user pays nothing), logs the failure, and returns it as a ``ChatFailure``.
+    func failed(_ turn: PreparedTurn, _ error: GatewayCallError) async -> ChatFailure {
+        await release(turn)
+        let failure = ChatFailure(error, botName: turn.bot.name)
+        let metadata: Logger.Metadata = [
+            "bot": "\(turn.bot.slug)", "config": "\(turn.config.id)", "code": "\(failure.code)",
+            "attempts": "\(error.attempts.count)",
+        ]
+        if failure.kind == .refused {
+            // Retrying cannot help: the bot's configuration (model, parameters) is what the provider refused.
+            logger.error("chat turn refused: check the bot's LLM config", metadata: metadata)
+        } else {
+            logger.warning("chat turn failed", metadata: metadata)
+        }
+        return failure
+    }
+
+    /// Voids the turn's hold. If that fails, the sweeper releases it when it expires.
+    func release(_ turn: PreparedTurn) async {
+        guard let holdID = turn.holdID else { return }
         do {
-            try await chats.saveTurn(newSession: isNew ? session : nil, user: userMessage, reply: reply)
+            try await wallets.releaseHold(holdID, now: now())
+        } catch {
+            logger.warning(
+                "could not release a hold; the sweeper will when it expires",
+                metadata: ["hold": "\(holdID)", "error": "\(type(of: error))"])
+        }
+    }
+
+    /// Stores the turn and settles its hold at the actual cost, in one transaction.
+    func finish(
+        _ turn: PreparedTurn, request: ChatTurnRequest, user: User, text: String, usage: Usage, provider: String?,
+        model: String?, interrupted: Bool
+    ) async throws -> ChatTurnReply {
+        let finishedAt = now()
+        var charge: Int64?
+        var settlement: Settlement?
+        if let pricing = turn.pricing {
+            charge = 0
+            if turn.charged {
+                let amount = pricing.amount(
+                    TurnUnits(
+                        inputTokens: Int64(usage.promptTokens), outputTokens: Int64(usage.completionTokens),
+                        minutes: SessionMinutes.new(
+                            first: turn.session.createdAt, previous: turn.previousTurnAt, at: finishedAt)))
+                charge = amount
+                settlement = turn.holdID.map { Settlement(holdID: $0, charge: amount) }
+            }
+        }
+        let userMessage = StoredMessage(
+            sessionID: turn.session.id, role: .user, content: turn.text, idempotencyKey: request.idempotencyKey,
+            createdAt: finishedAt)
+        let reply = StoredMessage(
+            sessionID: turn.session.id, role: .assistant, content: text, provider: provider, model: model,
+            configID: turn.config.id, usage: usage, charge: charge, interrupted: interrupted, createdAt: finishedAt)
+        let receipt: TurnReceipt
+        do {
+            receipt = try await chats.saveTurn(
+                newSession: turn.isNew ? turn.session : nil, user: userMessage, reply: reply, settlement: settlement)
         } catch {
             // The same idempotency key arrived twice at once and the other request committed first (the database
             // refused this one): answer with what it stored, so the turn exists once.
-            if let stored = try await storedReply(to: request, user: user, bot: bot, config: config) { return stored }
+            await release(turn)
+            if let stored = try await storedReply(to: request, user: user, bot: turn.bot, config: turn.config) {
+                return stored
+            }
             throw error
         }
-        return ChatTurnReply(
-            message: response.text, sessionID: session.id, usage: response.usage, provider: response.provider,
-            model: response.model, configID: config.id)
-    }
-
-    /// The reply already stored for this request's idempotency key: in the request's session, or, for a first
-    /// message, in the session that a turn with this key opened.
-    private func storedReply(
-        to request: ChatTurnRequest, user: User, bot: Bot, config: BotLLMConfig
-    ) async throws -> ChatTurnReply? {
-        guard let key = request.idempotencyKey else { return nil }
-        var sessionID = request.sessionID
-        if sessionID == nil {
-            sessionID = try await chats.openedSession(userID: user.id, botID: bot.id, idempotencyKey: key)?.id
+        if receipt.settlementRefused {
+            logger.error(
+                "late settlement refused: the turn's hold had expired and was released; the turn is not charged",
+                metadata: ["session": "\(turn.session.id)", "hold": "\(turn.holdID.map { "\($0)" } ?? "-")"])
         }
-        guard let sessionID, let stored = try await chats.reply(sessionID: sessionID, idempotencyKey: key) else {
-            return nil
+        var balance = receipt.wallet?.balance
+        if balance == nil, let pricing = turn.pricing {
+            balance = try await wallets.wallet(userID: user.id, currency: pricing.currency)?.balance ?? 0
         }
         return ChatTurnReply(
-            message: stored.content, sessionID: sessionID, usage: stored.usage ?? .zero, provider: stored.provider,
-            model: stored.model, configID: stored.configID ?? config.id)
-    }
-
-    /// Resumes the caller's session, or starts one assigned to a variant: the weighted configs split new sessions
-    /// by a stable hash of the session id; with no weights the active config serves.
-    private func sessionAndConfig(
-        _ request: ChatTurnRequest, user: User, bot: Bot, configs all: [BotLLMConfig]
-    ) async throws
-        -> (ChatSession, Bool, BotLLMConfig)
-    {
-        if let id = request.sessionID {
-            guard let session = try await chats.session(id: id), session.userID == user.id, session.botID == bot.id
-            else { throw ChatFailure.notFound("No session \(id.uuidString) with this bot.") }
-            guard let config = all.first(where: { $0.id == session.configID }) ?? all.first(where: \.isActive) else {
-                throw ChatFailure.notConfigured(botName: bot.name)
-            }
-            return (session, false, config)
-        }
-        let sessionID = makeSessionID()
-        let variant = VariantAssignment.pick(all.map { ($0.id, $0.weight) }, sessionID: sessionID)
-        guard let config = all.first(where: { $0.id == variant }) ?? all.first(where: \.isActive) else {
-            throw ChatFailure.notConfigured(botName: bot.name)
-        }
-        let session = ChatSession(
-            id: sessionID, userID: user.id, botID: bot.id, configID: config.id, openingKey: request.idempotencyKey)
-        return (session, true, config)
-    }
-
-    private func zone(named identifier: String) -> TimeZone? {
-        if let cached = zones.value(for: identifier) { return cached }
-        guard let zone = TimeZone(identifier: identifier) else { return nil }
-        zones.store(zone, for: identifier)
-        return zone
-    }
-
-    private func renderPrompt(
-        config: BotLLMConfig, version: PromptVersion?, bot: Bot, user: User, message: String, history: [StoredMessage]
-    ) throws -> String {
-        let source: (String, PromptVersion.Format)
-        if config.promptTemplate != nil {
-            guard let version else {
-                throw ChatFailure.notConfigured(botName: bot.name)
-            }
-            source = (version.body, version.format)
-        } else {
-            source = (config.inlinePrompt ?? "You are {{bot_name}}. {{bot_description}}", .text)
-        }
-        let cacheKey = "\(source.1.rawValue):\(source.0)"
-        let template: PromptTemplate
-        if let cached = templates.value(for: cacheKey) {
-            template = cached
-        } else {
-            template = try PromptTemplate(source: source.0, format: source.1)
-            templates.store(template, for: cacheKey)
-        }
-        let context = PromptContext(
-            bot: bot, user: user, message: message, history: history, appTimeZone: settings.appTimeZone,
-            languageInstructions: settings.languageInstructions, zone: zone(named:))
-        return template.render(PromptVariableResolver.resolve(template.variables, context: context))
+            message: text, sessionID: turn.session.id, messageID: reply.id, usage: usage, provider: provider,
+            model: model, configID: turn.config.id, charge: receipt.settlementRefused ? 0 : (receipt.charge),
+            balance: balance, currency: turn.pricing?.currency, interrupted: interrupted)
     }
 }

@@ -63,6 +63,15 @@ extension APIError {
             return APIError(
                 .serviceUnavailable, type: "server_error", code: failure.code, message: failure.message,
                 retryAfterSeconds: seconds)
+        case .paymentRequired:
+            return APIError(
+                HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "insufficient_funds",
+                code: failure.code, message: failure.message,
+                shouldRetry: false)
+        case .sessionEnded:
+            return APIError(
+                .conflict, type: "invalid_request_error", code: failure.code, param: "session_id",
+                message: failure.message)
         }
     }
 }

@@ -68,7 +68,8 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
                 slug: slug, name: name, description: input.description ?? "",
                 sceneDescription: input.sceneDescription ?? "", avatarURL: input.avatarURL, status: status,
                 type: input.type ?? "assistant", rank: input.rank ?? 0, timeZone: input.timeZone,
-                metadata: input.metadata ?? [:], launchedOn: status == .launched ? Date() : nil)
+                metadata: input.metadata?.strings ?? [:], pricing: input.metadata?.pricing,
+                launchedOn: status == .launched ? Date() : nil)
             do {
                 return try JSONCoding.response(BotDTO(try await bots.createBot(bot)), status: .created)
             } catch StoreError.conflict {
@@ -95,7 +96,11 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
         if let value = input.type { bot.type = value }
         if let value = input.rank { bot.rank = value }
         if let value = input.timeZone { bot.timeZone = value }
-        if let value = input.metadata { bot.metadata = value }
+        if let value = input.metadata {
+            // `metadata` is replaced whole: leaving out `pricing` makes the bot free for new sessions.
+            bot.metadata = value.strings
+            bot.pricing = value.pricing
+        }
         if let status = input.status {
             if status == .launched, bot.status != .launched { bot.launchedOn = Date() }
             bot.status = status
@@ -105,6 +110,9 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
     }
 
     static func validate(_ input: BotInput) throws {
+        if let problem = input.metadata?.pricing?.problem() {
+            throw APIError.invalidRequest(problem, param: "metadata.pricing")
+        }
         if let zone = input.timeZone, TimeZone(identifier: zone) == nil {
             throw APIError.invalidRequest("`time_zone` '\(zone)' is not an IANA time zone.", param: "time_zone")
         }

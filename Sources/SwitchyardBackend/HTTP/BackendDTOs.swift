@@ -13,7 +13,7 @@ struct BotDTO: Codable, Sendable {
     var type: String
     var rank: Int
     var timeZone: String?
-    var metadata: [String: String]
+    var metadata: BotMetadataDTO
     var launchedOn: Date?
     var createdAt: Date
 
@@ -28,7 +28,7 @@ struct BotDTO: Codable, Sendable {
         type = bot.type
         rank = bot.rank
         timeZone = bot.timeZone
-        metadata = bot.metadata
+        metadata = BotMetadataDTO(strings: bot.metadata, pricing: bot.pricing)
         launchedOn = bot.launchedOn
         createdAt = bot.createdAt
     }
@@ -53,7 +53,7 @@ struct BotInput: Decodable, Sendable {
     var type: String?
     var rank: Int?
     var timeZone: String?
-    var metadata: [String: String]?
+    var metadata: BotMetadataDTO?
 
     enum CodingKeys: String, CodingKey {
         case name, description, status, type, rank, metadata
@@ -135,22 +135,56 @@ struct ChatInput: Decodable, Sendable {
     var sessionID: UUID?
     var message: String
     var idempotencyKey: String?
+    /// Answer with Server-Sent Events.
+    var stream: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case message
+        case message, stream
         case sessionID = "session_id"
         case idempotencyKey = "idempotency_key"
     }
 }
 
+/// A turn's reply; the body of the `done` event of a streamed turn, too.
 struct ChatOutput: Encodable, Sendable {
     var message: String
     var sessionID: UUID
+    var messageID: UUID
     var usage: Usage
+    /// This turn's cost in minor units (0 when free).
+    var charge: Int64
+    /// The wallet balance after it, on paid sessions (null otherwise).
+    var balance: Int64?
+    var currency: String?
+    var interrupted: Bool
+
+    init(_ reply: ChatTurnReply) {
+        message = reply.message
+        sessionID = reply.sessionID
+        messageID = reply.messageID
+        usage = reply.usage
+        charge = reply.charge
+        balance = reply.balance
+        currency = reply.currency
+        interrupted = reply.interrupted
+    }
 
     enum CodingKeys: String, CodingKey {
-        case message, usage
+        case message, usage, charge, balance, currency, interrupted
         case sessionID = "session_id"
+        case messageID = "message_id"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(message, forKey: .message)
+        try container.encode(sessionID, forKey: .sessionID)
+        try container.encode(messageID, forKey: .messageID)
+        try container.encode(usage, forKey: .usage)
+        try container.encode(charge, forKey: .charge)
+        try container.encode(balance, forKey: .balance)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(interrupted, forKey: .interrupted)
     }
 }
 
@@ -161,14 +195,18 @@ struct MessageDTO: Encodable, Sendable {
     var provider: String?
     var model: String?
     var usage: Usage?
+    var charge: Int64?
+    var interrupted: Bool
     var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, role, content, provider, model, usage
+        case id, role, content, provider, model, usage, charge, interrupted
         case createdAt = "created_at"
     }
 
     init(_ message: StoredMessage) {
+        charge = message.charge
+        interrupted = message.interrupted
         id = message.id
         role = message.role.rawValue
         content = message.content
@@ -209,5 +247,43 @@ struct UserDTO: Codable, Sendable {
         birthDate = user.birthDate
         birthTime = user.birthTime
         birthPlace = user.birthPlace
+    }
+}
+
+/// A bot's `metadata`: free string fields, plus `pricing` (integers in minor units), which Switchyard reads.
+struct BotMetadataDTO: Codable, Sendable {
+    var strings: [String: String]
+    var pricing: Pricing?
+
+    init(strings: [String: String], pricing: Pricing?) {
+        self.strings = strings
+        self.pricing = pricing
+    }
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        strings = [:]
+        for key in container.allKeys {
+            if key.stringValue == "pricing" {
+                pricing = try container.decodeIfPresent(Pricing.self, forKey: key)
+            } else {
+                strings[key.stringValue] = try container.decode(String.self, forKey: key)
+            }
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for (key, value) in strings where key != "pricing" {
+            try container.encode(value, forKey: Key(stringValue: key))
+        }
+        if let pricing { try container.encode(pricing, forKey: Key(stringValue: "pricing")) }
     }
 }

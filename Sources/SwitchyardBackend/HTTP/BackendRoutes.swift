@@ -10,6 +10,7 @@ public struct BackendDependencies: Sendable {
     public var prompts: any PromptRepository
     public var users: any UserRepository
     public var chats: any ChatRepository
+    public var wallets: any WalletRepository
     public var chat: ChatService
     public var userTokens: UserTokenVerifier
     public var adminKey: Secret
@@ -19,7 +20,8 @@ public struct BackendDependencies: Sendable {
 
     public init(
         bots: any BotRepository, configs: any LLMConfigRepository, prompts: any PromptRepository,
-        users: any UserRepository, chats: any ChatRepository, chat: ChatService, userTokens: UserTokenVerifier,
+        users: any UserRepository, chats: any ChatRepository, wallets: any WalletRepository, chat: ChatService,
+        userTokens: UserTokenVerifier,
         adminKey: Secret, knownProviders: Set<String>, maximumBodyBytes: Int = 1 << 20
     ) {
         self.bots = bots
@@ -27,6 +29,7 @@ public struct BackendDependencies: Sendable {
         self.prompts = prompts
         self.users = users
         self.chats = chats
+        self.wallets = wallets
         self.chat = chat
         self.userTokens = userTokens
         self.adminKey = adminKey
@@ -52,6 +55,9 @@ public enum BackendRoutes {
         AdminPromptsController<Context>(
             prompts: dependencies.prompts, limit: dependencies.maximumBodyBytes
         ).register(on: admin)
+        AdminWalletsController<Context>(
+            users: dependencies.users, wallets: dependencies.wallets, limit: dependencies.maximumBodyBytes
+        ).register(on: admin)
         let users = RouteRegistrar(
             methods: router.group().add(
                 middleware: UserAuthMiddleware<Context>(verifier: dependencies.userTokens, users: dependencies.users)),
@@ -59,6 +65,10 @@ public enum BackendRoutes {
         UserController<Context>(
             bots: dependencies.bots, users: dependencies.users, chats: dependencies.chats, chat: dependencies.chat,
             limit: dependencies.maximumBodyBytes
+        ).register(on: users)
+        UserBillingController<Context>(
+            chats: dependencies.chats, wallets: dependencies.wallets,
+            sessionIdleMinutes: dependencies.chat.settings.sessionIdleMinutes
         ).register(on: users)
         return log.routes
     }

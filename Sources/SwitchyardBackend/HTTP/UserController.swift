@@ -3,7 +3,8 @@ import Hummingbird
 import SwitchyardCore
 import SwitchyardHTTP
 
-/// The user API: `GET /v1/bots`, `POST /v1/bots/{slug}/chat`, `GET /v1/sessions/{id}/messages`, `GET`/`PATCH /v1/me`.
+/// The user API: `GET /v1/bots`, `POST /v1/bots/{slug}/chat` (plain or streamed), `GET /v1/sessions/{id}/messages`,
+/// `GET`/`PATCH /v1/me`.
 struct UserController<Context: UserAuthenticatedContext>: Sendable {
     let bots: any BotRepository
     let users: any UserRepository
@@ -31,13 +32,14 @@ struct UserController<Context: UserAuthenticatedContext>: Sendable {
         if let key = input.idempotencyKey, key.isEmpty || key.count > 200 {
             throw APIError.invalidRequest("`idempotency_key` must be 1 to 200 characters.", param: "idempotency_key")
         }
+        let turn = ChatTurnRequest(
+            sessionID: input.sessionID, message: input.message, idempotencyKey: input.idempotencyKey)
+        let slug = try context.parameters.require("slug")
         do {
-            let reply = try await chat.chat(
-                ChatTurnRequest(
-                    sessionID: input.sessionID, message: input.message, idempotencyKey: input.idempotencyKey),
-                user: user, slug: try context.parameters.require("slug"))
-            return try JSONCoding.response(
-                ChatOutput(message: reply.message, sessionID: reply.sessionID, usage: reply.usage))
+            if input.stream == true {
+                return ChatStreamResponse.response(try await chat.openStream(turn, user: user, slug: slug), chat: chat)
+            }
+            return try JSONCoding.response(ChatOutput(try await chat.chat(turn, user: user, slug: slug)))
         } catch let failure as ChatFailure {
             throw APIError.from(failure)
         }

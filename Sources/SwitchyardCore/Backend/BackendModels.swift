@@ -67,6 +67,8 @@ public struct Bot: Sendable, Equatable, Codable {
     /// The bot's IANA time zone, for time variables when the user has none.
     public var timeZone: String?
     public var metadata: [String: String]
+    /// `metadata.pricing` on the API: what a session with it charges (nil: free).
+    public var pricing: Pricing?
     public var launchedOn: Date?
     public var createdAt: Date
     public var deletedAt: Date?
@@ -83,15 +85,17 @@ public struct Bot: Sendable, Equatable, Codable {
     ///   - rank: Ordering in lists, ascending.
     ///   - timeZone: Its time zone.
     ///   - metadata: Extra string fields.
+    ///   - pricing: What its sessions charge.
     ///   - launchedOn: When it launched.
     ///   - createdAt: When it was made.
     ///   - deletedAt: When it was soft-deleted.
     public init(
         id: UUID = UUID(), slug: String, name: String, description: String = "", sceneDescription: String = "",
         avatarURL: String? = nil, status: BotStatus = .draft, type: String = "assistant", rank: Int = 0,
-        timeZone: String? = nil, metadata: [String: String] = [:], launchedOn: Date? = nil,
+        timeZone: String? = nil, metadata: [String: String] = [:], pricing: Pricing? = nil, launchedOn: Date? = nil,
         createdAt: Date = Date(), deletedAt: Date? = nil
     ) {
+        self.pricing = pricing
         self.id = id
         self.slug = slug
         self.name = name
@@ -212,6 +216,10 @@ public struct ChatSession: Sendable, Equatable, Codable {
     /// The idempotency key of the turn that opened it: a retry of that first turn finds this session instead of
     /// opening another. Unique per user and bot.
     public var openingKey: String?
+    /// The bot's pricing when the session started, locked for its life (nil: free).
+    public var pricing: Pricing?
+    /// When it was ended explicitly.
+    public var endedAt: Date?
     public var createdAt: Date
 
     /// - Parameters:
@@ -220,11 +228,15 @@ public struct ChatSession: Sendable, Equatable, Codable {
     ///   - botID: The bot.
     ///   - configID: The assigned config.
     ///   - openingKey: The idempotency key of its first turn, if it had one.
+    ///   - pricing: The locked pricing.
+    ///   - endedAt: When it ended.
     ///   - createdAt: When it started.
     public init(
         id: UUID = UUID(), userID: UUID, botID: UUID, configID: UUID, openingKey: String? = nil,
-        createdAt: Date = Date()
+        pricing: Pricing? = nil, endedAt: Date? = nil, createdAt: Date = Date()
     ) {
+        self.pricing = pricing
+        self.endedAt = endedAt
         self.id = id
         self.userID = userID
         self.botID = botID
@@ -245,6 +257,12 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     public var configID: UUID?
     public var usage: Usage?
     public var idempotencyKey: String?
+    /// Its place in the session, from 1 (0 until stored).
+    public var sequence: Int64
+    /// What the turn cost, on replies (minor units of the session's currency; nil on free sessions).
+    public var charge: Int64?
+    /// A streamed reply cut before it finished: it holds what was delivered.
+    public var interrupted: Bool
     public var createdAt: Date
 
     /// - Parameters:
@@ -257,12 +275,18 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     ///   - configID: The variant that served it.
     ///   - usage: Its tokens.
     ///   - idempotencyKey: The client's key, on user messages.
+    ///   - sequence: Its place in the session.
+    ///   - charge: The turn's cost, on replies.
+    ///   - interrupted: Whether a streamed reply was cut.
     ///   - createdAt: When it was written.
     public init(
         id: UUID = UUID(), sessionID: UUID, role: ChatRole, content: String, provider: String? = nil,
         model: String? = nil, configID: UUID? = nil, usage: Usage? = nil, idempotencyKey: String? = nil,
-        createdAt: Date = Date()
+        sequence: Int64 = 0, charge: Int64? = nil, interrupted: Bool = false, createdAt: Date = Date()
     ) {
+        self.sequence = sequence
+        self.charge = charge
+        self.interrupted = interrupted
         self.id = id
         self.sessionID = sessionID
         self.role = role

@@ -100,6 +100,20 @@ public protocol ChatRepository: Sendable {
     /// - Returns: The user's session with this bot that a turn with this idempotency key opened, if any.
     func openedSession(userID: UUID, botID: UUID, idempotencyKey: String) async throws -> ChatSession?
     /// Stores a user message and the bot's reply in one transaction, creating the session too when it is new, so
-    /// that a failed turn leaves nothing behind.
-    func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws
+    /// that a failed turn leaves nothing behind. A settlement charges the turn's hold in the same transaction; a
+    /// hold that is no longer pending (expired) is not charged, and the receipt says so.
+    func saveTurn(
+        newSession: ChatSession?, user: StoredMessage, reply: StoredMessage, settlement: Settlement?
+    ) async throws -> TurnReceipt
+    /// Ends a session: no further turns. - Returns: Whether it was open.
+    func endSession(id: UUID, at date: Date) async throws -> Bool
+    /// What a session's turns were charged so far, and how many turns it has.
+    func sessionTotals(id: UUID) async throws -> (charged: Int64, turns: Int64)
+}
+
+extension ChatRepository {
+    /// Stores a free turn.
+    public func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws {
+        _ = try await saveTurn(newSession: newSession, user: user, reply: reply, settlement: nil)
+    }
 }

@@ -53,3 +53,42 @@ public struct GatewayCallError: Error, Sendable, Equatable {
         }
     }
 }
+
+/// A streamed answer past its commit point (its first content token): nothing was sent to the user before it.
+public struct GatewayStream: Sendable {
+    /// Who serves it.
+    public var provider: String
+    public var model: String
+    /// The events from the first content token on. A break after that point throws (a ``ProviderFailure`` when it
+    /// is classified).
+    public var events: AsyncThrowingStream<StreamEvent, any Error>
+
+    public init(provider: String, model: String, events: AsyncThrowingStream<StreamEvent, any Error>) {
+        self.provider = provider
+        self.model = model
+        self.events = events
+    }
+}
+
+/// Streaming through the gateway, for clients that have a streaming path.
+public protocol StreamingGatewayClient: GatewayClient {
+    /// Walks the chain until a target's stream yields its first content token.
+    /// - Throws: ``GatewayCallError`` when no target gets that far.
+    func stream(_ request: GenerationRequest) async throws(GatewayCallError) -> GatewayStream
+}
+
+extension GatewayClient {
+    /// Streams through ``StreamingGatewayClient`` when the client has a streaming path; otherwise the whole answer
+    /// arrives as one delta once it is complete.
+    public func streamOrGenerate(_ request: GenerationRequest) async throws(GatewayCallError) -> GatewayStream {
+        if let streaming = self as? any StreamingGatewayClient { return try await streaming.stream(request) }
+        let response = try await generate(request)
+        let events = AsyncThrowingStream<StreamEvent, any Error> { continuation in
+            continuation.yield(.delta(response.text))
+            continuation.yield(.usage(response.usage))
+            continuation.yield(.finish(response.finishReason))
+            continuation.finish()
+        }
+        return GatewayStream(provider: response.provider, model: response.model, events: events)
+    }
+}

@@ -6,10 +6,11 @@ import NIOFoundationCompat
 import NIOHTTP1
 import SwitchyardCore
 import SwitchyardHTTP
+import SwitchyardProviders
 
 /// Calls the gateway in the same process, when both roles run together: the same validation as
 /// `POST /v1/generate/`, and failures classified straight into ``GatewayCallError``.
-public struct InProcessGatewayClient: GatewayClient {
+public struct InProcessGatewayClient: StreamingGatewayClient {
     let service: GatewayService
 
     /// - Parameter service: The gateway.
@@ -28,6 +29,51 @@ public struct InProcessGatewayClient: GatewayClient {
         } catch {
             throw error.callError
         }
+    }
+}
+
+extension InProcessGatewayClient {
+    /// Opens the stream through the gateway's commit point, then hands its events on; the end of the stream (or its
+    /// break) is recorded for cooldown and metrics, as for `/v1/chat/completions`. Dropping the events (the user
+    /// left) cancels the upstream.
+    public func stream(_ request: GenerationRequest) async throws(GatewayCallError) -> GatewayStream {
+        do {
+            try service.validate(request)
+        } catch {
+            throw GatewayCallError(.invalidRequest(error))
+        }
+        let committed: CommittedStream
+        do {
+            committed = try await service.openStream(service.plan(for: request), request: ProviderRequest(request))
+        } catch {
+            throw error.callError
+        }
+        let service = self.service
+        let events = AsyncThrowingStream<StreamEvent, any Error> { continuation in
+            let pump = Task {
+                var tally = StreamTally()
+                do {
+                    for event in committed.head {
+                        tally.add(event)
+                        continuation.yield(event)
+                    }
+                    while let event = try await committed.rest.next() {
+                        tally.add(event)
+                        continuation.yield(event)
+                    }
+                    service.streamEnded(committed.target, usage: tally.usage, failure: nil)
+                    continuation.finish()
+                } catch {
+                    let failure =
+                        Task.isCancelled
+                        ? ProviderFailure(.transport, detail: "cancelled") : HTTPTransport.classify(error)
+                    service.streamEnded(committed.target, usage: tally.usage, failure: failure)
+                    continuation.finish(throwing: failure)
+                }
+            }
+            continuation.onTermination = { _ in pump.cancel() }
+        }
+        return GatewayStream(provider: committed.target.provider, model: committed.target.model, events: events)
     }
 }
 

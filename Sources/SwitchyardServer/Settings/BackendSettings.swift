@@ -19,6 +19,10 @@ public struct BackendSettings: Sendable {
     public var languageInstructions: [String: String]
     /// The gateway to call when the backend runs without it (`--role backend`).
     public var gatewayURL: String?
+    /// `billing.hold_timeout_seconds`: a hold still pending after this long is released by the sweeper.
+    public var holdTimeoutSeconds: Int = 120
+    /// `billing.session_idle_minutes`: a session with no turn for this long has ended (0: never).
+    public var sessionIdleMinutes: Int = 30
 
     public init(
         database: StoreConfiguration, migrateOnStart: Bool = true, seedOnStart: Bool = true, adminKey: Secret,

@@ -51,6 +51,15 @@ public enum SettingsLoader {
             }
             if !missing.isEmpty { throw missingSecrets(missing) }
         }
+        let gateway = try gatewaySettings(reader)
+        let backend =
+            role.runsBackend
+            ? try backendSettings(file: file, environment: environment, reader: reader, embedded: embedded) : nil
+        if let backend, Duration.seconds(backend.holdTimeoutSeconds) <= gateway.requestDeadline {
+            throw SettingsError(
+                "`billing.hold_timeout_seconds` (\(backend.holdTimeoutSeconds)) must be longer than "
+                    + "`gateway.request_deadline_ms`, or a slow turn's hold expires before it is settled.")
+        }
         return ServerSettings(
             host: host ?? reader.string(forKey: "server.host", default: "127.0.0.1"),
             port: try port ?? integer(reader, "server.port", default: 8080, in: 0...65535),
@@ -62,9 +71,7 @@ public enum SettingsLoader {
             maximumTokenLifetime: try maximumTokenLifetime(reader),
             routing: file.routing,
             providers: try providers(file: file, environment: environment),
-            gateway: try gatewaySettings(reader),
-            backend: role.runsBackend
-                ? try backendSettings(file: file, environment: environment, reader: reader, embedded: embedded) : nil)
+            gateway: gateway, backend: backend)
     }
 
     /// The embedded default: both roles in one process on SQLite. Only there are missing secrets generated.
@@ -125,13 +132,18 @@ public enum SettingsLoader {
         if let userSecret, userSecret.utf8.count < 32 {
             throw SettingsError("SWITCHYARD_USER_JWT_SECRET must be at least 32 bytes.")
         }
-        return BackendSettings(
+        var settings = BackendSettings(
             database: database, migrateOnStart: embedded, seedOnStart: embedded,
             adminKey: Secret(adminKey ?? randomSecret()), userJWTSecret: Secret(userSecret ?? randomSecret()),
             adminKeyIsGenerated: adminKey == nil, secretsAreEphemeral: adminKey == nil || userSecret == nil,
             appTimeZone: zone,
             languageInstructions: file.languageInstructions ?? BackendSettings.defaultLanguageInstructions,
             gatewayURL: environment["SWITCHYARD_GATEWAY_URL"])
+        settings.holdTimeoutSeconds = try integer(
+            reader, "billing.hold_timeout_seconds", default: settings.holdTimeoutSeconds, in: 10...86_400)
+        settings.sessionIdleMinutes = try integer(
+            reader, "billing.session_idle_minutes", default: settings.sessionIdleMinutes, in: 0...525_600)
+        return settings
     }
 
     static func gatewaySettings(_ reader: ConfigReader) throws -> GatewaySettings {

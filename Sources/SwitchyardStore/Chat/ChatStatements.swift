@@ -15,6 +15,7 @@ enum ChatStatements {
             SELECT b.id AS b_id, b.slug AS b_slug, b.name AS b_name, b.description AS b_description,
               b.scene_description AS b_scene_description, b.avatar_url AS b_avatar_url, b.status AS b_status,
               b.type AS b_type, b.rank AS b_rank, b.time_zone AS b_time_zone, b.metadata AS b_metadata,
+              b.pricing AS b_pricing,
               b.launched_on AS b_launched_on, b.created_at AS b_created_at, b.deleted_at AS b_deleted_at,
               c.*, v.template_name AS v_template_name, v.version AS v_version, v.format AS v_format,
               v.body AS v_body, v.created_at AS v_created_at
@@ -69,7 +70,7 @@ enum ChatStatements {
 
     /// One statement inserting `rows` (from ``TurnRows``) into `chat_sessions`.
     static func insertSessions(_ rows: [[StoreBind]]) -> StoreStatement {
-        insert(into: "chat_sessions (id, user_id, bot_id, config_id, opening_key, created_at)", rows)
+        insert(into: "chat_sessions (id, user_id, bot_id, config_id, opening_key, pricing, created_at)", rows)
     }
 
     /// One statement inserting `rows` (from ``TurnRows``) into `chat_messages`.
@@ -77,8 +78,25 @@ enum ChatStatements {
         insert(
             into: """
                 chat_messages (id, session_id, seq, role, content, provider, model, config_id, prompt_tokens,
-                completion_tokens, idempotency_key, reply_to, created_at)
+                completion_tokens, idempotency_key, reply_to, charge, interrupted, created_at)
                 """, rows)
+    }
+
+    /// Ends an open session.
+    static func endSession(id: UUID, at date: Date) -> StoreStatement {
+        StoreStatement(
+            "UPDATE chat_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL RETURNING id",
+            [.date(date), .uuid(id)])
+    }
+
+    /// What a session's replies were charged, and its last sequence number.
+    static func sessionTotals(id: UUID) -> StoreStatement {
+        StoreStatement(
+            """
+            SELECT CAST(COALESCE(SUM(charge), 0) AS BIGINT) AS charged, COALESCE(MAX(seq), 0) AS seq
+            FROM chat_messages WHERE session_id = ?
+            """,
+            [.uuid(id)])
     }
 
     private static func insert(into table: String, _ rows: [[StoreBind]]) -> StoreStatement {
@@ -105,7 +123,7 @@ struct TurnRows {
         for session in turns.compactMap(\.newSession) {
             sessions.append([
                 .uuid(session.id), .uuid(session.userID), .uuid(session.botID), .uuid(session.configID),
-                .text(session.openingKey), .date(session.createdAt),
+                .text(session.openingKey), .text(session.pricing.map(PricingColumn.text)), .date(session.createdAt),
             ])
             next[session.id] = 1
         }
@@ -130,7 +148,7 @@ struct TurnRows {
             .text(message.content), .text(message.provider), .text(message.model), .uuid(message.configID),
             .integer(message.usage.map { Int64($0.promptTokens) }),
             .integer(message.usage.map { Int64($0.completionTokens) }), .text(message.idempotencyKey), .uuid(replyTo),
-            .date(message.createdAt),
+            .integer(message.charge), .bool(message.interrupted), .date(message.createdAt),
         ]
     }
 }

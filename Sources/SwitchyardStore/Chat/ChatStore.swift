@@ -1,8 +1,8 @@
 import SwitchyardCore
 
-/// Sessions and messages, and the chat turn's one read of bot data: ``SQLiteChatStore`` and ``PostgresChatStore``
+/// Sessions and messages, wallets and their ledger, and the chat turn's one read of bot data: ``SQLiteChatStore`` and ``PostgresChatStore``
 /// behind the ``ChatRepository`` and ``ChatBotReader`` ports.
-public protocol ChatStore: ChatRepository, ChatBotReader {
+public protocol ChatStore: ChatRepository, ChatBotReader, WalletRepository {
     /// Closes the connections the store owns.
     func shutdown() async
 }

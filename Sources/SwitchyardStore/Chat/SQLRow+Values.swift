@@ -34,6 +34,7 @@ extension SQLRow {
             rank: try decode(column: column("rank"), as: Int.self),
             timeZone: try decode(column: column("time_zone"), as: String?.self),
             metadata: try decode(column: column("metadata"), as: [String: String].self),
+            pricing: PricingColumn.pricing(try decode(column: column("pricing"), as: String?.self)),
             launchedOn: try decode(column: column("launched_on"), as: Date?.self),
             createdAt: try decode(column: column("created_at"), as: Date.self),
             deletedAt: try decode(column: column("deleted_at"), as: Date?.self))
@@ -75,6 +76,8 @@ extension SQLRow {
             botID: try decode(column: "bot_id", as: UUID.self),
             configID: try decode(column: "config_id", as: UUID.self),
             openingKey: try decode(column: "opening_key", as: String?.self),
+            pricing: PricingColumn.pricing(try decode(column: "pricing", as: String?.self)),
+            endedAt: try decode(column: "ended_at", as: Date?.self),
             createdAt: try decode(column: "created_at", as: Date.self))
     }
 
@@ -90,6 +93,19 @@ extension SQLRow {
             configID: try decode(column: "config_id", as: UUID?.self),
             usage: prompt.map { Usage(promptTokens: $0, completionTokens: completion ?? 0) },
             idempotencyKey: try decode(column: "idempotency_key", as: String?.self),
+            sequence: try decode(column: "seq", as: Int64.self), charge: try decode(column: "charge", as: Int64?.self),
+            interrupted: try decode(column: "interrupted", as: Bool.self),
             createdAt: try decode(column: "created_at", as: Date.self))
+    }
+}
+
+/// ``Pricing`` in a text column, as JSON: integers stay exact, and both databases store it alike.
+enum PricingColumn {
+    static func text(_ pricing: Pricing) -> String {
+        (try? JSONEncoder().encode(pricing)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    static func pricing(_ text: String?) -> Pricing? {
+        text.flatMap { try? JSONDecoder().decode(Pricing.self, from: Data($0.utf8)) }
     }
 }

@@ -13,7 +13,7 @@ protocol StatementReader: Sendable {
 
 /// A chat store that runs the turn's ``ChatStatements`` on one database: the reads are the same everywhere; what
 /// differs is how statements run and how a batch of turns is written (its ``TurnBatcher``).
-protocol StatementChatStore: ChatStore, StatementReader {
+protocol StatementChatStore: ChatStore, StatementReader, TransactionalStore {
     /// Group commit for chat turns.
     var turnBatcher: TurnBatcher { get }
 }
@@ -42,7 +42,25 @@ extension StatementChatStore {
 
     /// The turn joins the group commit of ``TurnBatcher``: turns that arrive together are written in one
     /// transaction, and this returns once this turn is committed.
-    func saveTurn(newSession: ChatSession?, user: StoredMessage, reply: StoredMessage) async throws {
-        try await turnBatcher.submit(PendingTurn(newSession: newSession, user: user, reply: reply))
+    func saveTurn(
+        newSession: ChatSession?, user: StoredMessage, reply: StoredMessage, settlement: Settlement?
+    ) async throws -> TurnReceipt {
+        try await turnBatcher.submit(
+            PendingTurn(newSession: newSession, user: user, reply: reply, settlement: settlement))
+    }
+
+    func endSession(id: UUID, at date: Date) async throws -> Bool {
+        try await !writeTransaction { tx in
+            try await tx.rows(ChatStatements.endSession(id: id, at: date)) {
+                try $0.decode(column: "id", as: UUID.self)
+            }
+        }.isEmpty
+    }
+
+    func sessionTotals(id: UUID) async throws -> (charged: Int64, turns: Int64) {
+        let totals = try await rows(ChatStatements.sessionTotals(id: id)) {
+            (try $0.decode(column: "charged", as: Int64.self), try $0.decode(column: "seq", as: Int64.self))
+        }.first
+        return (totals?.0 ?? 0, (totals?.1 ?? 0) / 2)
     }
 }

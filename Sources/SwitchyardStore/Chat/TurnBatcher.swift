@@ -6,6 +6,7 @@ struct PendingTurn: Sendable {
     var newSession: ChatSession?
     var user: StoredMessage
     var reply: StoredMessage
+    var settlement: Settlement?
 }
 
 /// Group commit: turns that arrive while a write is in flight are written together in the next transaction, so one
@@ -14,9 +15,10 @@ struct PendingTurn: Sendable {
 /// one by one so that one bad turn cannot fail the others; a turn refused by a unique constraint (an idempotency or
 /// opening key already used) fails with ``StoreError/conflict(_:)``.
 actor TurnBatcher {
-    typealias Write = @Sendable ([PendingTurn]) async throws -> Void
+    /// Writes turns in one transaction. - Returns: Each turn's receipt, in order.
+    typealias Write = @Sendable ([PendingTurn]) async throws -> [TurnReceipt]
 
-    private var pending: [(PendingTurn, CheckedContinuation<Void, any Error>)] = []
+    private var pending: [(PendingTurn, CheckedContinuation<TurnReceipt, any Error>)] = []
     private var flushing = false
     private let write: Write
     let maximumBatch: Int
@@ -26,7 +28,7 @@ actor TurnBatcher {
         self.write = write
     }
 
-    func submit(_ turn: PendingTurn) async throws {
+    func submit(_ turn: PendingTurn) async throws -> TurnReceipt {
         try await withCheckedThrowingContinuation { continuation in
             pending.append((turn, continuation))
             if !flushing {
@@ -41,13 +43,12 @@ actor TurnBatcher {
             let batch = Array(pending.prefix(maximumBatch))
             pending.removeFirst(batch.count)
             do {
-                try await write(batch.map(\.0))
-                for (_, continuation) in batch { continuation.resume() }
+                let receipts = try await write(batch.map(\.0))
+                for ((_, continuation), receipt) in zip(batch, receipts) { continuation.resume(returning: receipt) }
             } catch {
                 for (turn, continuation) in batch {
                     do {
-                        try await write([turn])
-                        continuation.resume()
+                        continuation.resume(returning: try await write([turn]).first ?? .free)
                     } catch {
                         continuation.resume(throwing: StoreError.classify(error, conflict: "chat turn"))
                     }

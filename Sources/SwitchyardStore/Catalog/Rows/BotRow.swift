@@ -16,6 +16,8 @@ final class BotRow: Model, @unchecked Sendable {
     @Field(key: "rank") var rank: Int
     @OptionalField(key: "time_zone") var timeZone: String?
     @Field(key: "metadata") var metadata: [String: String]
+    /// ``Pricing`` as JSON text: integers stay exact.
+    @OptionalField(key: "pricing") var pricing: String?
     @OptionalField(key: "launched_on") var launchedOn: Date?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "deleted_at") var deletedAt: Date?
@@ -38,6 +40,7 @@ final class BotRow: Model, @unchecked Sendable {
         rank = bot.rank
         timeZone = bot.timeZone
         metadata = bot.metadata
+        pricing = bot.pricing.map(PricingColumn.text)
         launchedOn = bot.launchedOn
         createdAt = bot.createdAt
         deletedAt = bot.deletedAt
@@ -47,6 +50,7 @@ final class BotRow: Model, @unchecked Sendable {
         Bot(
             id: id ?? UUID(), slug: slug, name: name, description: description, sceneDescription: sceneDescription,
             avatarURL: avatarURL, status: BotStatus(rawValue: status) ?? .draft, type: type, rank: rank,
-            timeZone: timeZone, metadata: metadata, launchedOn: launchedOn, createdAt: createdAt, deletedAt: deletedAt)
+            timeZone: timeZone, metadata: metadata, pricing: PricingColumn.pricing(pricing), launchedOn: launchedOn,
+            createdAt: createdAt, deletedAt: deletedAt)
     }
 }

@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import Logging
 import PostgresNIO
 import SQLKit
@@ -20,7 +21,22 @@ final class PostgresChatStore: StatementChatStore {
         self.logger = logger
         let writes = try databases.handle(logger: logger)
         turnBatcher = TurnBatcher { turns in
-            try await writes.transaction { try await Self.writeTurns(turns, on: $0) }
+            try await writes.transaction { db in
+                var settled = turns
+                let receipts = try await Self.settle(&settled, now: Date(), on: PostgresTransaction(database: db))
+                try await Self.writeTurns(settled, on: db)
+                return receipts
+            }
+        }
+    }
+
+    func writeTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any StatementReader) async throws -> T
+    )
+        async throws -> T
+    {
+        try await databases.handle(logger: logger).transaction { db in
+            try await body(PostgresTransaction(database: db))
         }
     }
 
@@ -42,5 +58,16 @@ final class PostgresChatStore: StatementChatStore {
         return try await postgres.withConnection { $0.query(query, logger: database.logger) }.get().rows.map {
             try map(PostgresStatementRow($0))
         }
+    }
+}
+
+/// Runs statements on the connection of a transaction that Fluent began.
+private struct PostgresTransaction: StatementReader {
+    let database: any Database
+
+    func rows<T: Sendable>(
+        _ statement: StoreStatement, _ map: @escaping @Sendable (any SQLRow) throws -> T
+    ) async throws -> [T] {
+        try await PostgresChatStore.postgresRows(statement, on: database, map)
     }
 }

@@ -1,0 +1,37 @@
+import Foundation
+import SwitchyardCore
+
+extension ChatService {
+    func zone(named identifier: String) -> TimeZone? {
+        if let cached = zones.value(for: identifier) { return cached }
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        zones.store(zone, for: identifier)
+        return zone
+    }
+
+    func renderPrompt(
+        config: BotLLMConfig, version: PromptVersion?, bot: Bot, user: User, message: String, history: [StoredMessage]
+    ) throws -> String {
+        let source: (String, PromptVersion.Format)
+        if config.promptTemplate != nil {
+            guard let version else {
+                throw ChatFailure.notConfigured(botName: bot.name)
+            }
+            source = (version.body, version.format)
+        } else {
+            source = (config.inlinePrompt ?? "You are {{bot_name}}. {{bot_description}}", .text)
+        }
+        let cacheKey = "\(source.1.rawValue):\(source.0)"
+        let template: PromptTemplate
+        if let cached = templates.value(for: cacheKey) {
+            template = cached
+        } else {
+            template = try PromptTemplate(source: source.0, format: source.1)
+            templates.store(template, for: cacheKey)
+        }
+        let context = PromptContext(
+            bot: bot, user: user, message: message, history: history, appTimeZone: settings.appTimeZone,
+            languageInstructions: settings.languageInstructions, zone: zone(named:))
+        return template.render(PromptVariableResolver.resolve(template.variables, context: context))
+    }
+}
