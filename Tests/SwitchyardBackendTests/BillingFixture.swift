@@ -10,7 +10,7 @@ import SwitchyardTesting
 
 /// A paid bot on a real store, a user, and chat services over a gateway that counts its calls.
 struct BillingFixture {
-    let store: Store
+    var store: Store
     let bot: Bot
     let user: User
     let config: BotLLMConfig

@@ -141,29 +141,44 @@ import Testing
         #expect(try await fixture.expectLedgerMatchesWallet())
     }
 
-    /// A hold left by a process that died between hold and settle: a store opened afresh and one sweeper pass after
-    /// the timeout release it; the late settlement is then refused and charges nothing.
+    /// A hold left by a process that died between hold and settle: the store closed without settling, a store
+    /// opened afresh, and a sweeper pass after the timeout release it; the late settlement is then refused and charges
+    /// nothing. (On SQLite a file of its own, so the two stores never share the file while other tests write.)
     @Test(arguments: TestStores.configurations)
     func anOrphanedHoldExpiresAndALateSettlementIsRefused(configuration: StoreConfiguration) async throws {
-        let fixture = try await BillingFixture(configuration, pricing: Self.perMessage)
+        var isolated = configuration
+        if case .sqlite = configuration {
+            isolated = .sqlite(
+                path: FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString).sqlite")
+                    .path)
+        }
+        let crashed = try await Store.open(isolated, logger: .init(label: "crashed"))
+        try await crashed.migrate()
+        var fixture = try await BillingFixture(isolated, pricing: Self.perMessage, store: crashed)
+        // Ten days before the other tests' clocks, so that this sweep touches no hold of theirs.
+        fixture.clock.advance(by: -864_000)
         try await fixture.topUp(300)
         let session = ChatSession(
             userID: fixture.user.id, botID: fixture.bot.id, configID: fixture.config.id, pricing: Self.perMessage,
             createdAt: fixture.clock.now)
-        let placed = try await fixture.store.chats.placeHold(
+        let placed = try await crashed.chats.placeHold(
             HoldRequest(
                 userID: fixture.user.id, currency: "INR", amount: 100, requestKey: "turn:crash", sessionID: session.id,
                 expiresAt: fixture.clock.now.addingTimeInterval(60)), now: fixture.clock.now)
         guard case .placed(let holdID) = placed else { throw CancellationError() }
         #expect(try await fixture.wallet().available == 200)
-        let restarted = try await Store.open(configuration, logger: .init(label: "restarted"))
+        await crashed.shutdown()
+
+        let restarted = try await Store.open(isolated, logger: .init(label: "restarted"))
+        fixture.store = restarted
         let sweeper = HoldSweeper(wallets: restarted.chats, interval: .seconds(1), logger: .init(label: "sweeper"))
-        #expect(try await sweeper.sweep(now: fixture.clock.now) == 0, "not expired yet")
-        #expect(try await sweeper.sweep(now: fixture.clock.now.addingTimeInterval(61)) == 1)
-        #expect(try await sweeper.sweep(now: fixture.clock.now.addingTimeInterval(62)) == 0, "released once")
-        await restarted.shutdown()
+        try await sweeper.sweep(now: fixture.clock.now)
+        #expect(try await fixture.holds(state: "pending") == 1, "not expired yet")
+        try await sweeper.sweep(now: fixture.clock.now.addingTimeInterval(61))
+        try await sweeper.sweep(now: fixture.clock.now.addingTimeInterval(62))
+        #expect(try await fixture.holds(state: "expired") == 1)
         #expect(try await fixture.wallet() == WalletBalance(currency: "INR", balance: 300, held: 0))
-        let receipt = try await fixture.store.chats.saveTurn(
+        let receipt = try await restarted.chats.saveTurn(
             newSession: session,
             user: StoredMessage(sessionID: session.id, role: .user, content: "late"),
             reply: StoredMessage(sessionID: session.id, role: .assistant, content: "late answer", charge: 100),
@@ -171,8 +186,12 @@ import Testing
         #expect(receipt.settlementRefused)
         #expect(receipt.charge == 0)
         #expect(try await fixture.wallet().balance == 300, "never double counted")
-        #expect(try await fixture.ledger().map(\.kind) == [.topup, .hold, .release])
+        #expect(try await fixture.ledger().map(\.kind) == [.topup, .hold, .release], "released once")
         #expect(try await fixture.expectLedgerMatchesWallet())
+        await restarted.shutdown()
+        if case .sqlite(let path) = isolated {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
     }
 
     /// Streams: cut by the upstream after three pieces, or abandoned by the client after three. Either way the

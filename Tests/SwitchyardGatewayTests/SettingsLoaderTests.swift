@@ -147,6 +147,22 @@ import Testing
         }
     }
 
+    @Test func billingTimesComeFromTheFileAndMustOutlastTheDeadline() async throws {
+        let path = try writeConfig(
+            #"{"gateway":{"request_deadline_ms":8000},"billing":{"hold_timeout_seconds":10,"session_idle_minutes":0}}"#)
+        let settings = try await SettingsLoader.load(
+            environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path])
+        #expect(settings.backend?.holdTimeoutSeconds == 10)
+        #expect(settings.backend?.sessionIdleMinutes == 0)
+        let short = try writeConfig(
+            #"{"gateway":{"request_deadline_ms":30000},"billing":{"hold_timeout_seconds":20}}"#)
+        await #expect(throws: SettingsError.self) {
+            _ = try await SettingsLoader.load(environment: [
+                "SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": short,
+            ])
+        }
+    }
+
     func writeConfig(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-\(UUID().uuidString).json")
             .path

@@ -3,12 +3,16 @@
 Model names pick the behaviour, because this is a test fixture that stands in for a provider:
 - "limited":  429 with Retry-After: 60 (longer than the gateway waits), rate_limit_exceeded body
 - "cut":      200 stream with two content chunks, then an in-band error event
+- "slow":     a normal completion after 6 seconds (long enough to kill the caller mid-call)
 - anything else: a normal completion (or stream, with usage when asked)
+GET /stats answers {"completions": N}: how many completion requests it received (all models).
 
 usage: python3 fake_upstream.py PORT
 """
 import json
 import sys
+import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -22,8 +26,18 @@ def chunk(content=None, finish=None, role=None):
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
 
 
+COUNT = {"completions": 0}
+COUNT_LOCK = threading.Lock()
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        if self.path == "/stats":
+            with COUNT_LOCK:
+                return self.send_json(200, dict(COUNT))
+        self.send_json(404, {"error": {"message": "not found"}})
 
     def log_message(self, *args):
         pass
@@ -54,6 +68,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization") != "Bearer upstream-key":
             return self.send_json(401, {"error": {"message": "bad key", "type": "invalid_request_error", "code": "invalid_api_key"}})
         model = body.get("model")
+        with COUNT_LOCK:
+            COUNT["completions"] += 1
+        if model == "slow":
+            time.sleep(6)
         if model == "limited":
             return self.send_json(429, {"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}},
                                   {"Retry-After": "60"})

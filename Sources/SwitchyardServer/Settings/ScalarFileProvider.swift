@@ -2,11 +2,11 @@ import Configuration
 import Foundation
 import SwitchyardCore
 
-/// Exposes the scalar sections of the JSON configuration file (`server`, `gateway`, `switchyard`) to
+/// Exposes the scalar sections of the JSON configuration file (`server`, `gateway`, `switchyard`, `backend`, `billing`) to
 /// swift-configuration. The file also holds arrays of objects (routes), which swift-configuration's own JSON
 /// provider does not accept, so those sections are decoded with Codable instead (``ConfigurationFile``).
 enum ScalarFileProvider {
-    static let sections = ["server", "gateway", "switchyard", "backend"]
+    static let sections = ["server", "gateway", "switchyard", "backend", "billing"]
 
     /// - Parameter path: The JSON file.
     /// - Returns: An in-memory provider with one value per scalar leaf of the scalar sections.
