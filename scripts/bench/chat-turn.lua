@@ -1,4 +1,4 @@
--- wrk script: one chat turn per request against POST /v1/bots/mira/chat, spread over 32 users whose tokens are
+-- wrk script: one chat turn per request against POST /v1/bots/$BOT/chat (default mira), spread over 32 users whose tokens are
 -- in USER_TOKENS (space-separated). Each request starts a session (one write transaction: session + 2 messages)
 -- unless SESSIONS holds matching session ids, in which case it continues them.
 local tokens = {}
@@ -6,6 +6,7 @@ for token in string.gmatch(os.getenv("USER_TOKENS") or "", "%S+") do table.inser
 local sessions = {}
 for session in string.gmatch(os.getenv("SESSIONS") or "", "%S+") do table.insert(sessions, session) end
 local counter = 0
+local path = "/v1/bots/" .. (os.getenv("BOT") or "mira") .. "/chat"
 
 request = function()
   counter = counter + 1
@@ -16,7 +17,7 @@ request = function()
   else
     body = '{"message":"What does my chart say about this week?"}'
   end
-  return wrk.format("POST", "/v1/bots/mira/chat",
+  return wrk.format("POST", path,
     { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[index] }, body)
 end
 

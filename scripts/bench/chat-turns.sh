@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Chat turns per second: the release binary, both roles, the mock provider at zero latency, 32 users.
+# Chat turns per second: the release binary, both roles, the mock provider at zero latency, 32 users. Each run measures
+# the free demo bot (mira) and then a paid copy of it (mira-paid: 1 INR minor unit per message plus per-token prices, so
+# every turn holds, settles and releases), in the same server, one after the other.
 # Usage: scripts/bench/chat-turns.sh [sqlite|postgres] [new|continue]   (wrk and, for postgres, scripts/postgres.sh)
+# BOTS="mira" measures the free bot only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DB="${1:-sqlite}"; MODE="${2:-new}"; PORT="${PORT:-18600}"; DURATION="${DURATION:-15}"
@@ -18,7 +21,7 @@ else
   export SWITCHYARD_SQLITE_PATH="$WORK/bench.sqlite"
 fi
 cd "$WORK"
-"$BIN" serve --port "$PORT" >"$WORK/server.log" 2>&1 &
+"$BIN" serve --port "$PORT" >"${SERVER_LOG:-$WORK/server.log}" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -35,19 +38,67 @@ PY
 )"
 done
 export USER_TOKENS="$TOKENS"
-SESSIONS=""
-if [ "$MODE" = continue ]; then
-  for token in $TOKENS; do
-    SESSIONS="$SESSIONS $(curl -s "http://127.0.0.1:$PORT/v1/bots/mira/chat" -H "Authorization: Bearer $token" \
-      -H 'Content-Type: application/json' -d '{"message":"hello"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["session_id"])')"
-  done
+admin() {
+  local data=()
+  [ -n "${3:-}" ] && data=(-d "$3")
+  curl -fs "http://127.0.0.1:$PORT$2" -X "$1" -H "Authorization: Bearer $SWITCHYARD_ADMIN_KEY" \
+    -H 'Content-Type: application/json' "${data[@]}"
+}
+BOTS="${BOTS:-mira mira-paid}"
+if [[ " $BOTS " == *" mira-paid "* ]] && ! admin GET /admin/v1/bots/mira-paid >/dev/null 2>&1; then
+  # A paid copy of Mira: the same active config, with prices in integer minor units.
+  admin POST /admin/v1/bots '{"name":"Mira Paid","status":"launched","metadata":{"pricing":{"currency":"INR","per_message":1,"per_1k_input_tokens":1,"per_1k_output_tokens":2}}}' >/dev/null
+  admin GET /admin/v1/bots/mira/llm-configs | python3 -c '
+import json, sys
+config = next(c for c in json.load(sys.stdin) if c.get("is_active"))
+for key in ("id", "bot_id"): config.pop(key, None)
+print(json.dumps(config))' >"$WORK/config.json"
+  admin POST /admin/v1/bots/mira-paid/llm-configs "$(cat "$WORK/config.json")" >/dev/null
 fi
-export SESSIONS
-wrk -t2 -c32 -d2s -s "$ROOT/scripts/bench/chat-turn.lua" "http://127.0.0.1:$PORT" >/dev/null
-OUT=$(wrk -t${THREADS:-2} -c${CONNS:-32} -d"${DURATION}s" -s "$ROOT/scripts/bench/chat-turn.lua" "http://127.0.0.1:$PORT" | grep TURNS)
-echo "$DB $MODE: $OUT" | awk '{ split($0, a, " "); print }'
-python3 - "$OUT" "$DB" "$MODE" <<'PY'
+for i in $(seq 1 32); do
+  admin POST "/admin/v1/users/bench-user-$i/wallet/topups" \
+    "{\"amount\":1000000000000,\"currency\":\"INR\",\"idempotency_key\":\"bench-$RANDOM-$i-$(date +%s%N)\"}" >/dev/null
+done
+# Each bot answers once before it is measured; then the bots take turns, ROUNDS times (the database grows as it runs,
+# so alternating is fairer than one long run each), and each bot's figure is over all its rounds.
+for BOT in $BOTS; do
+  first="$(curl -s "http://127.0.0.1:$PORT/v1/bots/$BOT/chat" -H "Authorization: Bearer $(echo $TOKENS | cut -d' ' -f1)" \
+    -H 'Content-Type: application/json' -d '{"message":"hello"}')"
+  case "$first" in *'"session_id"'*) ;; *) echo "$BOT does not answer: $first" >&2; exit 1 ;; esac
+done
+RESULTS="$WORK/results"
+: >"$RESULTS"
+for round in $(seq 1 "${ROUNDS:-3}"); do
+  for BOT in $BOTS; do
+    export BOT
+    SESSIONS=""
+    if [ "$MODE" = continue ]; then
+      for token in $TOKENS; do
+        SESSIONS="$SESSIONS $(curl -s "http://127.0.0.1:$PORT/v1/bots/$BOT/chat" -H "Authorization: Bearer $token" \
+          -H 'Content-Type: application/json' -d '{"message":"hello"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["session_id"])')"
+      done
+    fi
+    export SESSIONS
+    [ "$round" = 1 ] && wrk -t2 -c32 -d2s -s "$ROOT/scripts/bench/chat-turn.lua" "http://127.0.0.1:$PORT" >/dev/null
+    OUT=$(wrk -t${THREADS:-2} -c${CONNS:-32} -d"${DURATION}s" -s "$ROOT/scripts/bench/chat-turn.lua" "http://127.0.0.1:$PORT" | grep TURNS)
+    echo "$BOT $OUT" >>"$RESULTS"
+  done
+done
+python3 - "$RESULTS" "$DB" "$MODE" <<'PY'
 import re, sys
-f = dict(re.findall(r"(\w+)=(\d+)", sys.argv[1]))
-print(f"{sys.argv[2]:8} {sys.argv[3]:8} turns/s {int(f['requests'])*1e6/int(f['duration_us']):8.0f}  p50 {int(f['p50_us'])/1000:6.2f} ms  p99 {int(f['p99_us'])/1000:6.2f} ms  non2xx {f['non2xx']}")
+rows = {}
+for line in open(sys.argv[1]):
+    bot, rest = line.split(" ", 1)
+    f = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", rest)}
+    rows.setdefault(bot, []).append(f)
+rates = {}
+for bot, runs in rows.items():
+    rate = sum(r["requests"] for r in runs) * 1e6 / sum(r["duration_us"] for r in runs)
+    rates[bot] = rate
+    p50 = sorted(r["p50_us"] for r in runs)[len(runs) // 2] / 1000
+    p99 = max(r["p99_us"] for r in runs) / 1000
+    non2xx = sum(r["non2xx"] for r in runs)
+    print(f"{sys.argv[2]:8} {sys.argv[3]:8} {bot:10} turns/s {rate:8.0f}  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  non2xx {non2xx}  ({len(runs)} rounds)")
+if "mira" in rates and "mira-paid" in rates:
+    print(f"paid/free {rates['mira-paid'] / rates['mira']:.2f}: a paid turn costs {100 * (rates['mira'] / rates['mira-paid'] - 1):.0f}% more")
 PY

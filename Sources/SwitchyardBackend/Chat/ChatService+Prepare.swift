@@ -80,7 +80,8 @@ extension ChatService {
             pricing, inputBytes: turn.inputBytes, maxOutputTokens: maxTokens, first: turn.session.createdAt,
             previous: turn.previousTurnAt, now: placedAt)
         let scope = turn.isNew ? "new:\(turn.bot.id.uuidString)" : turn.session.id.uuidString
-        let requestKey = request.idempotencyKey.map { "chat:\(scope):\($0)" } ?? "turn:\(UUID().uuidString)"
+        let requestKey =
+            request.idempotencyKey.map { "chat:\(scope):\($0)" } ?? HoldRequest.uniqueKeyPrefix + UUID().uuidString
         let waitUntil = placedAt.addingTimeInterval(settings.holdTimeout)
         while true {
             let hold = HoldRequest(

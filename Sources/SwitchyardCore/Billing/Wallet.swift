@@ -24,9 +24,10 @@ public struct LedgerEntry: Sendable, Equatable {
         case topup
         /// A turn's worst case reserved (held +amount).
         case hold
-        /// A turn's actual cost taken from a hold (balance −charge, held −charge).
+        /// A turn's actual cost taken from its hold (balance −charge), the hold resolved (held −hold): the unused part
+        /// goes back to the available balance.
         case settle
-        /// The unused part of a hold given back (held −amount), or a whole hold voided.
+        /// A whole hold voided (held −hold): the turn failed, or its hold expired.
         case release
         /// Money returned to the user.
         case refund
@@ -50,7 +51,7 @@ public struct LedgerEntry: Sendable, Equatable {
     public var createdAt: Date
 
     public init(
-        id: UUID = UUID(), currency: String, sequence: Int64, kind: Kind, amount: Int64, heldDelta: Int64,
+        id: UUID = .timeOrdered(), currency: String, sequence: Int64, kind: Kind, amount: Int64, heldDelta: Int64,
         holdID: UUID? = nil, sessionID: UUID? = nil, turnID: UUID? = nil, idempotencyKey: String,
         reason: String? = nil, createdAt: Date
     ) {
@@ -80,6 +81,9 @@ public struct HoldRequest: Sendable, Equatable {
     public var requestKey: String
     public var sessionID: UUID
     public var expiresAt: Date
+
+    /// The prefix of request keys made for one turn only (a random id follows): no copy of such a request exists.
+    public static let uniqueKeyPrefix = "turn:"
 
     public init(userID: UUID, currency: String, amount: Int64, requestKey: String, sessionID: UUID, expiresAt: Date) {
         self.userID = userID

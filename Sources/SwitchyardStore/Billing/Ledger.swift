@@ -26,18 +26,30 @@ struct WalletRow: Sendable {
 /// equal the sums of the entries.
 enum Ledger {
     static func placeHold(_ request: HoldRequest, now: Date, on tx: any StatementReader) async throws -> HoldOutcome {
+        // A copy of this request holds already (in this batch, or committed). A copy on another replica that has not
+        // committed yet is caught by the pending-request index instead (see ``WriteBatcher``).
+        // A key made for this turn alone (no idempotency key) cannot have a copy.
+        if !request.requestKey.hasPrefix(HoldRequest.uniqueKeyPrefix) {
+            let pending = try await tx.rows(
+                LedgerStatements.pendingHold(
+                    userID: request.userID, currency: request.currency, requestKey: request.requestKey)
+            ) { try $0.decode(column: "id", as: UUID.self) }
+            if !pending.isEmpty { return .inFlight }
+        }
+        let holdID = UUID.timeOrdered(at: now)
+        if tx.hasWritableCTEs {
+            let placed = try await tx.rows(
+                LedgerStatements.placeHoldAtOnce(holdID, entryID: .timeOrdered(at: now), request: request, now: now),
+                WalletRow.init)
+            if !placed.isEmpty { return .placed(holdID: holdID) }
+            return try await insufficient(request, on: tx)
+        }
         guard
             let wallet = try await tx.rows(
                 LedgerStatements.reserve(userID: request.userID, currency: request.currency, amount: request.amount),
                 WalletRow.init
             ).first
-        else {
-            let existing = try await tx.rows(
-                LedgerStatements.wallet(userID: request.userID, currency: request.currency), WalletRow.init
-            ).first
-            return .insufficient(available: existing?.balance.available ?? 0)
-        }
-        let holdID = UUID()
+        else { return try await insufficient(request, on: tx) }
         _ = try await tx.rows(LedgerStatements.insertHold(holdID, walletID: wallet.id, request: request, now: now)) {
             _ in ()
         }
@@ -50,38 +62,41 @@ enum Ledger {
         return .placed(holdID: holdID)
     }
 
-    /// Takes the turn's charge (capped at the hold) and releases the rest, if the hold is pending and unexpired.
+    private static func insufficient(_ request: HoldRequest, on tx: any StatementReader) async throws -> HoldOutcome {
+        let existing = try await tx.rows(
+            LedgerStatements.wallet(userID: request.userID, currency: request.currency), WalletRow.init
+        ).first
+        return .insufficient(available: existing?.balance.available ?? 0)
+    }
+
+    /// Takes the turn's charge (capped at the hold) and releases the rest, if the hold is pending and unexpired: one
+    /// `settle` entry whose `held_delta` is the whole hold.
     static func settle(
         _ settlement: Settlement, turnID: UUID, now: Date, on tx: any StatementReader
     ) async throws
         -> TurnReceipt
     {
+        if tx.hasWritableCTEs {
+            let settled = try await tx.rows(
+                LedgerStatements.settleAtOnce(settlement, entryID: .timeOrdered(at: now), turnID: turnID, now: now)
+            ) { (try WalletRow($0), try $0.decode(column: "charged", as: Int64.self)) }
+            guard let (wallet, charge) = settled.first else { return TurnReceipt(settlementRefused: true) }
+            return TurnReceipt(charge: charge, wallet: wallet.balance)
+        }
         guard
             let hold = try await resolve(
                 settlement.holdID, as: .settled, charged: max(settlement.charge, 0), now: now, on: tx)
         else { return TurnReceipt(settlementRefused: true) }
         let charge = hold.charged
-        let remainder = hold.amount - charge
-        let count: Int64 = remainder > 0 ? 2 : 1
-        let wallet = try await apply(
-            walletID: hold.walletID, amount: -charge, held: -hold.amount, entries: count, on: tx)
-        let key = settlement.holdID.uuidString.lowercased()
-        var sequence = wallet.version - count + 1
+        // One entry: the charge leaves the balance, and the whole hold leaves the held sum (its unused part is
+        // released with it).
+        let wallet = try await apply(walletID: hold.walletID, amount: -charge, held: -hold.amount, entries: 1, on: tx)
         try await append(
             LedgerEntry(
-                currency: wallet.balance.currency, sequence: sequence, kind: .settle, amount: -charge,
-                heldDelta: -charge, holdID: settlement.holdID, sessionID: hold.sessionID, turnID: turnID,
-                idempotencyKey: "resolve:\(key)", createdAt: now),
+                currency: wallet.balance.currency, sequence: wallet.version, kind: .settle, amount: -charge,
+                heldDelta: -hold.amount, holdID: settlement.holdID, sessionID: hold.sessionID, turnID: turnID,
+                idempotencyKey: "resolve:\(settlement.holdID.uuidString.lowercased())", createdAt: now),
             walletID: wallet.id, on: tx)
-        if remainder > 0 {
-            sequence += 1
-            try await append(
-                LedgerEntry(
-                    currency: wallet.balance.currency, sequence: sequence, kind: .release, amount: 0,
-                    heldDelta: -remainder, holdID: settlement.holdID, sessionID: hold.sessionID, turnID: turnID,
-                    idempotencyKey: "remainder:\(key)", createdAt: now),
-                walletID: wallet.id, on: tx)
-        }
         return TurnReceipt(charge: charge, wallet: wallet.balance)
     }
 

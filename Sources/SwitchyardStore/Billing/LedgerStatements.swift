@@ -159,4 +159,59 @@ enum LedgerStatements {
             WHERE w.user_id = ? AND w.currency = ? AND h.request_key = ? AND h.state = 'pending'
             """, [.uuid(userID), .text(currency), .text(requestKey)])
     }
+
+    // MARK: PostgreSQL: one round trip per operation
+
+    /// PostgreSQL: reserves, inserts the hold and appends its entry in one statement (writable CTEs); returns the
+    /// wallet when the available balance covered the hold, no row otherwise.
+    static func placeHoldAtOnce(_ holdID: UUID, entryID: UUID, request: HoldRequest, now: Date) -> StoreStatement {
+        StoreStatement(
+            """
+            WITH w AS (
+              UPDATE wallets SET held = held + ?, version = version + 1
+              WHERE user_id = ? AND currency = ? AND balance - held >= ? RETURNING \(walletColumns)),
+            h AS (
+              INSERT INTO wallet_holds (id, wallet_id, session_id, request_key, amount, state, created_at, expires_at)
+              SELECT ?, w.id, ?, ?, ?, 'pending', ?, ? FROM w),
+            e AS (
+              INSERT INTO ledger_entries (wallet_id, seq, id, kind, amount, held_delta, hold_id, session_id,
+                idempotency_key, created_at)
+              SELECT w.id, w.version, ?, 'hold', 0, ?, ?, ?, ?, ? FROM w)
+            SELECT \(walletColumns) FROM w
+            """,
+            [
+                .integer(request.amount), .uuid(request.userID), .text(request.currency), .integer(request.amount),
+                .uuid(holdID), .uuid(request.sessionID), .text(request.requestKey), .integer(request.amount),
+                .date(now), .date(request.expiresAt),
+                .uuid(entryID), .integer(request.amount), .uuid(holdID), .uuid(request.sessionID),
+                .text("hold:\(holdID.uuidString.lowercased())"), .date(now),
+            ])
+    }
+
+    /// PostgreSQL: settles a pending, unexpired hold (the charge capped at it), updates the wallet and appends the
+    /// `settle` entry in one statement; returns the wallet and the charge, or no row when the hold was not pending.
+    static func settleAtOnce(_ settlement: Settlement, entryID: UUID, turnID: UUID, now: Date) -> StoreStatement {
+        StoreStatement(
+            """
+            WITH h AS (
+              UPDATE wallet_holds SET state = 'settled', charged = LEAST(?, amount), resolved_at = ?
+              WHERE id = ? AND state = 'pending' AND expires_at > ? RETURNING wallet_id, session_id, amount, charged),
+            w AS (
+              UPDATE wallets SET balance = wallets.balance - h.charged, held = wallets.held - h.amount,
+                version = wallets.version + 1
+              FROM h WHERE wallets.id = h.wallet_id
+              RETURNING wallets.id, wallets.currency, wallets.balance, wallets.held, wallets.version, h.charged,
+                h.session_id, h.amount),
+            e AS (
+              INSERT INTO ledger_entries (wallet_id, seq, id, kind, amount, held_delta, hold_id, session_id, turn_id,
+                idempotency_key, created_at)
+              SELECT w.id, w.version, ?, 'settle', -w.charged, -w.amount, ?, w.session_id, ?, ?, ? FROM w)
+            SELECT id, currency, balance, held, version, charged FROM w
+            """,
+            [
+                .integer(max(settlement.charge, 0)), .date(now), .uuid(settlement.holdID), .date(now),
+                .uuid(entryID), .uuid(settlement.holdID), .uuid(turnID),
+                .text("resolve:\(settlement.holdID.uuidString.lowercased())"), .date(now),
+            ])
+    }
 }

@@ -13,13 +13,12 @@ protocol TransactionalStore: Sendable {
 }
 
 extension StatementChatStore {
+    /// The hold joins the group commit of ``WriteBatcher``, beside other holds and turns.
     func placeHold(_ request: HoldRequest, now: Date) async throws -> HoldOutcome {
-        do {
-            return try await writeTransaction { try await Ledger.placeHold(request, now: now, on: $0) }
-        } catch  where StoreError.isUniqueViolation(error) {
-            // The pending-request index refused a second hold with this key: the same request is in flight.
-            return .inFlight
+        guard case .hold(let outcome) = try await batcher.submit(.hold(request, now: now)) else {
+            throw StoreError.notFound("hold outcome")
         }
+        return outcome
     }
 
     @discardableResult func releaseHold(_ holdID: UUID, now: Date) async throws -> Bool {
@@ -69,23 +68,30 @@ extension StatementChatStore {
         }
     }
 
-    /// Settles the batch's paid turns, then stores the turns with their charges; both in `tx`'s transaction.
-    /// - Returns: Each turn's receipt, in order.
-    static func settle(
-        _ turns: inout [PendingTurn], now: Date, on tx: any StatementReader
-    ) async throws
-        -> [TurnReceipt]
-    {
-        var receipts: [TurnReceipt] = []
-        for index in turns.indices {
-            guard let settlement = turns[index].settlement else {
-                receipts.append(.free)
-                continue
+    /// Applies a batch in `tx`'s transaction: places its holds, settles its paid turns, then stores its turns with
+    /// their charges (`writeTurns`, the database's own multi-row path).
+    /// - Returns: Each write's result, in order.
+    static func apply(
+        _ writes: [BatchedWrite], on tx: any StatementReader,
+        writeTurns: @Sendable ([PendingTurn]) async throws -> Void
+    ) async throws -> [BatchedResult] {
+        var results: [BatchedResult] = []
+        var turns: [PendingTurn] = []
+        for write in writes {
+            switch write {
+            case .hold(let request, let now):
+                results.append(.hold(try await Ledger.placeHold(request, now: now, on: tx)))
+            case .turn(var turn):
+                var receipt = TurnReceipt.free
+                if let settlement = turn.settlement {
+                    receipt = try await Ledger.settle(settlement, turnID: turn.reply.id, now: Date(), on: tx)
+                    turn.reply.charge = receipt.charge
+                }
+                turns.append(turn)
+                results.append(.turn(receipt))
             }
-            let receipt = try await Ledger.settle(settlement, turnID: turns[index].reply.id, now: now, on: tx)
-            turns[index].reply.charge = receipt.charge
-            receipts.append(receipt)
         }
-        return receipts
+        if !turns.isEmpty { try await writeTurns(turns) }
+        return results
     }
 }

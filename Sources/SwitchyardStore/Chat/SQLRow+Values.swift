@@ -105,7 +105,14 @@ enum PricingColumn {
         (try? JSONEncoder().encode(pricing)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
+    /// Decoded prices by their text: every turn reads its bot's or session's pricing, and few distinct ones exist.
+    private static let decoded = BoundedCache<String, Pricing>(capacity: 1024)
+
     static func pricing(_ text: String?) -> Pricing? {
-        text.flatMap { try? JSONDecoder().decode(Pricing.self, from: Data($0.utf8)) }
+        guard let text else { return nil }
+        if let cached = decoded.value(for: text) { return cached }
+        guard let pricing = try? JSONDecoder().decode(Pricing.self, from: Data(text.utf8)) else { return nil }
+        decoded.store(pricing, for: text)
+        return pricing
     }
 }

@@ -9,13 +9,20 @@ protocol StatementReader: Sendable {
     func rows<T: Sendable>(
         _ statement: StoreStatement, _ map: @escaping @Sendable (any SQLRow) throws -> T
     ) async throws -> [T]
+
+    /// Whether statements may change rows inside a `WITH` (PostgreSQL): then a ledger operation is one round trip.
+    var hasWritableCTEs: Bool { get }
+}
+
+extension StatementReader {
+    var hasWritableCTEs: Bool { false }
 }
 
 /// A chat store that runs the turn's ``ChatStatements`` on one database: the reads are the same everywhere; what
-/// differs is how statements run and how a batch of turns is written (its ``TurnBatcher``).
+/// differs is how statements run and how a batch of turns and holds is written (its ``WriteBatcher``).
 protocol StatementChatStore: ChatStore, StatementReader, TransactionalStore {
-    /// Group commit for chat turns.
-    var turnBatcher: TurnBatcher { get }
+    /// Group commit for chat turns and holds.
+    var batcher: WriteBatcher { get }
 }
 
 extension StatementChatStore {
@@ -40,13 +47,16 @@ extension StatementChatStore {
         }.first
     }
 
-    /// The turn joins the group commit of ``TurnBatcher``: turns that arrive together are written in one
+    /// The turn joins the group commit of ``WriteBatcher``: turns and holds that arrive together are written in one
     /// transaction, and this returns once this turn is committed.
     func saveTurn(
         newSession: ChatSession?, user: StoredMessage, reply: StoredMessage, settlement: Settlement?
     ) async throws -> TurnReceipt {
-        try await turnBatcher.submit(
-            PendingTurn(newSession: newSession, user: user, reply: reply, settlement: settlement))
+        guard
+            case .turn(let receipt) = try await batcher.submit(
+                .turn(PendingTurn(newSession: newSession, user: user, reply: reply, settlement: settlement)))
+        else { throw StoreError.notFound("turn receipt") }
+        return receipt
     }
 
     func endSession(id: UUID, at date: Date) async throws -> Bool {

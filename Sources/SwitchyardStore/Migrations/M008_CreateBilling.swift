@@ -3,7 +3,8 @@ import SQLKit
 
 /// 008: paid chat. A bot's pricing, a session's locked pricing and end, a reply's charge; wallets whose cached
 /// balance and held sum the database keeps non-negative (`balance ≥ 0`, `held ≥ 0`, `balance − held ≥ 0`); holds
-/// (at most one pending per request key and wallet); and the append-only ledger (triggers refuse UPDATE and DELETE).
+/// (at most one pending per request key and wallet); and the append-only ledger, keyed by wallet and sequence number
+/// (triggers refuse UPDATE and DELETE).
 /// Money columns are 64-bit integers of minor units. Types follow each database's existing columns: on SQLite, UUIDs
 /// are text and times are seconds since 1970 (as Fluent stores them); on PostgreSQL, `uuid` and `timestamptz`.
 struct M008CreateBilling: AsyncMigration {
@@ -15,6 +16,9 @@ struct M008CreateBilling: AsyncMigration {
         let uuid = postgres ? "UUID" : "TEXT"
         let time = postgres ? "TIMESTAMPTZ" : "REAL"
         let boolean = postgres ? "BOOLEAN NOT NULL DEFAULT FALSE" : "INTEGER NOT NULL DEFAULT 0"
+        // On SQLite the ledger and the holds are stored in their key's order (no separate rowid tree): an entry is
+        // appended at its wallet's end of one B-tree.
+        let withoutRowID = postgres ? "" : " WITHOUT ROWID"
         var statements = [
             "ALTER TABLE bots ADD COLUMN pricing TEXT",
             "ALTER TABLE chat_sessions ADD COLUMN pricing TEXT",
@@ -38,7 +42,7 @@ struct M008CreateBilling: AsyncMigration {
             """,
             """
             CREATE TABLE wallet_holds (
-              id \(uuid) PRIMARY KEY,
+              id \(uuid) NOT NULL PRIMARY KEY,
               wallet_id \(uuid) NOT NULL REFERENCES wallets (id),
               session_id \(uuid) NOT NULL,
               request_key TEXT NOT NULL,
@@ -48,7 +52,7 @@ struct M008CreateBilling: AsyncMigration {
               created_at \(time) NOT NULL,
               expires_at \(time) NOT NULL,
               resolved_at \(time)
-            )
+            )\(withoutRowID)
             """,
             """
             CREATE UNIQUE INDEX wallet_holds_pending_request ON wallet_holds (wallet_id, request_key)
@@ -57,9 +61,9 @@ struct M008CreateBilling: AsyncMigration {
             "CREATE INDEX wallet_holds_pending_expiry ON wallet_holds (expires_at) WHERE state = 'pending'",
             """
             CREATE TABLE ledger_entries (
-              id \(uuid) PRIMARY KEY,
               wallet_id \(uuid) NOT NULL REFERENCES wallets (id),
               seq BIGINT NOT NULL,
+              id \(uuid) NOT NULL,
               kind TEXT NOT NULL
                 CHECK (kind IN ('topup', 'hold', 'settle', 'release', 'refund', 'adjustment')),
               amount BIGINT NOT NULL,
@@ -70,11 +74,11 @@ struct M008CreateBilling: AsyncMigration {
               idempotency_key TEXT NOT NULL,
               reason TEXT,
               created_at \(time) NOT NULL,
-              UNIQUE (wallet_id, seq),
+              PRIMARY KEY (wallet_id, seq),
               UNIQUE (wallet_id, idempotency_key)
-            )
+            )\(withoutRowID)
             """,
-            "CREATE INDEX ledger_entries_turn ON ledger_entries (turn_id) WHERE turn_id IS NOT NULL",
+            "CREATE INDEX ledger_entries_refunds ON ledger_entries (turn_id) WHERE kind = 'refund'",
         ]
         if postgres {
             statements += [

@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
+import SQLKit
 
 /// Runs the chat turn's statements on SQLite without Fluent's per-statement and per-row costs: each read or write
 /// is one hop to a thread that owns a connection, every statement is prepared once per connection and reused, and
@@ -14,6 +15,8 @@ import NIOPosix
 final class SQLiteEngine: Sendable {
     private let writer: SQLiteConnectionHandle
     private let writerThread: NIOThreadPool
+    /// Runs async code on the writer thread (see ``writeTransaction(_:)``).
+    let writerExecutor: WriterTaskExecutor
     private let readers: NIOLockedValueBox<[SQLiteConnectionHandle]>
     private let readerThreads: NIOThreadPool
 
@@ -26,10 +29,12 @@ final class SQLiteEngine: Sendable {
         // In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed turn survives a crash of the
         // process; only a power loss can take the last commits back.
         writer = try SQLiteConnectionHandle(
-            path: path, pragmas: ["journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"])
+            path: path,
+            pragmas: ["journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "wal_autocheckpoint=10000"])
         readers = NIOLockedValueBox(
             try (0..<readerCount).map { _ in try SQLiteConnectionHandle(path: path, pragmas: ["query_only=ON"]) })
         writerThread = NIOThreadPool(numberOfThreads: 1)
+        writerExecutor = WriterTaskExecutor(thread: writerThread)
         readerThreads = NIOThreadPool(numberOfThreads: readerCount)
         writerThread.start()
         readerThreads.start()
@@ -50,11 +55,42 @@ final class SQLiteEngine: Sendable {
         try await writerThread.runIfActive { try body(self.writer) }
     }
 
+    /// Runs `body` in a write transaction on the writer thread: `body` is async (the ledger chooses its next statement
+    /// from the last one's rows) but runs under the writer thread's executor, and each statement it runs through the
+    /// ``StatementReader`` it gets runs there at once, with the writer connection. The caller holds the store's
+    /// ``WriteGate``. Rolled back if `body` throws.
+    func writeTransaction<T: Sendable>(_ body: @Sendable (SQLiteTransaction) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(writerExecutor) {
+            let writer = SQLiteTransaction(connection: self.writer)
+            try writer.connection.run(StoreStatement("BEGIN IMMEDIATE"))
+            do {
+                let result = try await body(writer)
+                try writer.connection.run(StoreStatement("COMMIT"))
+                return result
+            } catch {
+                try? writer.connection.run(StoreStatement("ROLLBACK"))
+                throw error
+            }
+        }
+    }
+
     /// Stops the threads, then closes the connections.
     func shutdown() async {
         try? await writerThread.shutdownGracefully()
         try? await readerThreads.shutdownGracefully()
         writer.close()
         readers.withLockedValue { connections in connections.forEach { $0.close() } }
+    }
+}
+
+/// The writer connection, for the statements of a transaction that ``SQLiteEngine/writeTransaction(_:)`` runs on the
+/// writer thread (and only there).
+struct SQLiteTransaction: StatementReader, @unchecked Sendable {
+    let connection: SQLiteConnectionHandle
+
+    func rows<T: Sendable>(
+        _ statement: StoreStatement, _ map: @escaping @Sendable (any SQLRow) throws -> T
+    ) async throws -> [T] {
+        try connection.rows(statement) { try map($0) }
     }
 }
