@@ -102,7 +102,7 @@ doc = {
             "Wallets": {"type": "object", "required": ["wallets", "entries"], "properties": {"wallets": {"type": "array", "items": ref("Wallet")},
                 "entries": {"type": "array", "items": ref("LedgerEntry")}, "next_offset": {"type": ["integer", "null"]}}},
             "CreditInput": {"type": "object", "required": ["amount", "currency", "idempotency_key"], "properties": {
-                "amount": {"type": "integer", "minimum": 1}, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                "amount": {"type": "integer", "minimum": 1, "maximum": 1000000000000}, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
                 "idempotency_key": {"type": "string", "minLength": 1, "maxLength": 200}, "reason": {"type": "string"},
                 "turn_id": {"type": "string", "format": "uuid", "description": "Refunds only: the reply (message_id) refunded; a turn's refunds never exceed its charge."}}},
             "Credit": {"type": "object", "required": ["entry", "wallet", "replayed"], "properties": {"entry": ref("LedgerEntry"), "wallet": ref("Wallet"), "replayed": {"type": "boolean"}}},

@@ -44,7 +44,8 @@ public final class ChatStreamDelivery: @unchecked Sendable {
                 case .finish: finished = true
                 }
             }
-            finished = true
+            // A stream that ends because this task was cancelled (the user left) did not finish.
+            if !Task.isCancelled { finished = true }
         } catch {
             failure = error as? ProviderFailure ?? ProviderFailure(.transport, detail: "\(type(of: error))")
         }

@@ -30,7 +30,7 @@ final class SQLiteEngine: Sendable {
         // process; only a power loss can take the last commits back.
         writer = try SQLiteConnectionHandle(
             path: path,
-            pragmas: ["journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "wal_autocheckpoint=10000"])
+            pragmas: ["journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"])
         readers = NIOLockedValueBox(
             try (0..<readerCount).map { _ in try SQLiteConnectionHandle(path: path, pragmas: ["query_only=ON"]) })
         writerThread = NIOThreadPool(numberOfThreads: 1)
