@@ -52,7 +52,8 @@ doc = {
                 "stop": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "maxItems": 4}]},
                 "retry": {"type": "integer", "minimum": 0, "maximum": 5}, "fallbacks": {"type": "array", "items": ref("Target")},
                 "region_name": {"type": "string"}, "metadata": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]}},
-                "user": {"type": "string"}}},
+                "user": {"type": "string"},
+                "stream": {"type": "boolean", "description": "Answer with Server-Sent Events past the commit point: `event: delta` {text}, `event: usage` (Usage), `event: finish` {reason}, and `event: error` {code: failure kind, message} if the stream breaks after it began. The serving provider and model are in the x-switchyard-provider / x-switchyard-model headers."}}},
             "GenerateResponse": {"type": "object", "required": ["choices", "usage", "provider", "model", "attempts"], "properties": {
                 "choices": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer"}, "message": {"type": "object", "properties": {"role": {"const": "assistant"}, "content": {"type": "string"}}}, "finish_reason": {"type": "string"}}}},
                 "usage": ref("Usage"), "provider": {"type": "string"}, "model": {"type": "string"}, "attempts": {"type": "array", "items": ref("Attempt")}}},
@@ -145,7 +146,7 @@ doc = {
         "/metrics": {"get": {"summary": "Prometheus counters", "security": [], "responses": {"200": {"description": "Prometheus text", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}, **auth_errors}}},
         "/v1/generate/": {"post": {"summary": "Generate over a fallback chain (internal payload)", "requestBody": json_body("GenerateRequest"),
-            "responses": {"200": ok("GenerateResponse"), **gen_errors}}},
+            "responses": {"200": {"description": "The answer, or an SSE stream when `stream` is true", "content": {"application/json": {"schema": ref("GenerateResponse")}, "text/event-stream": {"schema": {"type": "string"}}}}, **gen_errors}}},
         "/v1/chat/completions": {"post": {"summary": "OpenAI Chat Completions, plain or streamed", "requestBody": json_body("ChatCompletionRequest"),
             "responses": {"200": {"description": "A completion, or an SSE stream of chunks when `stream` is true",
                 "content": {"application/json": {"schema": ref("ChatCompletion")}, "text/event-stream": {"schema": ref("ChatCompletionChunk")}}}, **gen_errors}}},

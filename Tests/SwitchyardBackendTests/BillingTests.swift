@@ -152,9 +152,17 @@ import Testing
             isolated = .sqlite(
                 path: FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString).sqlite")
                     .path)
+        } else {
+            // The shared database, migrated once by the suite (two migrations at once would collide).
+            _ = try await TestStores.store(configuration)
         }
-        let crashed = try await Store.open(isolated, logger: .init(label: "crashed"))
-        try await crashed.migrate()
+        let crashed = try await Store.open(isolated, logger: .init(label: "before-kill"))
+        if case .sqlite = isolated {
+            do { try await crashed.migrate() } catch {
+                await crashed.shutdown()
+                throw error
+            }
+        }
         var fixture = try await BillingFixture(isolated, pricing: Self.perMessage, store: crashed)
         // Ten days before the other tests' clocks, so that this sweep touches no hold of theirs.
         fixture.clock.advance(by: -864_000)

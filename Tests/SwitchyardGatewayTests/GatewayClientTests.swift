@@ -130,3 +130,66 @@ import Testing
         #expect(error?.attempts.map(\.outcome) == [.skippedUnavailable, .skippedUnavailable])
     }
 }
+
+/// Streams through either client: deltas past the commit point, a break after it as the classified failure, and a
+/// failure before it as the classified call error, over HTTP (`/v1/generate/` with `stream`) as in process.
+@Suite struct GatewayClientStreamTests {
+    let tests = GatewayClientTests()
+
+    func collect(_ stream: GatewayStream) async -> (String, Usage?, (any Error)?) {
+        var text = ""
+        var usage: Usage?
+        do {
+            for try await event in stream.events {
+                switch event {
+                case .delta(let piece): text += piece
+                case .usage(let reported): usage = reported
+                case .finish: break
+                }
+            }
+            return (text, usage, nil)
+        } catch {
+            return (text, usage, error)
+        }
+    }
+
+    @Test(arguments: GatewayClientTests.Way.allCases)
+    func aStreamArrivesPieceByPieceWithItsUsage(way: GatewayClientTests.Way) async throws {
+        try await tests.withClient(way) { client, upstream in
+            await upstream.state.enqueue(.success("one two three four"))
+            let streaming = try #require(client as? any StreamingGatewayClient)
+            let stream = try await streaming.stream(tests.openAI())
+            #expect(stream.provider == "openai" && stream.model == "gpt-4o-mini")
+            let (text, usage, error) = await collect(stream)
+            #expect(text == "one two three four")
+            #expect(usage != nil && usage?.completionTokens ?? 0 > 0)
+            #expect(error == nil)
+        }
+    }
+
+    @Test(arguments: GatewayClientTests.Way.allCases)
+    func aBreakAfterTheCommitPointArrivesAsTheClassifiedFailure(way: GatewayClientTests.Way) async throws {
+        try await tests.withClient(way) { client, upstream in
+            await upstream.state.enqueue(.streamCut(afterChunks: 2))
+            let streaming = try #require(client as? any StreamingGatewayClient)
+            let (text, _, error) = await collect(try await streaming.stream(tests.openAI()))
+            #expect(text == "one two")
+            #expect((error as? ProviderFailure)?.kind == .transport)
+        }
+    }
+
+    @Test(arguments: GatewayClientTests.Way.allCases)
+    func aFailureBeforeTheFirstTokenIsACallError(way: GatewayClientTests.Way) async throws {
+        try await tests.withClient(way) { client, upstream in
+            await upstream.state.enqueue(
+                .raw(status: 429, body: OpenAIBytes.openAIError(message: "slow down", type: "requests", code: nil)))
+            let streaming = try #require(client as? any StreamingGatewayClient)
+            do {
+                _ = try await streaming.stream(tests.openAI())
+                Issue.record("a 429 before the first token must fail the call")
+            } catch {
+                #expect((error as? GatewayCallError)?.reason == .provider(.rateLimited))
+            }
+        }
+    }
+}

@@ -93,7 +93,7 @@ extension GatewayFailure {
 
 /// Calls a remote gateway over HTTP with a service token that it mints itself and reuses until 2 seconds before
 /// it expires.
-public final class HTTPGatewayClient: GatewayClient {
+public final class HTTPGatewayClient: StreamingGatewayClient {
     private let baseURL: String
     private let client: HTTPClient
     private let minter: ServiceTokenMinter
@@ -170,6 +170,51 @@ public final class HTTPGatewayClient: GatewayClient {
             usage: decoded.usage, provider: decoded.provider, model: decoded.model, attempts: decoded.attempts)
     }
 
+    /// Streams through the gateway's `POST /v1/generate/` with `"stream": true`: the gateway walks the chain to its
+    /// commit point, so a failure before the first token is an error response (classified as for ``generate(_:)``);
+    /// after it, the events arrive as the gateway sends them, and a break arrives as the ``ProviderFailure`` the
+    /// gateway reports (or `transport` if the connection to the gateway drops). Dropping the events cancels the call.
+    public func stream(_ request: GenerationRequest) async throws(GatewayCallError) -> GatewayStream {
+        let response: HTTPClientResponse
+        do {
+            var http = HTTPClientRequest(url: baseURL + "/v1/generate/")
+            http.method = .POST
+            http.headers.add(name: "content-type", value: "application/json")
+            http.headers.add(name: "authorization", value: "Bearer \(try await currentToken())")
+            var body = GenerateRequestBody(request)
+            body.stream = true
+            http.body = .bytes(try JSONCoding.encode(body))
+            response = try await client.execute(http, timeout: .seconds(600))
+        } catch {
+            throw GatewayCallError(Task.isCancelled ? .cancelled : .gatewayUnavailable)
+        }
+        guard response.status == .ok else {
+            let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
+            throw Self.callError(response, body: body)
+        }
+        let provider = response.headers.first(name: "x-switchyard-provider") ?? request.provider
+        let model = response.headers.first(name: "x-switchyard-model") ?? request.model
+        let events = AsyncThrowingStream<StreamEvent, any Error> { continuation in
+            let reader = Task {
+                var parser = SSEParser()
+                do {
+                    for try await buffer in response.body {
+                        for event in parser.feed(buffer.readableBytesView) {
+                            if let decoded = try GenerateStreamEncoder.decode(event) { continuation.yield(decoded) }
+                        }
+                    }
+                    continuation.finish()
+                } catch let failure as ProviderFailure {
+                    continuation.finish(throwing: failure)
+                } catch {
+                    continuation.finish(throwing: ProviderFailure(.transport, detail: "the gateway's stream broke"))
+                }
+            }
+            continuation.onTermination = { _ in reader.cancel() }
+        }
+        return GatewayStream(provider: provider, model: model, events: events)
+    }
+
     /// Reads the gateway's error body back into the failure it stands for.
     static func callError(_ response: HTTPClientResponse, body: ByteBuffer) -> GatewayCallError {
         let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
@@ -217,6 +262,7 @@ struct GenerateRequestBody: Encodable {
     var regionName: String?
     var metadata: [String: String]
     var user: String?
+    var stream: Bool?
 
     init(_ request: GenerationRequest) {
         provider = request.provider
@@ -235,7 +281,7 @@ struct GenerateRequestBody: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case provider, model, messages, temperature, retry, fallbacks, metadata, user
+        case provider, model, messages, temperature, retry, fallbacks, metadata, user, stream
         case systemInstruction = "system_instruction"
         case topP = "top_p"
         case topK = "top_k"

@@ -16,9 +16,11 @@ struct GenerateRequestDTO: Decodable, Sendable {
     var regionName: String?
     var metadata: [String: MetadataValue]?
     var user: String?
+    /// Answer with Server-Sent Events (see `GenerateStreamEncoder`).
+    var stream: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case provider, model, messages, temperature, stop, retry, fallbacks, metadata, user
+        case provider, model, messages, temperature, stop, retry, fallbacks, metadata, user, stream
         case systemInstruction = "system_instruction"
         case topP = "top_p"
         case topK = "top_k"

@@ -25,7 +25,7 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
         let providerRequest = ProviderRequest(
             model: dto.model, systemInstruction: system, messages: conversation, sampling: dto.sampling,
             user: dto.user)
-        let id = "chatcmpl-" + Self.randomID()
+        let id = "chatcmpl-" + ServedHeaders.randomID()
         let created = Int(Date().timeIntervalSince1970)
         if dto.stream == true {
             do {
@@ -48,7 +48,7 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
             usage: response.usage)
         return try JSONCoding.response(
             body,
-            headers: Self.servedHeaders(
+            headers: ServedHeaders.fields(
                 id: id, provider: response.provider, model: response.model,
                 attempts: response.attempts.count))
     }
@@ -73,27 +73,12 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
         }
     }
 
-    static func servedHeaders(id: String, provider: String, model: String, attempts: Int) -> HTTPFields {
-        var headers = HTTPFields()
-        if let name = HTTPField.Name("x-request-id") { headers[name] = id }
-        if let name = HTTPField.Name("x-switchyard-provider") { headers[name] = provider }
-        if let name = HTTPField.Name("x-switchyard-model") { headers[name] = model }
-        if let name = HTTPField.Name("x-switchyard-attempts") { headers[name] = String(attempts) }
-        return headers
-    }
-
-    static func randomID() -> String {
-        let high = UInt64.random(in: .min ... .max)
-        let low = UInt64.random(in: .min ... .max)
-        return String(high, radix: 36) + String(low, radix: 36)
-    }
-
     private func streamingResponse(
         _ committed: CommittedStream, id: String, created: Int, includeUsage: Bool
     )
         -> Response
     {
-        var headers = Self.servedHeaders(
+        var headers = ServedHeaders.fields(
             id: id, provider: committed.target.provider, model: committed.target.model,
             attempts: committed.attempts.count)
         headers[.contentType] = "text/event-stream"

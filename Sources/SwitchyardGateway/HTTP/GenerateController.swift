@@ -19,6 +19,15 @@ struct GenerateController<Context: RequestContext>: Sendable {
         } catch {
             throw APIError.invalidRequest(error.message, param: error.parameter)
         }
+        if dto.stream == true {
+            let committed: CommittedStream
+            do {
+                committed = try await service.openStream(service.plan(for: generation), request: .init(generation))
+            } catch {
+                throw APIError.from(error)
+            }
+            return GenerateStreamEncoder.response(committed, service: service)
+        }
         let response: GenerationResponse
         do {
             response = try await service.generate(service.plan(for: generation), request: .init(generation))

@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SwitchyardCore
+import SwitchyardHTTP
+import SwitchyardProviders
+
+/// `POST /v1/generate/` with `"stream": true`, for a backend that runs apart from the gateway: the gateway's own
+/// events, past the commit point (nothing is sent before the first content token; a failure before it is an ordinary
+/// error response). `event: delta` `{"text"}`, `event: usage` (the ``Usage`` fields), `event: finish` `{"reason"}`,
+/// and, when the stream breaks after it began, `event: error` `{"code": <failure kind>, "message"}` as the last event.
+/// The serving provider and model are in the `x-switchyard-provider` / `x-switchyard-model` headers.
+enum GenerateStreamEncoder {
+    struct Delta: Codable {
+        var text: String
+    }
+
+    struct Finish: Codable {
+        var reason: String
+    }
+
+    struct Failure: Codable {
+        var code: String
+        var message: String
+    }
+
+    static func response(_ committed: CommittedStream, service: GatewayService) -> Response {
+        var headers = ServedHeaders.fields(
+            id: ServedHeaders.randomID(), provider: committed.target.provider,
+            model: committed.target.model, attempts: committed.attempts.count)
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let body = ResponseBody { writer in
+            var tally = StreamTally()
+            var failure: ProviderFailure?
+            do {
+                for event in committed.head {
+                    tally.add(event)
+                    try await writer.write(frame(event))
+                }
+                while let event = try await committed.rest.next() {
+                    tally.add(event)
+                    try await writer.write(frame(event))
+                }
+            } catch {
+                // The upstream broke, or the client went away (then this write fails too, and the upstream is cut).
+                failure = error as? ProviderFailure ?? HTTPTransport.classify(error)
+                if let failure {
+                    try? await writer.write(
+                        frame("error", Failure(code: failure.kind.rawValue, message: failure.message)))
+                }
+            }
+            service.streamEnded(committed.target, usage: tally.usage, failure: failure)
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func frame(_ event: StreamEvent) throws -> ByteBuffer {
+        switch event {
+        case .delta(let text): try frame("delta", Delta(text: text))
+        case .usage(let usage): try frame("usage", usage)
+        case .finish(let reason): try frame("finish", Finish(reason: reason.rawValue))
+        }
+    }
+
+    static func frame(_ name: String, _ value: some Encodable) throws -> ByteBuffer {
+        var buffer = ByteBuffer(string: "event: \(name)\ndata: ")
+        var json = try JSONCoding.encode(value)
+        buffer.writeBuffer(&json)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+
+    /// Reads one event back into the gateway's event, for ``HTTPGatewayClient``.
+    /// - Returns: The event, nil for an event it does not know; throws the ``ProviderFailure`` an `error` event carries.
+    static func decode(_ event: SSEEvent) throws -> StreamEvent? {
+        let data = Data(event.data.utf8)
+        switch event.event {
+        case "delta": return .delta(try JSONDecoder().decode(Delta.self, from: data).text)
+        case "usage": return .usage(try JSONDecoder().decode(Usage.self, from: data))
+        case "finish":
+            return .finish(FinishReason(rawValue: try JSONDecoder().decode(Finish.self, from: data).reason) ?? .stop)
+        case "error":
+            let failure = try JSONDecoder().decode(Failure.self, from: data)
+            throw ProviderFailure(ProviderFailure.Kind(rawValue: failure.code) ?? .transport, message: failure.message)
+        default: return nil
+        }
+    }
+}

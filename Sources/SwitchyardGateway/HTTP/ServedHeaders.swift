@@ -1,0 +1,20 @@
+import HTTPTypes
+
+/// The headers that say who served a response (`x-request-id`, `x-switchyard-provider`, `x-switchyard-model`,
+/// `x-switchyard-attempts`), shared by the gateway's answering routes.
+enum ServedHeaders {
+    static func fields(id: String, provider: String, model: String, attempts: Int) -> HTTPFields {
+        var headers = HTTPFields()
+        if let name = HTTPField.Name("x-request-id") { headers[name] = id }
+        if let name = HTTPField.Name("x-switchyard-provider") { headers[name] = provider }
+        if let name = HTTPField.Name("x-switchyard-model") { headers[name] = model }
+        if let name = HTTPField.Name("x-switchyard-attempts") { headers[name] = String(attempts) }
+        return headers
+    }
+
+    static func randomID() -> String {
+        let high = UInt64.random(in: .min ... .max)
+        let low = UInt64.random(in: .min ... .max)
+        return String(high, radix: 36) + String(low, radix: 36)
+    }
+}
