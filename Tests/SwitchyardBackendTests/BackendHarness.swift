@@ -24,7 +24,8 @@ struct BackendHarness: Sendable {
     let routes: [String]
 
     static func run(
-        providers extra: [ProviderSettings] = [], _ body: @Sendable (BackendHarness) async throws -> Void
+        providers extra: [ProviderSettings] = [], live: Bool = false,
+        _ body: @Sendable (BackendHarness) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString).sqlite")
             .path
@@ -45,7 +46,7 @@ struct BackendHarness: Sendable {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         do {
-            try await built.application.test(.router) { client in
+            try await built.application.test(live ? .live : .router) { client in
                 try await body(BackendHarness(client: client, store: store, routes: routes))
             }
         } catch {

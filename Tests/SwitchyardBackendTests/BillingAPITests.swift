@@ -1,5 +1,9 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import NIOHTTP1
 import SwitchyardCore
 import SwitchyardProviders
 import SwitchyardServer
@@ -137,6 +141,52 @@ import Testing
                 #expect(messages.array.last?["content"] as? String == "one two three")
                 #expect(messages.array.last?["interrupted"] as? Bool == true)
             }
+        }
+    }
+
+    /// A client that leaves a paid stream half-way over a real connection: the server's next write fails, the text
+    /// delivered until then is stored (interrupted) and charged, and the rest is never generated.
+    @Test func aStreamTheClientAbandonsIsStoredAndChargedForWhatWasDelivered() async throws {
+        let slow = ProviderSettings(id: "slow", kind: .mock(.init(streamChunkDelay: .milliseconds(150))))
+        try await BackendHarness.run(providers: [slow], live: true) { app in
+            let slug = try await paidBot(app, provider: "slow", model: "m-1")
+            _ = try await app.admin(
+                .post, "/admin/v1/users/leaver/wallet/topups",
+                json: #"{"amount":1000,"currency":"INR","idempotency_key":"l-1"}"#)
+            let port = try #require(app.client.port)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/bots/\(slug)/chat")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.headers.add(name: "authorization", value: "Bearer \(try await BackendHarness.userToken("leaver"))")
+            request.body = .bytes(
+                ByteBuffer(string: #"{"message":"one two three four five six seven eight nine ten","stream":true}"#))
+            let reader = Task {
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                var received = ""
+                for try await chunk in response.body {
+                    received += String(buffer: chunk)
+                    if received.contains("event: delta") { break }  // leave after the first piece
+                }
+                return received
+            }
+            let received = try await reader.value
+            #expect(received.contains("event: delta") && !received.contains("event: done"))
+            let user = try await app.store.catalog.findOrCreateUser(externalID: "leaver")
+            var stored: StoredMessage?
+            for _ in 0..<100 {
+                let entries = try await app.store.chats.entries(userID: user.id, limit: 10, offset: 0)
+                if let settled = entries.first(where: { $0.kind == .settle }), let session = settled.sessionID {
+                    stored = try await app.store.chats.recentMessages(sessionID: session, limit: 2).last
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let reply = try #require(stored, "the delivered part was stored")
+            #expect(reply.interrupted)
+            #expect(!reply.content.isEmpty)
+            #expect(!reply.content.hasSuffix("ten"), "the rest was never generated")
+            #expect(reply.charge == 150)
+            #expect(try await app.store.chats.wallet(userID: user.id, currency: "INR")?.balance == 850)
         }
     }
 

@@ -90,6 +90,14 @@ extension ChatService {
             switch try await wallets.placeHold(hold, now: now()) {
             case .placed(let holdID):
                 turn.holdID = holdID
+                // A copy that finished between our first look and this hold (its hold no longer pending): its stored
+                // reply is the answer, and this hold goes back.
+                if request.idempotencyKey != nil,
+                    let stored = try await storedReply(to: request, user: user, bot: turn.bot, config: turn.config)
+                {
+                    await release(turn)
+                    return stored
+                }
                 return nil
             case .insufficient(let available):
                 throw ChatFailure.paymentRequired(needed: amount, available: available, currency: pricing.currency)
