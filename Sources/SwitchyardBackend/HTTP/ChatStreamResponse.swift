@@ -60,10 +60,6 @@ enum ChatStreamResponse {
     }
 
     static func frame(_ event: String, _ value: some Encodable) throws -> ByteBuffer {
-        var buffer = ByteBuffer(string: "event: \(event)\ndata: ")
-        var json = try JSONCoding.encode(value)
-        buffer.writeBuffer(&json)
-        buffer.writeString("\n\n")
-        return buffer
+        try SSEFrame.named(event, value)
     }
 }

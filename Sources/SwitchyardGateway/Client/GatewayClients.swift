@@ -151,12 +151,8 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
-            var http = HTTPClientRequest(url: baseURL + "/v1/generate/")
-            http.method = .POST
-            http.headers.add(name: "content-type", value: "application/json")
-            http.headers.add(name: "authorization", value: "Bearer \(try await currentToken())")
-            http.body = .bytes(try JSONCoding.encode(GenerateRequestBody(request)))
-            response = try await client.execute(http, timeout: .seconds(120))
+            response = try await client.execute(
+                try await generateRequest(GenerateRequestBody(request)), timeout: .seconds(120))
             body = try await response.body.collect(upTo: 16 * 1024 * 1024)
         } catch {
             throw GatewayCallError(Task.isCancelled ? .cancelled : .gatewayUnavailable)
@@ -177,14 +173,9 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
     public func stream(_ request: GenerationRequest) async throws(GatewayCallError) -> GatewayStream {
         let response: HTTPClientResponse
         do {
-            var http = HTTPClientRequest(url: baseURL + "/v1/generate/")
-            http.method = .POST
-            http.headers.add(name: "content-type", value: "application/json")
-            http.headers.add(name: "authorization", value: "Bearer \(try await currentToken())")
             var body = GenerateRequestBody(request)
             body.stream = true
-            http.body = .bytes(try JSONCoding.encode(body))
-            response = try await client.execute(http, timeout: .seconds(600))
+            response = try await client.execute(try await generateRequest(body), timeout: .seconds(600))
         } catch {
             throw GatewayCallError(Task.isCancelled ? .cancelled : .gatewayUnavailable)
         }
@@ -213,6 +204,16 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
             continuation.onTermination = { _ in reader.cancel() }
         }
         return GatewayStream(provider: provider, model: model, events: events)
+    }
+
+    /// `POST /v1/generate/` with `body` and a current service token.
+    private func generateRequest(_ body: GenerateRequestBody) async throws -> HTTPClientRequest {
+        var http = HTTPClientRequest(url: baseURL + "/v1/generate/")
+        http.method = .POST
+        http.headers.add(name: "content-type", value: "application/json")
+        http.headers.add(name: "authorization", value: "Bearer \(try await currentToken())")
+        http.body = .bytes(try JSONCoding.encode(body))
+        return http
     }
 
     /// Reads the gateway's error body back into the failure it stands for.

@@ -65,11 +65,7 @@ enum GenerateStreamEncoder {
     }
 
     static func frame(_ name: String, _ value: some Encodable) throws -> ByteBuffer {
-        var buffer = ByteBuffer(string: "event: \(name)\ndata: ")
-        var json = try JSONCoding.encode(value)
-        buffer.writeBuffer(&json)
-        buffer.writeString("\n\n")
-        return buffer
+        try SSEFrame.named(name, value)
     }
 
     /// Reads one event back into the gateway's event, for ``HTTPGatewayClient``.
