@@ -31,7 +31,11 @@ extension ChatService {
         }
         let history = isNew ? [] : try await chats.recentMessages(sessionID: session.id, limit: settings.historyWindow)
         let started = now()
-        if !isNew, try session.endedAt != nil || isIdle(lastTurnAt: history.last?.createdAt, now: started) {
+        if !isNew,
+            SessionEnd.hasEnded(
+                endedAt: session.endedAt, lastTurnAt: history.last?.createdAt, now: started,
+                idleMinutes: settings.sessionIdleMinutes)
+        {
             throw ChatFailure.sessionEnded(session.id)
         }
         let prompt = try renderPrompt(
@@ -61,12 +65,6 @@ extension ChatService {
             }
         }
         return .ready(turn)
-    }
-
-    /// Whether a session whose last turn was at `lastTurnAt` has been idle long enough to have ended.
-    func isIdle(lastTurnAt: Date?, now: Date) throws -> Bool {
-        guard settings.sessionIdleMinutes > 0, let lastTurnAt else { return false }
-        return now.timeIntervalSince(lastTurnAt) > TimeInterval(settings.sessionIdleMinutes * 60)
     }
 
     /// Places the turn's hold. If a copy of this request (same idempotency key) holds already, on this replica or

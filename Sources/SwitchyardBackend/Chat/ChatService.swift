@@ -192,7 +192,7 @@ public struct ChatService: Sendable {
         }
         return ChatTurnReply(
             message: text, sessionID: turn.session.id, messageID: reply.id, usage: usage, provider: provider,
-            model: model, configID: turn.config.id, charge: receipt.settlementRefused ? 0 : (receipt.charge),
+            model: model, configID: turn.config.id, charge: receipt.charge,
             balance: balance, currency: turn.pricing?.currency, interrupted: interrupted)
     }
 }

@@ -27,12 +27,10 @@ struct UserBillingController<Context: UserAuthenticatedContext>: Sendable {
     @Sendable func session(_ request: Request, context: Context) async throws -> Response {
         let (_, session) = try await ownSession(context)
         let totals = try await chats.sessionTotals(id: session.id)
-        var ended = session.endedAt != nil
-        if !ended, sessionIdleMinutes > 0,
-            let last = try await chats.recentMessages(sessionID: session.id, limit: 1).last?.createdAt
-        {
-            ended = Date().timeIntervalSince(last) > TimeInterval(sessionIdleMinutes * 60)
-        }
+        let ended = SessionEnd.hasEnded(
+            endedAt: session.endedAt,
+            lastTurnAt: try await chats.recentMessages(sessionID: session.id, limit: 1).last?.createdAt, now: Date(),
+            idleMinutes: sessionIdleMinutes)
         return try JSONCoding.response(
             SessionDTO(
                 id: session.id, botID: session.botID, isPaid: session.pricing != nil, pricing: session.pricing,

@@ -128,3 +128,12 @@ public enum TurnHold {
                 minutes: SessionMinutes.new(first: first, previous: previous, at: now.addingTimeInterval(60))))
     }
 }
+
+/// When a session has ended: explicitly (`endedAt`), or after `idleMinutes` with no turn (0: never by idleness).
+public enum SessionEnd {
+    public static func hasEnded(endedAt: Date?, lastTurnAt: Date?, now: Date, idleMinutes: Int) -> Bool {
+        if endedAt != nil { return true }
+        guard idleMinutes > 0, let lastTurnAt else { return false }
+        return now.timeIntervalSince(lastTurnAt) > TimeInterval(idleMinutes * 60)
+    }
+}
