@@ -16,6 +16,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var retryAfterSeconds: Int?
     /// `x-should-retry`, for errors a client must not blindly replay.
     public var shouldRetry: Bool?
+    /// The profile fields a request lacks (`missing_fields` in the error object).
+    public var missingFields: [String]?
 
     /// - Parameters:
     ///   - status: The HTTP status.
@@ -51,12 +53,14 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             public var type: String
             public var param: String?
             public var code: String?
+            public var missingFields: [String]?
 
-            public init(message: String, type: String, param: String?, code: String?) {
+            public init(message: String, type: String, param: String?, code: String?, missingFields: [String]? = nil) {
                 self.message = message
                 self.type = type
                 self.param = param
                 self.code = code
+                self.missingFields = missingFields
             }
 
             public func encode(to encoder: any Encoder) throws {
@@ -65,10 +69,12 @@ public struct APIError: Error, HTTPResponseError, Sendable {
                 try container.encode(type, forKey: .type)
                 try container.encode(param, forKey: .param)
                 try container.encode(code, forKey: .code)
+                try container.encodeIfPresent(missingFields, forKey: .missingFields)
             }
 
             enum CodingKeys: String, CodingKey {
                 case message, type, param, code
+                case missingFields = "missing_fields"
             }
         }
 
@@ -83,7 +89,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             headers[name] = shouldRetry ? "true" : "false"
         }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        let envelope = Envelope(error: .init(message: message, type: type, param: param, code: code))
+        let envelope = Envelope(
+            error: .init(message: message, type: type, param: param, code: code, missingFields: missingFields))
         let buffer = try JSONCoding.encode(envelope)
         return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }

@@ -58,4 +58,12 @@ extension RouteRegistrar {
         log.add(.delete, path)
         methods.delete(RouterPath(path), use: handler)
     }
+
+    public func put(
+        _ path: String,
+        use handler: @escaping @Sendable (Request, Methods.Context) async throws -> some ResponseGenerator
+    ) {
+        log.add(.put, path)
+        methods.put(RouterPath(path), use: handler)
+    }
 }

@@ -16,6 +16,7 @@ public struct AppRequestContext: ServiceAuthenticatedContext, UserAuthenticatedC
     public var coreContext: CoreRequestContextStorage
     public var service: String?
     public var user: User?
+    public var app: String?
     public let channel: (any Channel)?
 
     public init(source: ApplicationRequestContextSource) {
@@ -96,7 +97,9 @@ public func buildApplication(
         do {
             routes += try await registerBackend(
                 on: router, store: opened, gateway: client, settings: backend,
-                knownProviders: Set(settings.providers.map(\.id)), logger: logger)
+                knownProviders: Set(settings.providers.map(\.id)),
+                knownRoutes: Set(settings.routing.routes.map(\.name)),
+                logger: logger)
             services.append(
                 HoldSweeper(
                     wallets: opened.chats, interval: .seconds(max(1, min(30, backend.holdTimeoutSeconds / 4))),
@@ -117,26 +120,28 @@ public func buildApplication(
 /// Migrates and seeds when embedded, then registers the backend's routes on `store`.
 private func registerBackend(
     on router: Router<AppRequestContext>, store: Store, gateway: any GatewayClient, settings backend: BackendSettings,
-    knownProviders: Set<String>, logger: Logger
+    knownProviders: Set<String>, knownRoutes: Set<String>, logger: Logger
 ) async throws -> [String] {
     let catalog = store.catalog
     if backend.migrateOnStart { try await store.migrate() }
     if backend.seedOnStart {
         try await DemoSeed.run(bots: catalog, configs: catalog, prompts: catalog, users: catalog)
     }
+    let languages = LanguageInstructionTable(base: backend.languageInstructions, repository: catalog)
     let chat = ChatService(
         catalog: store.chats, chats: store.chats, wallets: store.chats, gateway: gateway,
         settings: .init(
-            appTimeZone: backend.appTimeZone, languageInstructions: backend.languageInstructions,
+            appTimeZone: backend.appTimeZone, responseLengths: backend.responseLengths,
             holdTimeout: TimeInterval(backend.holdTimeoutSeconds), sessionIdleMinutes: backend.sessionIdleMinutes),
-        logger: logger)
+        languages: languages, logger: logger)
     return BackendRoutes.register(
         on: router,
         dependencies: BackendDependencies(
             bots: catalog, configs: catalog, prompts: catalog, users: catalog, chats: store.chats,
             wallets: store.chats, chat: chat,
             userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
-            knownProviders: knownProviders))
+            knownProviders: knownProviders, knownRoutes: knownRoutes, languageInstructions: catalog,
+            languageTable: languages))
 }
 
 /// The shared upstream client: pooled, with enough connections per host for a busy gateway.

@@ -38,6 +38,24 @@ public actor MemoryChatRepository: ChatRepository {
         return true
     }
 
+    public func sessions(userID: UUID, botID: UUID, offset: Int, limit: Int) async throws -> [SessionSummary] {
+        let live = sessions.values.filter { $0.userID == userID && $0.botID == botID && $0.deletedAt == nil }
+            .sorted { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
+        return live.dropFirst(offset).prefix(limit).map { session in
+            let last = messages[session.id]?.last
+            return SessionSummary(
+                session: session, lastMessage: last?.content, lastMessageRole: last?.role,
+                lastMessageAt: last?.createdAt)
+        }
+    }
+
+    public func deleteSession(id: UUID, userID: UUID, at date: Date) async throws -> Bool {
+        guard var session = sessions[id], session.userID == userID, session.deletedAt == nil else { return false }
+        session.deletedAt = date
+        sessions[id] = session
+        return true
+    }
+
     public func sessionTotals(id: UUID) async throws -> (charged: Int64, turns: Int64) {
         let stored = messages[id] ?? []
         return (stored.compactMap(\.charge).reduce(0, +), Int64(stored.count / 2))

@@ -24,13 +24,13 @@ struct BackendHarness: Sendable {
     let routes: [String]
 
     static func run(
-        providers extra: [ProviderSettings] = [], live: Bool = false,
+        providers extra: [ProviderSettings] = [], routing: RoutingTable = RoutingTable(), live: Bool = false,
         _ body: @Sendable (BackendHarness) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString).sqlite")
             .path
         let settings = ServerSettings(
-            port: 0, jwtSecret: Secret(gatewaySecret), routing: RoutingTable(),
+            port: 0, jwtSecret: Secret(gatewaySecret), routing: routing,
             providers: [
                 ProviderSettings(id: "mock", kind: .mock(.init())),
                 ProviderSettings(id: "broken", kind: .mock(.init(failureRate: 1))),
@@ -85,8 +85,8 @@ struct BackendHarness: Sendable {
         try await send(method, uri, bearer: Self.adminKey, json: json)
     }
 
-    static func userToken(_ subject: String) async throws -> String {
-        try await UserTokenMinter.mint(secret: Secret(userSecret), subject: subject, ttl: 600)
+    static func userToken(_ subject: String, app: String? = nil) async throws -> String {
+        try await UserTokenMinter.mint(secret: Secret(userSecret), subject: subject, ttl: 600, app: app)
     }
 
     func user(_ subject: String, _ method: HTTPRequest.Method, _ uri: String, json: String? = nil) async throws -> Reply

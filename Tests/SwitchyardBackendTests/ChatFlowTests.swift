@@ -21,6 +21,12 @@ import Testing
                     #"{"name":"Asha","time_zone":"Asia/Kolkata","birth_date":"1994-03-02","birth_place":"Pune","language":"hinglish"}"#
             )
             #expect(profile.status == 200)
+            // Mira reads charts: without a birth time she asks for it, before any provider call.
+            let incomplete = try await app.user("asha", .post, "/v1/bots/mira/chat", json: #"{"message":"Hello"}"#)
+            #expect(incomplete.status == 422)
+            #expect(incomplete.error["code"] as? String == "profile_incomplete")
+            #expect(incomplete.error["missing_fields"] as? [String] == ["birth_time"])
+            #expect(try await app.user("asha", .patch, "/v1/me", json: #"{"birth_time":"06:15"}"#).status == 200)
             let first = try await app.user("asha", .post, "/v1/bots/mira/chat", json: #"{"message":"Hello Mira"}"#)
             #expect(first.status == 200, "\(first.body)")
             #expect(first.json["message"] as? String == "Mock reply to: Hello Mira")
@@ -109,11 +115,12 @@ import Testing
 
     @Test func anIdempotentRetryIsAnsweredFromTheStoreWithoutASecondTurn() async throws {
         try await BackendHarness.run { app in
-            let first = try await app.user("kim", .post, "/v1/bots/mira/chat", json: #"{"message":"one"}"#)
+            let (slug, _) = try await app.launchBot(name: "Echo")
+            let first = try await app.user("kim", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"one"}"#)
             let session = try requireString(first.json["session_id"])
             let body = #"{"session_id":"\#(session)","message":"two","idempotency_key":"k-2"}"#
-            let a = try await app.user("kim", .post, "/v1/bots/mira/chat", json: body)
-            let b = try await app.user("kim", .post, "/v1/bots/mira/chat", json: body)
+            let a = try await app.user("kim", .post, "/v1/bots/\(slug)/chat", json: body)
+            let b = try await app.user("kim", .post, "/v1/bots/\(slug)/chat", json: body)
             #expect(a.json["message"] as? String == b.json["message"] as? String)
             let messages = try await app.user("kim", .get, "/v1/sessions/\(session)/messages")
             #expect(messages.array.count == 4)
@@ -122,12 +129,13 @@ import Testing
 
     @Test func concurrentRetriesWithOneIdempotencyKeyStoreOneTurn() async throws {
         try await BackendHarness.run { app in
-            let first = try await app.user("lee", .post, "/v1/bots/mira/chat", json: #"{"message":"one"}"#)
+            let (slug, _) = try await app.launchBot(name: "Echo")
+            let first = try await app.user("lee", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"one"}"#)
             let session = try requireString(first.json["session_id"])
             let body = #"{"session_id":"\#(session)","message":"two","idempotency_key":"same"}"#
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<8 {
-                    group.addTask { try await app.user("lee", .post, "/v1/bots/mira/chat", json: body).status }
+                    group.addTask { try await app.user("lee", .post, "/v1/bots/\(slug)/chat", json: body).status }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
@@ -139,9 +147,10 @@ import Testing
 
     @Test func aRetriedFirstMessageFindsTheSessionItOpened() async throws {
         try await BackendHarness.run { app in
+            let (slug, _) = try await app.launchBot(name: "Echo")
             let body = #"{"message":"hello","idempotency_key":"open-1"}"#
-            let first = try await app.user("ria", .post, "/v1/bots/mira/chat", json: body)
-            let again = try await app.user("ria", .post, "/v1/bots/mira/chat", json: body)
+            let first = try await app.user("ria", .post, "/v1/bots/\(slug)/chat", json: body)
+            let again = try await app.user("ria", .post, "/v1/bots/\(slug)/chat", json: body)
             let session = try requireString(first.json["session_id"])
             #expect(try requireString(again.json["session_id"]) == session)
             let concurrent = #"{"message":"hello","idempotency_key":"open-2"}"#
@@ -149,7 +158,8 @@ import Testing
                 for _ in 0..<6 {
                     group.addTask {
                         try requireString(
-                            try await app.user("ria", .post, "/v1/bots/mira/chat", json: concurrent).json["session_id"])
+                            try await app.user("ria", .post, "/v1/bots/\(slug)/chat", json: concurrent).json[
+                                "session_id"])
                     }
                 }
                 return try await group.reduce(into: Set<String>()) { $0.insert($1) }
@@ -159,19 +169,20 @@ import Testing
                 #expect(try await app.user("ria", .get, "/v1/sessions/\(id)/messages").array.count == 2)
             }
             // The same key opens a new session for another user.
-            let other = try await app.user("sam", .post, "/v1/bots/mira/chat", json: body)
+            let other = try await app.user("sam", .post, "/v1/bots/\(slug)/chat", json: body)
             #expect(try requireString(other.json["session_id"]) != session)
         }
     }
 
     @Test func nobodyReadsAnotherUsersSession() async throws {
         try await BackendHarness.run { app in
-            let mine = try await app.user("owner", .post, "/v1/bots/mira/chat", json: #"{"message":"secret"}"#)
+            let (slug, _) = try await app.launchBot(name: "Echo")
+            let mine = try await app.user("owner", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"secret"}"#)
             let session = try requireString(mine.json["session_id"])
             #expect(try await app.user("intruder", .get, "/v1/sessions/\(session)/messages").status == 404)
             #expect(
                 try await app.user(
-                    "intruder", .post, "/v1/bots/mira/chat", json: #"{"session_id":"\#(session)","message":"x"}"#
+                    "intruder", .post, "/v1/bots/\(slug)/chat", json: #"{"session_id":"\#(session)","message":"x"}"#
                 )
                 .status == 404)
             #expect(try await app.send(.get, "/v1/sessions/\(session)/messages", bearer: nil).status == 401)

@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import SwitchyardCore
+import SwitchyardTesting
 import Testing
 
 @testable import SwitchyardStore

@@ -16,7 +16,10 @@ import Testing
                 birthDate: "1994-03-02", birthTime: "06:15", birthPlace: "Pune"),
             message: "Will I travel?", history: history, now: Self.noon,
             appTimeZone: TimeZone(identifier: "America/New_York")!,
-            languageInstructions: ["en": "English.", "hinglish": "Hinglish in Roman script."], random: { _ in 3 })
+            languageInstructions: LanguageInstructions([
+                LanguageInstruction(app: "*", language: "en", text: "English."),
+                LanguageInstruction(app: "*", language: "hinglish", text: "Hinglish in Roman script."),
+            ]), random: { _ in 3 })
     }
 
     @Test func everyRegistryVariableResolves() throws {
@@ -34,16 +37,18 @@ import Testing
             "bot_name=[Mira]", "bot_description=[a Vedic astrologer.]", "bot_scene_desc=[A courtyard.]",
             "user_name=[Asha]", "user_age=[31]", "user_gender=[female]", "user_message=[Will I travel?]",
             "conversation_history=[Asha: Hello\nMira: Namaste]", "user_astro_data=[born 1994-03-02 at 06:15 in Pune]",
-            "current_time=[17:30]", "current_date=[2025-11-29]", "day_of_week=[Saturday]", "random_number_1_4=[3]",
-            "language_instruction=[Hinglish in Roman script.]",
+            "current_time=[05:30 PM]", "current_date=[29 November 2025]", "day_of_week=[Saturday]",
+            "random_number_1_4=[3]", "language_instruction=[Hinglish in Roman script.]",
+            "response_length=[\(ResponseLengthTexts.defaults[.medium]!)]", "current_time_24h=[17:30]",
+            "current_date_iso=[2025-11-29]", "user_memories=[]", "first_profile_kundli=[]", "second_profile_kundli=[]",
         ]
         #expect(rendered == expected.joined(separator: "\n"))
     }
 
     @Test(
         arguments: [
-            ("Asia/Kolkata", nil, "17:30"), (nil, "Asia/Tokyo", "21:00"), (nil, nil, "07:00"),
-            ("Not/AZone", "Europe/London", "12:00"),
+            ("Asia/Kolkata", nil, "05:30 PM"), (nil, "Asia/Tokyo", "09:00 PM"), (nil, nil, "07:00 AM"),
+            ("Not/AZone", "Europe/London", "12:00 PM"),
         ] as [(String?, String?, String)])
     func timeUsesTheUsersThenTheBotsThenTheAppsZone(user: String?, bot: String?, expected: String) throws {
         let template = try PromptTemplate(source: "{{current_time}}", format: .text)
@@ -83,7 +88,7 @@ import Testing
               text: You do not know the user's name.
             omega: Last.
             """
-        let template = try PromptTemplate(source: yaml, format: .yaml)
+        let template = try PromptTemplate(source: yaml, format: .yaml, output: .text)
         #expect(template.sectionNames == ["zeta", "alpha", "middle", "omega"])
         #expect(template.render(["bot_name": "Mira"]) == "First, Mira.\n\nYou do not know the user's name.\n\nLast.")
         #expect(
@@ -92,7 +97,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "- just\n- a list", "a: {{nope}}", "a:\n  text: x\n  when: not_a_variable", "a:\n  txt: x", ": : :",
+        "- just\n- a list", "a: {{nope}}", "a:\n  text: x\n  when: not_a_variable", "a:\n  when: user_name",
+        "a:\n  b: [{{nope}}]", "a:\n  \"{{user_name}}\": x", ": : :",
     ])
     func badYAMLPromptsAreRefused(source: String) {
         #expect(throws: PromptTemplateError.self) { try PromptTemplate(source: source, format: .yaml) }
@@ -100,7 +106,12 @@ import Testing
 
     @Test func theDemoPromptIsValid() throws {
         let template = try PromptTemplate(source: DemoSeed.prompt, format: .yaml)
-        #expect(template.sectionNames == ["persona", "rules", "time", "profile", "chart", "memories"])
+        #expect(
+            template.sectionNames == [
+                "Role", "User Profile", "Query House Mapping", "Analysis Steps", "Response Format", "Guidelines",
+                "Daily Context", "Past User Memories", "First Profile Kundli", "Second Profile Kundli",
+            ])
+        #expect(template.output == .yaml)
     }
 
     @Test func variantAssignmentIsStableAndFollowsTheWeights() {

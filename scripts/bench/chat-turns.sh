@@ -59,6 +59,11 @@ for i in $(seq 1 32); do
   admin POST "/admin/v1/users/bench-user-$i/wallet/topups" \
     "{\"amount\":1000000000000,\"currency\":\"INR\",\"idempotency_key\":\"bench-$RANDOM-$i-$(date +%s%N)\"}" >/dev/null
 done
+# Mira reads charts: her users need birth details (metadata.required_fields) before she answers.
+for token in $TOKENS; do
+  curl -s -X PATCH "http://127.0.0.1:$PORT/v1/me" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"birth_date":"1994-03-02","birth_time":"06:15","birth_place":"Pune"}' >/dev/null
+done
 # Each bot answers once before it is measured; then the bots take turns, ROUNDS times (the database grows as it runs,
 # so alternating is fairer than one long run each), and each bot's figure is over all its rounds.
 for BOT in $BOTS; do

@@ -5,15 +5,18 @@ import JWTKit
 import SwitchyardCore
 import SwitchyardHTTP
 
-/// What the backend's routes need from the request context: the authenticated user.
+/// What the backend's routes need from the request context: the authenticated user, and the app their token names.
 public protocol UserAuthenticatedContext: RequestContext {
     var user: User? { get set }
+    /// The user token's `app` claim: it selects language instructions.
+    var app: String? { get set }
 }
 
-/// The claims of a user token: `sub` is the user's external id.
+/// The claims of a user token: `sub` is the user's external id; `app`, optional, the app they use.
 struct UserClaims: JWTPayload {
     var sub: SubjectClaim?
     var exp: ExpirationClaim?
+    var app: String?
 
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
@@ -27,6 +30,7 @@ public struct UserTokenVerifier: Sendable {
 
     struct VerifiedUser: Sendable {
         var subject: String
+        var app: String?
         var expiresAt: Date
     }
 
@@ -42,13 +46,13 @@ public struct UserTokenVerifier: Sendable {
         self.leeway = leeway
     }
 
-    /// - Returns: The user's external id.
-    func externalID(from token: String, now: Date = Date()) async throws(APIError) -> String {
+    /// - Returns: The user's external id and the token's app.
+    func verify(_ token: String, now: Date = Date()) async throws(APIError) -> (externalID: String, app: String?) {
         if let known = verified.value(for: token) {
             guard known.expiresAt.addingTimeInterval(leeway) >= now else {
                 throw APIError.unauthorized("The user token is expired or has no `exp`.")
             }
-            return known.subject
+            return (known.subject, known.app)
         }
         let header = token.split(separator: ".").first.map(String.init) ?? ""
         guard let data = Data(base64URLEncoded: header),
@@ -69,8 +73,9 @@ public struct UserTokenVerifier: Sendable {
         guard let sub = claims.sub?.value, !sub.isEmpty else {
             throw APIError.unauthorized("The user token has no `sub` naming the user.")
         }
-        verified.store(VerifiedUser(subject: sub, expiresAt: exp.value), for: token)
-        return sub
+        let app = claims.app.flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
+        verified.store(VerifiedUser(subject: sub, app: app, expiresAt: exp.value), for: token)
+        return (sub, app)
     }
 }
 
@@ -87,9 +92,10 @@ struct UserAuthMiddleware<Context: UserAuthenticatedContext>: RouterMiddleware {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw APIError.unauthorized("Send `Authorization: Bearer <user token>`.")
         }
-        let externalID = try await verifier.externalID(from: String(header.dropFirst(7)))
+        let verified = try await verifier.verify(String(header.dropFirst(7)))
         var context = context
-        context.user = try await users.findOrCreateUser(externalID: externalID)
+        context.user = try await users.findOrCreateUser(externalID: verified.externalID)
+        context.app = verified.app
         return try await next(request, context)
     }
 }

@@ -23,6 +23,8 @@ public struct ChatFailure: Error, Sendable, Equatable {
         case paymentRequired
         /// The session was ended (explicitly or after being idle): start a new one.
         case sessionEnded
+        /// The user's profile lacks fields the bot requires: fill them in (`PATCH /v1/me`).
+        case profileIncomplete(missing: [String])
     }
 
     public var kind: Kind
@@ -59,6 +61,14 @@ public struct ChatFailure: Error, Sendable, Equatable {
         ChatFailure(
             kind: .sessionEnded, code: "session_ended",
             message: "Session \(id.uuidString.lowercased()) has ended. Start a new session (leave out `session_id`).")
+    }
+
+    static func profileIncomplete(botName: String, missing: [ProfileField]) -> ChatFailure {
+        let names = missing.map(\.rawValue)
+        return ChatFailure(
+            kind: .profileIncomplete(missing: names), code: "profile_incomplete",
+            message: "\(botName) needs your \(names.joined(separator: ", ")) first. Add them to your profile "
+                + "(PATCH /v1/me) and send the message again.")
     }
 
     static func notConfigured(botName: String) -> ChatFailure {

@@ -24,6 +24,8 @@ extension ChatService {
             throw ChatFailure.notFound("No bot '\(slug)'.")
         }
         let bot = snapshot.bot
+        let missing = bot.requiredFields.filter { $0.isMissing(in: user) }
+        if !missing.isEmpty { throw ChatFailure.profileIncomplete(botName: bot.name, missing: missing) }
         let (session, isNew, config) = try await sessionAndConfig(
             request, user: user, bot: bot, configs: snapshot.configs)
         if let stored = try await storedReply(to: request, user: user, bot: bot, config: config) {
@@ -38,8 +40,9 @@ extension ChatService {
         {
             throw ChatFailure.sessionEnded(session.id)
         }
-        let prompt = try renderPrompt(
-            config: config, version: snapshot.prompts[config.id], bot: bot, user: user, message: text, history: history)
+        let prompt = try await renderPrompt(
+            config: config, version: snapshot.prompts[config.id], bot: bot, user: user, message: text, history: history,
+            app: request.app)
         let pricing = session.pricing
         let completedTurns = (history.last?.sequence ?? 0) / 2
         let charged = pricing?.charges(turnAfter: completedTurns) ?? false
@@ -52,7 +55,13 @@ extension ChatService {
             sampling: SamplingParameters(
                 temperature: config.temperature, topP: config.topP, topK: config.topK, maxTokens: maxTokens),
             fallbacks: config.fallbacks, regionName: config.regionName,
-            metadata: ["bot": bot.slug, "session": session.id.uuidString], user: user.id.uuidString)
+            metadata: config.metadata.merging(
+                [
+                    "bot": .string(bot.slug), "session": .string(session.id.uuidString),
+                    "config": .string(config.id.uuidString),
+                ]
+            ) { _, ours in ours },
+            user: user.id.uuidString, route: config.route, requireContent: true)
         var turn = PreparedTurn(
             bot: bot, config: config, session: session, isNew: isNew, text: text,
             idempotencyKey: request.idempotencyKey, generation: generation, pricing: pricing, charged: charged,

@@ -10,28 +10,32 @@ extension ChatService {
     }
 
     func renderPrompt(
-        config: BotLLMConfig, version: PromptVersion?, bot: Bot, user: User, message: String, history: [StoredMessage]
-    ) throws -> String {
-        let source: (String, PromptVersion.Format)
+        config: BotLLMConfig, version: PromptVersion?, bot: Bot, user: User, message: String, history: [StoredMessage],
+        app: String?
+    ) async throws -> String {
+        let source: (String, PromptVersion.Format, PromptOutput?)
         if config.promptTemplate != nil {
             guard let version else {
                 throw ChatFailure.notConfigured(botName: bot.name)
             }
-            source = (version.body, version.format)
+            source = (version.body, version.format, version.output)
         } else {
-            source = (config.inlinePrompt ?? "You are {{bot_name}}. {{bot_description}}", .text)
+            source = (config.inlinePrompt ?? "You are {{bot_name}}. {{bot_description}}", .text, nil)
         }
-        let cacheKey = "\(source.1.rawValue):\(source.0)"
+        let cacheKey = "\(source.1.rawValue):\(source.2?.rawValue ?? "-"):\(source.0)"
         let template: PromptTemplate
         if let cached = templates.value(for: cacheKey) {
             template = cached
         } else {
-            template = try PromptTemplate(source: source.0, format: source.1)
+            template = try PromptTemplate(source: source.0, format: source.1, output: source.2)
             templates.store(template, for: cacheKey)
         }
+        let languages =
+            template.variables.contains(.languageInstruction) ? await self.languages.current(now: now()) : .defaults
         let context = PromptContext(
             bot: bot, user: user, message: message, history: history, appTimeZone: settings.appTimeZone,
-            languageInstructions: settings.languageInstructions, zone: zone(named:))
+            languageInstructions: languages, app: app, responseLengths: settings.responseLengths,
+            zone: zone(named:))
         return template.render(PromptVariableResolver.resolve(template.variables, context: context))
     }
 }

@@ -28,6 +28,14 @@ extension ChatService {
             interrupted: stored.interrupted)
     }
 
+    /// The config that serves a turn of an existing session. In a running experiment (a config with a weight) a
+    /// session assigned to one of its variants stays on it; otherwise every turn uses the currently active config,
+    /// so that activating another config switches every session at its next turn, as the reference does.
+    static func config(continuing session: ChatSession, configs: [BotLLMConfig]) -> BotLLMConfig? {
+        if let pinned = configs.first(where: { $0.id == session.configID && $0.weight > 0 }) { return pinned }
+        return configs.first(where: \.isActive) ?? configs.first(where: { $0.id == session.configID })
+    }
+
     /// Resumes the caller's session, or starts one assigned to a variant: the weighted configs split new sessions
     /// by a stable hash of the session id; with no weights the active config serves. A new session locks the bot's
     /// current pricing.
@@ -37,9 +45,10 @@ extension ChatService {
         -> (ChatSession, Bool, BotLLMConfig)
     {
         if let id = request.sessionID {
-            guard let session = try await chats.session(id: id), session.userID == user.id, session.botID == bot.id
+            guard let session = try await chats.session(id: id), session.userID == user.id, session.botID == bot.id,
+                session.deletedAt == nil
             else { throw ChatFailure.notFound("No session \(id.uuidString.lowercased()) with this bot.") }
-            guard let config = all.first(where: { $0.id == session.configID }) ?? all.first(where: \.isActive) else {
+            guard let config = Self.config(continuing: session, configs: all) else {
                 throw ChatFailure.notConfigured(botName: bot.name)
             }
             return (session, false, config)

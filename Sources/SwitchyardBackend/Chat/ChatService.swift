@@ -10,8 +10,8 @@ public struct ChatService: Sendable {
     public struct Settings: Sendable {
         /// Time variables fall back to this zone.
         public var appTimeZone: TimeZone
-        /// Language instructions by language code.
-        public var languageInstructions: [String: String]
+        /// The instruction text of each response length.
+        public var responseLengths: [ResponseLength: String]
         /// How many earlier messages go to the model.
         public var historyWindow: Int
         public var maximumMessageCharacters: Int
@@ -23,12 +23,13 @@ public struct ChatService: Sendable {
         public var defaultMaxOutputTokens: Int
 
         public init(
-            appTimeZone: TimeZone, languageInstructions: [String: String] = [:], historyWindow: Int = 20,
+            appTimeZone: TimeZone, responseLengths: [ResponseLength: String] = ResponseLengthTexts.defaults,
+            historyWindow: Int = 20,
             maximumMessageCharacters: Int = 8000, holdTimeout: TimeInterval = 120, sessionIdleMinutes: Int = 30,
             defaultMaxOutputTokens: Int = 1024
         ) {
             self.appTimeZone = appTimeZone
-            self.languageInstructions = languageInstructions
+            self.responseLengths = responseLengths
             self.historyWindow = historyWindow
             self.maximumMessageCharacters = maximumMessageCharacters
             self.holdTimeout = holdTimeout
@@ -42,6 +43,8 @@ public struct ChatService: Sendable {
     let wallets: any WalletRepository
     let gateway: any GatewayClient
     let settings: Settings
+    /// Language instructions by app and language.
+    let languages: LanguageInstructionTable
     let logger: Logger
     /// Makes the id of a new session (which also picks its A/B variant).
     let makeSessionID: @Sendable () -> UUID
@@ -58,13 +61,14 @@ public struct ChatService: Sendable {
     ///   - chats: Sessions and messages.
     ///   - wallets: Wallets and their ledger.
     ///   - gateway: The gateway.
-    ///   - settings: Time zone, language instructions, history window, billing times.
+    ///   - settings: Time zone, response lengths, history window, billing times.
+    ///   - languages: Language instructions by app and language.
     ///   - logger: The logger.
     ///   - makeSessionID: Makes new session ids (fixed ones in tests).
     ///   - now: The wall clock (a fixed one in tests).
     public init(
         catalog: any ChatBotReader, chats: any ChatRepository, wallets: any WalletRepository,
-        gateway: any GatewayClient, settings: Settings, logger: Logger,
+        gateway: any GatewayClient, settings: Settings, languages: LanguageInstructionTable = .init(), logger: Logger,
         makeSessionID: @escaping @Sendable () -> UUID = { UUID() }, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.makeSessionID = makeSessionID
@@ -73,6 +77,7 @@ public struct ChatService: Sendable {
         self.wallets = wallets
         self.gateway = gateway
         self.settings = settings
+        self.languages = languages
         self.logger = logger
         self.now = now
     }
@@ -94,6 +99,11 @@ public struct ChatService: Sendable {
             let response: GenerationResponse
             do throws(GatewayCallError) {
                 response = try await gateway.generate(turn.generation)
+                // The gateway fails such an answer over (the request requires content); a reply is never stored empty
+                // whatever answered.
+                if response.text.trimmingWhitespace().isEmpty {
+                    throw GatewayCallError(.provider(.emptyResponse), attempts: response.attempts)
+                }
             } catch {
                 throw await failed(turn, error)
             }

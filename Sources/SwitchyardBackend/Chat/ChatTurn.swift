@@ -6,8 +6,11 @@ public struct ChatTurnRequest: Sendable {
     public var sessionID: UUID?
     public var message: String
     public var idempotencyKey: String?
+    /// The app named by the user token's `app` claim: it selects language instructions.
+    public var app: String?
 
-    public init(sessionID: UUID? = nil, message: String, idempotencyKey: String? = nil) {
+    public init(sessionID: UUID? = nil, message: String, idempotencyKey: String? = nil, app: String? = nil) {
+        self.app = app
         self.sessionID = sessionID
         self.message = message
         self.idempotencyKey = idempotencyKey

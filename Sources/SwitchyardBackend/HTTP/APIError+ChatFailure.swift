@@ -68,6 +68,12 @@ extension APIError {
                 HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "insufficient_funds",
                 code: failure.code, message: failure.message,
                 shouldRetry: false)
+        case .profileIncomplete(let missing):
+            var error = APIError(
+                .unprocessableContent, type: "invalid_request_error", code: failure.code, param: "profile",
+                message: failure.message)
+            error.missingFields = missing
+            return error
         case .sessionEnded:
             return APIError(
                 .conflict, type: "invalid_request_error", code: failure.code, param: "session_id",

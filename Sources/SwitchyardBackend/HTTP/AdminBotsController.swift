@@ -3,12 +3,10 @@ import Hummingbird
 import SwitchyardCore
 import SwitchyardHTTP
 
-/// `/admin/v1/bots…` and `/admin/v1/llm-configs/{id}/activate`.
+/// `/admin/v1/bots…`.
 struct AdminBotsController<Context: RequestContext>: Sendable {
     let bots: any BotRepository
-    let configs: any LLMConfigRepository
-    /// The provider ids the gateway knows: a config naming another is refused when it is saved.
-    let knownProviders: Set<String>
+    let users: any UserRepository
     let limit: Int
 
     func register(on group: RouteRegistrar<RouterGroup<Context>>) {
@@ -16,7 +14,7 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
         group.get("/admin/v1/bots") { _, _ in try JSONCoding.response(try await bots.bots(status: nil).map(BotDTO.init))
         }
         group.get("/admin/v1/bots/{slug}") { _, context in
-            try JSONCoding.response(BotDTO(try await bot(context)))
+            try JSONCoding.response(BotDTO(try await Self.bot(context, bots: bots)))
         }
         group.patch("/admin/v1/bots/{slug}", use: update)
         group.delete("/admin/v1/bots/{slug}") { _, context in
@@ -26,24 +24,9 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
             }
             return Response(status: .noContent)
         }
-        group.post("/admin/v1/bots/{slug}/llm-configs", use: createConfig)
-        group.get("/admin/v1/bots/{slug}/llm-configs") { _, context in
-            let bot = try await bot(context)
-            return try JSONCoding.response(try await configs.configs(botID: bot.id).map(LLMConfigDTO.init))
-        }
-        group.post("/admin/v1/llm-configs/{id}/activate") { _, context in
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else {
-                throw APIError.invalidRequest("The config id must be a UUID.", param: "id")
-            }
-            do {
-                return try JSONCoding.response(LLMConfigDTO(try await configs.activate(configID: id)))
-            } catch StoreError.notFound {
-                throw APIError.notFound("No LLM config \(id.uuidString).")
-            }
-        }
     }
 
-    private func bot(_ context: Context) async throws -> Bot {
+    static func bot(_ context: Context, bots: any BotRepository) async throws -> Bot {
         let slug = try context.parameters.require("slug")
         guard let bot = try await bots.bot(slug: slug) else { throw APIError.notFound("No bot '\(slug)'.") }
         return bot
@@ -54,7 +37,7 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
         guard let name = input.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw APIError.invalidRequest("`name` is required.", param: "name")
         }
-        try Self.validate(input)
+        try await validate(input)
         let base = Slug.make(from: name) { _ in false }
         let status = input.status ?? .draft
         for _ in 0..<3 {
@@ -67,8 +50,8 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
             let bot = Bot(
                 slug: slug, name: name, description: input.description ?? "",
                 sceneDescription: input.sceneDescription ?? "", avatarURL: input.avatarURL, status: status,
-                type: input.type ?? "assistant", rank: input.rank ?? 0, timeZone: input.timeZone,
-                metadata: input.metadata?.strings ?? [:], pricing: input.metadata?.pricing,
+                type: input.type ?? BotType.companion.rawValue, rank: input.rank ?? 0, timeZone: input.timeZone,
+                metadata: input.metadata?.fields ?? [:], pricing: input.metadata?.pricing, ownerID: input.ownerID,
                 launchedOn: status == .launched ? Date() : nil)
             do {
                 return try JSONCoding.response(BotDTO(try await bots.createBot(bot)), status: .created)
@@ -81,9 +64,9 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        var bot = try await bot(context)
+        var bot = try await Self.bot(context, bots: bots)
         let input = try await JSONCoding.decode(BotInput.self, from: request, limit: limit)
-        try Self.validate(input)
+        try await validate(input)
         if let name = input.name {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw APIError.invalidRequest("`name` must not be empty.", param: "name")
@@ -96,66 +79,39 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
         if let value = input.type { bot.type = value }
         if let value = input.rank { bot.rank = value }
         if let value = input.timeZone { bot.timeZone = value }
+        if let value = input.ownerID { bot.ownerID = value }
         if let value = input.metadata {
             // `metadata` is replaced whole: leaving out `pricing` makes the bot free for new sessions.
-            bot.metadata = value.strings
+            bot.metadata = value.fields
             bot.pricing = value.pricing
         }
         if let status = input.status {
             if status == .launched, bot.status != .launched { bot.launchedOn = Date() }
             bot.status = status
         }
+        bot.updatedAt = Date()
         try await bots.updateBot(bot)
         return try JSONCoding.response(BotDTO(bot))
     }
 
-    static func validate(_ input: BotInput) throws {
+    /// Every check of a bot's fields, before anything is written.
+    func validate(_ input: BotInput) async throws {
         if let problem = input.metadata?.pricing?.problem() {
             throw APIError.invalidRequest(problem, param: "metadata.pricing")
+        }
+        if let metadata = input.metadata?.fields, let problem = BotMetadataRules.botProblem(metadata) {
+            throw APIError.invalidRequest(problem.message, param: problem.param)
         }
         if let zone = input.timeZone, TimeZone(identifier: zone) == nil {
             throw APIError.invalidRequest("`time_zone` '\(zone)' is not an IANA time zone.", param: "time_zone")
         }
-    }
-
-    @Sendable func createConfig(_ request: Request, context: Context) async throws -> Response {
-        let bot = try await bot(context)
-        let input = try await JSONCoding.decode(LLMConfigDTO.self, from: request, limit: limit)
-        try validate(input)
-        if input.promptTemplate == nil, let prompt = input.prompt {
-            do { _ = try PromptTemplate(source: prompt, format: .text) } catch let error as PromptTemplateError {
-                throw APIError.invalidRequest(error.description, param: "prompt")
-            }
-        }
-        if let weight = input.metadata?.weight, weight < 0 {
-            throw APIError.invalidRequest("`metadata.weight` must not be negative.", param: "metadata.weight")
-        }
-        let config = BotLLMConfig(
-            botID: bot.id, provider: input.llmProvider, model: input.modelName, promptTemplate: input.promptTemplate,
-            promptLabel: input.promptLabel ?? "production", inlinePrompt: input.prompt, temperature: input.temperature,
-            topP: input.topP, topK: input.topK, maxOutputTokens: input.maxOutputTokens,
-            isActive: input.isActive ?? false,
-            weight: input.metadata?.weight ?? 0, regionName: input.metadata?.regionName,
-            fallbacks: input.metadata?.fallbacks)
-        return try JSONCoding.response(LLMConfigDTO(try await configs.createConfig(config)), status: .created)
-    }
-
-    /// The checks the gateway applies to every request this config will make, in the config's field names, so that
-    /// a config the gateway would refuse is refused now and not at chat time.
-    private func validate(_ input: LLMConfigDTO) throws {
-        let sampling = SamplingParameters(
-            temperature: input.temperature, topP: input.topP, topK: input.topK, maxTokens: input.maxOutputTokens)
-        do {
-            try RequestValidation.validate(
-                messages: [ChatMessage(role: .user, content: "-")], systemInstruction: nil, sampling: sampling)
-            try RequestValidation.validateRouting(
-                provider: input.llmProvider, model: input.modelName, retry: nil, fallbacks: input.metadata?.fallbacks,
-                knownProviders: knownProviders, providerField: "llm_provider", modelField: "model_name",
-                fieldPrefix: "metadata.")
-        } catch {
-            let param = error.parameter == "max_tokens" ? "max_output_tokens" : error.parameter
+        if let type = input.type, BotType(rawValue: type) == nil {
             throw APIError.invalidRequest(
-                error.message.replacingOccurrences(of: "`max_tokens`", with: "`max_output_tokens`"), param: param)
+                "`type` '\(type)' is not a bot type; use one of: "
+                    + BotType.allCases.map(\.rawValue).joined(separator: ", ") + ".", param: "type")
+        }
+        if let owner = input.ownerID, try await users.user(id: owner) == nil {
+            throw APIError.invalidRequest("`owner_id` names no user.", param: "owner_id")
         }
     }
 }

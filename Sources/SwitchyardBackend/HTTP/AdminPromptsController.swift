@@ -16,7 +16,9 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
     }
 
     struct RenderOutput: Encodable {
+        /// Exactly what the model receives.
         var rendered: String
+        var output: PromptOutput
         var variables: [String]
     }
 
@@ -34,7 +36,7 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
         }
     }
 
-    /// The source and format of a body holding `template` or `yaml`, validated.
+    /// The source and format of a body holding `template` or `yaml` (and `output`), validated.
     static func source(_ input: PromptInput) throws -> (String, PromptVersion.Format, PromptTemplate) {
         let source: (String, PromptVersion.Format)
         switch (input.template, input.yaml) {
@@ -43,7 +45,7 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
         default: throw APIError.invalidRequest("Send exactly one of `template` and `yaml`.", param: "template")
         }
         do {
-            return (source.0, source.1, try PromptTemplate(source: source.0, format: source.1))
+            return (source.0, source.1, try PromptTemplate(source: source.0, format: source.1, output: input.output))
         } catch let error as PromptTemplateError {
             throw APIError.invalidRequest(error.description, param: source.1 == .yaml ? "yaml" : "template")
         }
@@ -59,7 +61,8 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
         let (body, format, _) = try Self.source(input)
         do {
             return try JSONCoding.response(
-                try await prompts.createTemplate(name: name, format: format, body: body), status: .created)
+                try await prompts.createTemplate(name: name, format: format, body: body, output: input.output),
+                status: .created)
         } catch StoreError.conflict {
             throw APIError(
                 .conflict, type: "invalid_request_error", code: "template_exists",
@@ -70,11 +73,12 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
 
     @Sendable func addVersion(_ request: Request, context: Context) async throws -> Response {
         let name = try context.parameters.require("name")
-        let (body, format, _) = try Self.source(
-            try await JSONCoding.decode(PromptInput.self, from: request, limit: limit))
+        let input = try await JSONCoding.decode(PromptInput.self, from: request, limit: limit)
+        let (body, format, _) = try Self.source(input)
         do {
             return try JSONCoding.response(
-                try await prompts.addVersion(name: name, format: format, body: body), status: .created)
+                try await prompts.addVersion(name: name, format: format, body: body, output: input.output),
+                status: .created)
         } catch StoreError.notFound {
             throw APIError.notFound("No template '\(name)'.")
         }
@@ -93,15 +97,25 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
             input.label == "" ? [:] : ["label": input.label, "version": String(input.version)])
     }
 
-    /// A preview: the template rendered with the sample values given (missing ones render empty).
+    /// A preview: the template rendered with the sample values given (missing ones render empty), exactly as the
+    /// model receives it. Values may be any JSON scalar.
     @Sendable func render(_ request: Request, context: Context) async throws -> Response {
         let input = try await JSONCoding.decode(PromptInput.self, from: request, limit: limit)
         let (_, _, template) = try Self.source(input)
-        let values = input.values ?? [:]
-        if let unknown = values.keys.first(where: { PromptVariable(rawValue: $0) == nil }) {
-            throw APIError.invalidRequest("`values` names an unknown variable `\(unknown)`.", param: "values")
+        var values: [String: String] = [:]
+        for (name, value) in input.values ?? [:] {
+            guard PromptVariable(rawValue: name) != nil else {
+                throw APIError.invalidRequest("`values` names an unknown variable `\(name)`.", param: "values")
+            }
+            guard let text = value.scalarText else {
+                throw APIError.invalidRequest(
+                    "`values.\(name)` must be a string, number, boolean or null.", param: "values.\(name)")
+            }
+            values[name] = text
         }
         return try JSONCoding.response(
-            RenderOutput(rendered: template.render(values), variables: template.variables.map(\.rawValue).sorted()))
+            RenderOutput(
+                rendered: template.render(values), output: template.output,
+                variables: template.variables.map(\.rawValue).sorted()))
     }
 }

@@ -16,14 +16,24 @@ public struct BackendDependencies: Sendable {
     public var adminKey: Secret
     /// The provider ids the gateway knows, for validating saved configs.
     public var knownProviders: Set<String>
+    /// The gateway's route names, for configs that name a route.
+    public var knownRoutes: Set<String>
+    /// The admin API's language instructions, and the table turns read them through (told of edits).
+    public var languageInstructions: any LanguageInstructionRepository
+    public var languageTable: LanguageInstructionTable
     public var maximumBodyBytes: Int
 
     public init(
         bots: any BotRepository, configs: any LLMConfigRepository, prompts: any PromptRepository,
         users: any UserRepository, chats: any ChatRepository, wallets: any WalletRepository, chat: ChatService,
         userTokens: UserTokenVerifier,
-        adminKey: Secret, knownProviders: Set<String>, maximumBodyBytes: Int = 1 << 20
+        adminKey: Secret, knownProviders: Set<String>, knownRoutes: Set<String> = [],
+        languageInstructions: any LanguageInstructionRepository, languageTable: LanguageInstructionTable,
+        maximumBodyBytes: Int = 1 << 20
     ) {
+        self.knownRoutes = knownRoutes
+        self.languageInstructions = languageInstructions
+        self.languageTable = languageTable
         self.bots = bots
         self.configs = configs
         self.prompts = prompts
@@ -49,11 +59,19 @@ public enum BackendRoutes {
         let admin = RouteRegistrar(
             methods: router.group().add(middleware: AdminKeyMiddleware<Context>(key: dependencies.adminKey)), log: log)
         AdminBotsController<Context>(
-            bots: dependencies.bots, configs: dependencies.configs, knownProviders: dependencies.knownProviders,
+            bots: dependencies.bots, users: dependencies.users, limit: dependencies.maximumBodyBytes
+        ).register(on: admin)
+        AdminConfigsController<Context>(
+            bots: dependencies.bots, configs: dependencies.configs, prompts: dependencies.prompts,
+            knownProviders: dependencies.knownProviders, knownRoutes: dependencies.knownRoutes,
             limit: dependencies.maximumBodyBytes
         ).register(on: admin)
         AdminPromptsController<Context>(
             prompts: dependencies.prompts, limit: dependencies.maximumBodyBytes
+        ).register(on: admin)
+        AdminLanguagesController<Context>(
+            instructions: dependencies.languageInstructions, table: dependencies.languageTable,
+            limit: dependencies.maximumBodyBytes
         ).register(on: admin)
         AdminWalletsController<Context>(
             users: dependencies.users, wallets: dependencies.wallets, limit: dependencies.maximumBodyBytes

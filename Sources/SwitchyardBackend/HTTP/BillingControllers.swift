@@ -15,13 +15,8 @@ struct UserBillingController<Context: UserAuthenticatedContext>: Sendable {
         group.get("/v1/wallet", use: wallet)
     }
 
-    /// The caller's own session; anyone else's answers 404, as if it did not exist.
     private func ownSession(_ context: Context) async throws -> (User, ChatSession) {
-        let user = try UserController<Context>.user(context)
-        let raw = try context.parameters.require("id")
-        guard let id = UUID(uuidString: raw), let session = try await chats.session(id: id), session.userID == user.id
-        else { throw APIError.notFound("No session \(raw).") }
-        return (user, session)
+        try await UserController<Context>.ownSession(context, chats: chats)
     }
 
     @Sendable func session(_ request: Request, context: Context) async throws -> Response {

@@ -1,90 +1,168 @@
 import Foundation
 import Mustache
 import SwitchyardCore
+import Yams
 
 /// Why a template was refused when it was saved.
 public struct PromptTemplateError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
 }
 
-/// A validated prompt: a `{{variable}}` text, or a YAML-structured prompt whose sections render in their written
-/// order and may be conditional. Rendering uses swift-mustache (escaping off: prompts are text, not HTML).
-public struct PromptTemplate: Sendable {
-    struct Section: Sendable {
-        var name: String
-        var template: MustacheTemplate
-        /// Rendered only when this variable has a non-empty value.
-        var when: PromptVariable?
-        /// Rendered only when this variable is empty.
-        var unless: PromptVariable?
-    }
+/// A node of a compiled prompt: the structure a YAML template declares, or the one text of a text template.
+indirect enum PromptNode: Sendable {
+    case scalar(PromptScalar)
+    case mapping([PromptEntry])
+    case sequence([PromptEntry])
+}
 
-    let sections: [Section]
+/// A keyed (mapping) or listed (sequence) value, rendered only when its condition holds.
+struct PromptEntry: Sendable {
+    var key: String?
+    var node: PromptNode
+    /// Rendered only when this variable has a non-empty value.
+    var when: PromptVariable? = nil
+    /// Rendered only when this variable is empty.
+    var unless: PromptVariable? = nil
+}
+
+/// A scalar of a template: a string with `{{variables}}` (rendered by swift-mustache, escaping off), or a typed
+/// literal (a number, a boolean) that is sent as written.
+struct PromptScalar: Sendable {
+    var template: MustacheTemplate?
+    var literal: String
+    /// A number or boolean as written, not a string.
+    var isTyped: Bool
+}
+
+/// A rendered prompt, before it is written as YAML, JSON or text. Empty strings, and mappings and lists left empty,
+/// are dropped.
+indirect enum RenderedPrompt: Sendable, Equatable {
+    case string(String)
+    /// A number or boolean, written unquoted.
+    case typed(String)
+    case mapping([Pair])
+    case sequence([RenderedPrompt])
+
+    struct Pair: Sendable, Equatable {
+        var key: String
+        var value: RenderedPrompt
+    }
+}
+
+/// A validated prompt: a `{{variable}}` text, or a YAML-structured prompt of any depth whose entries render in their
+/// written order and may be conditional, sent to the model as YAML (the default), JSON or text.
+public struct PromptTemplate: Sendable {
+    let root: PromptNode
     /// Every variable the template uses, so that only their resolvers run.
     public let variables: Set<PromptVariable>
+    /// What the model receives.
+    public let output: PromptOutput
 
     /// - Parameters:
     ///   - source: The template text or YAML.
     ///   - format: Which of the two it is.
-    /// - Throws: ``PromptTemplateError`` for a syntax error or an unknown variable.
-    public init(source: String, format: PromptVersion.Format) throws {
+    ///   - output: What the model receives; nil for the format's default (YAML for YAML, text for text).
+    /// - Throws: ``PromptTemplateError`` for a syntax error, an unknown variable or an output the format cannot have.
+    public init(source: String, format: PromptVersion.Format, output: PromptOutput? = nil) throws {
         switch format {
         case .text:
-            let (template, variables) = try Self.compile(source, section: nil)
-            sections = [Section(name: "prompt", template: template)]
-            self.variables = variables
-        case .yaml:
-            var variables = Set<PromptVariable>()
-            var sections: [Section] = []
-            for entry in try YAMLPromptParser.sections(source) {
-                let (template, used) = try Self.compile(entry.text, section: entry.name)
-                let when = try entry.when.map { try Self.variable($0, section: entry.name) }
-                let unless = try entry.unless.map { try Self.variable($0, section: entry.name) }
-                variables.formUnion(used)
-                if let when { variables.insert(when) }
-                if let unless { variables.insert(unless) }
-                sections.append(Section(name: entry.name, template: template, when: when, unless: unless))
+            guard output == nil || output == .text else {
+                throw PromptTemplateError(
+                    description: "A text template is sent as text; `output` `yaml` or `json` needs a YAML template.")
             }
-            self.sections = sections
+            var variables = Set<PromptVariable>()
+            let scalar = try Self.compile(source, place: nil, variables: &variables)
+            root = .scalar(PromptScalar(template: scalar, literal: source, isTyped: false))
             self.variables = variables
+            self.output = .text
+        case .yaml:
+            (root, variables) = try YAMLPromptParser.root(source)
+            self.output = output ?? .yaml
         }
     }
 
-    /// The names of the sections, in order.
-    public var sectionNames: [String] { sections.map(\.name) }
-
-    /// - Parameter values: The resolved variables (missing ones render empty).
-    /// - Returns: The prompt text.
-    public func render(_ values: [String: String]) -> String {
-        sections.compactMap { section -> String? in
-            if let when = section.when, (values[when.rawValue] ?? "").isEmpty { return nil }
-            if let unless = section.unless, !(values[unless.rawValue] ?? "").isEmpty { return nil }
-            let text = section.template.render(values).trimmingWhitespace()
-            return text.isEmpty ? nil : text
-        }.joined(separator: "\n\n")
+    /// The top-level section names, in order.
+    public var sectionNames: [String] {
+        guard case .mapping(let entries) = root else { return [] }
+        return entries.compactMap(\.key)
     }
 
-    private static func compile(_ text: String, section: String?) throws -> (MustacheTemplate, Set<PromptVariable>) {
-        let place = section.map { " in section `\($0)`" } ?? ""
+    /// - Parameter values: The resolved variables (missing ones render empty).
+    /// - Returns: The prompt exactly as the model receives it.
+    public func render(_ values: [String: String]) -> String {
+        guard let rendered = Self.render(root, values) else { return "" }
+        switch output {
+        case .yaml: return PromptWriter.yaml(rendered)
+        case .json: return PromptWriter.json(rendered)
+        case .text: return PromptWriter.text(rendered)
+        }
+    }
+
+    /// The structure with the values in place; nil when nothing is left.
+    static func render(_ node: PromptNode, _ values: [String: String]) -> RenderedPrompt? {
+        func holds(_ entry: PromptEntry) -> Bool {
+            if let when = entry.when, (values[when.rawValue] ?? "").isEmpty { return false }
+            if let unless = entry.unless, !(values[unless.rawValue] ?? "").isEmpty { return false }
+            return true
+        }
+        switch node {
+        case .scalar(let scalar):
+            if scalar.isTyped { return .typed(scalar.literal) }
+            let text = (scalar.template?.render(values) ?? scalar.literal).trimmingWhitespace()
+            return text.isEmpty ? nil : .string(text)
+        case .mapping(let entries):
+            let pairs = entries.compactMap { entry -> RenderedPrompt.Pair? in
+                guard holds(entry), let key = entry.key, let value = render(entry.node, values) else { return nil }
+                return RenderedPrompt.Pair(key: key, value: value)
+            }
+            return pairs.isEmpty ? nil : .mapping(pairs)
+        case .sequence(let items):
+            let rendered = items.compactMap { holds($0) ? render($0.node, values) : nil }
+            return rendered.isEmpty ? nil : .sequence(rendered)
+        }
+    }
+
+    /// A YAML scalar of the source: a typed literal, a plain string, or a string with variables.
+    static func scalar(
+        _ scalar: Node.Scalar, place: String, variables: inout Set<PromptVariable>
+    ) throws
+        -> PromptScalar
+    {
+        let text = scalar.string
+        if !text.contains("{{") {
+            let tag = Tag.Name(rawValue: Node.scalar(scalar).tag.description)
+            let typed = tag == .int || tag == .float || tag == .bool
+            if tag == .null { return PromptScalar(template: nil, literal: "", isTyped: false) }
+            return PromptScalar(template: nil, literal: text, isTyped: typed)
+        }
+        return PromptScalar(
+            template: try compile(text, place: place, variables: &variables), literal: text, isTyped: false)
+    }
+
+    private static func compile(
+        _ text: String, place: String?, variables: inout Set<PromptVariable>
+    ) throws
+        -> MustacheTemplate
+    {
+        let location = place.map { " in `\($0)`" } ?? ""
         let template: MustacheTemplate
         do {
             template = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text)
         } catch {
-            throw PromptTemplateError(description: "The template has a syntax error\(place): \(describe(error)).")
+            throw PromptTemplateError(description: "The template has a syntax error\(location): \(describe(error)).")
         }
-        var variables = Set<PromptVariable>()
         for name in tagNames(in: text) {
-            variables.insert(try variable(name, section: section))
+            variables.insert(try variable(name, place: place))
         }
-        return (template, variables)
+        return template
     }
 
-    private static func variable(_ name: String, section: String?) throws -> PromptVariable {
+    static func variable(_ name: String, place: String?) throws -> PromptVariable {
         guard let variable = PromptVariable(rawValue: name) else {
-            let place = section.map { " in section `\($0)`" } ?? ""
+            let location = place.map { " in `\($0)`" } ?? ""
             throw PromptTemplateError(
                 description:
-                    "Unknown variable `\(name)`\(place). Known variables: "
+                    "Unknown variable `\(name)`\(location). Known variables: "
                     + PromptVariable.allCases.map(\.rawValue).joined(separator: ", ") + ".")
         }
         return variable

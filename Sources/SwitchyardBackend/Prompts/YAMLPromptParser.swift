@@ -1,44 +1,92 @@
+import Mustache
+import SwitchyardCore
 import Yams
 
-/// Reads a YAML-structured prompt: a mapping of section names, in the order written, each a text or
-/// `{text, when, unless}`.
+/// Reads a YAML-structured prompt into a ``PromptNode`` tree: mappings (in the order written), lists and scalars of
+/// any depth, `{{variables}}` inside any string, and conditional entries: a mapping whose only keys are `when` or
+/// `unless` and one of `text`/`content` is replaced by its `text`/`content` when the condition holds, and dropped
+/// otherwise.
 ///
-///     persona: You are {{bot_name}}, {{bot_description}}
-///     memories:
+///     Role: You are {{bot_name}}, {{bot_description}}
+///     Query House Mapping:
+///       Marriage:
+///         Houses To Analyze: "7, 2, 11, 8"
+///     Past User Memories:
 ///       when: conversation_history
-///       text: "Earlier:\n{{conversation_history}}"
+///       content: "{{conversation_history}}"
 enum YAMLPromptParser {
-    struct Entry {
-        var name: String
-        var text: String
-        var when: String?
-        var unless: String?
-    }
+    private static let wrapperKeys: Set<String> = ["when", "unless", "text", "content"]
 
-    static func sections(_ source: String) throws -> [Entry] {
+    static func root(_ source: String) throws -> (PromptNode, Set<PromptVariable>) {
         let node: Node?
         do {
             node = try Yams.compose(yaml: source)
         } catch {
             throw PromptTemplateError(description: "The YAML does not parse: \(error).")
         }
-        guard let mapping = node?.mapping, !mapping.isEmpty else {
-            throw PromptTemplateError(description: "A YAML prompt must be a mapping of section names to texts.")
+        guard let node, let mapping = node.mapping, !mapping.isEmpty else {
+            throw PromptTemplateError(description: "A YAML prompt must be a mapping of section names to their content.")
         }
-        return try mapping.map { key, value in
-            guard let name = key.string else {
-                throw PromptTemplateError(description: "Section names must be strings.")
+        var variables = Set<PromptVariable>()
+        let root = try compile(.mapping(mapping), path: "", variables: &variables)
+        return (root, variables)
+    }
+
+    private static func compile(_ node: Node, path: String, variables: inout Set<PromptVariable>) throws -> PromptNode {
+        switch node {
+        case .scalar(let scalar):
+            return .scalar(try PromptTemplate.scalar(scalar, place: path, variables: &variables))
+        case .sequence(let sequence):
+            var items: [PromptEntry] = []
+            for (index, item) in sequence.enumerated() {
+                items.append(try entry(key: nil, value: item, path: "\(path)[\(index)]", variables: &variables))
             }
-            if let text = value.string { return Entry(name: name, text: text) }
-            guard let fields = value.mapping, let text = fields["text"]?.string else {
-                throw PromptTemplateError(
-                    description: "Section `\(name)` must be a text, or a mapping with `text` (and `when`/`unless`).")
+            return .sequence(items)
+        case .mapping(let mapping):
+            var entries: [PromptEntry] = []
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string, !name.isEmpty else {
+                    throw PromptTemplateError(description: "Section names must be non-empty strings (under `\(path)`).")
+                }
+                if name.contains("{{") {
+                    throw PromptTemplateError(description: "Section name `\(name)` holds a variable; only values may.")
+                }
+                let place = path.isEmpty ? name : "\(path).\(name)"
+                entries.append(try entry(key: name, value: value, path: place, variables: &variables))
             }
-            let known: Set<String> = ["text", "when", "unless"]
-            if let extra = fields.keys.compactMap(\.string).first(where: { !known.contains($0) }) {
-                throw PromptTemplateError(description: "Section `\(name)` has an unknown field `\(extra)`.")
-            }
-            return Entry(name: name, text: text, when: fields["when"]?.string, unless: fields["unless"]?.string)
+            return .mapping(entries)
         }
+    }
+
+    /// A keyed or listed value, unwrapping a conditional.
+    private static func entry(
+        key: String?, value: Node, path: String, variables: inout Set<PromptVariable>
+    ) throws -> PromptEntry {
+        guard let fields = value.mapping, isWrapper(fields) else {
+            return PromptEntry(key: key, node: try compile(value, path: path, variables: &variables))
+        }
+        func condition(_ name: String) throws -> PromptVariable? {
+            guard let field = fields[name] else { return nil }
+            guard let text = field.scalar?.string else {
+                throw PromptTemplateError(description: "`\(name)` in `\(path)` must name a variable.")
+            }
+            let variable = try PromptTemplate.variable(text, place: path)
+            variables.insert(variable)
+            return variable
+        }
+        guard let body = fields["text"] ?? fields["content"], fields["text"] == nil || fields["content"] == nil else {
+            throw PromptTemplateError(
+                description: "`\(path)` has `when`/`unless`: give it exactly one of `text` and `content`.")
+        }
+        return PromptEntry(
+            key: key, node: try compile(body, path: path, variables: &variables), when: try condition("when"),
+            unless: try condition("unless"))
+    }
+
+    /// `{when|unless, text|content}`, or the older `{text}` alone.
+    private static func isWrapper(_ fields: Node.Mapping) -> Bool {
+        let keys = Array(fields.keys.compactMap { $0.scalar?.string })
+        guard keys.count == fields.count, Set(keys).isSubset(of: wrapperKeys) else { return false }
+        return keys.contains("when") || keys.contains("unless") || keys == ["text"]
     }
 }

@@ -13,6 +13,8 @@ public struct User: Sendable, Equatable, Codable {
     public var birthDate: String?
     public var birthTime: String?
     public var birthPlace: String?
+    /// `short`, `medium` or `long`: overrides the bot's response length.
+    public var responseLength: ResponseLength?
     public var metadata: [String: String]
 
     /// - Parameters:
@@ -26,12 +28,14 @@ public struct User: Sendable, Equatable, Codable {
     ///   - birthDate: `YYYY-MM-DD`.
     ///   - birthTime: `HH:MM`.
     ///   - birthPlace: Free text.
+    ///   - responseLength: The user's preferred reply length.
     ///   - metadata: Extra string fields.
     public init(
         id: UUID = UUID(), externalID: String, name: String? = nil, age: Int? = nil, gender: String? = nil,
         timeZone: String? = nil, language: String? = nil, birthDate: String? = nil, birthTime: String? = nil,
-        birthPlace: String? = nil, metadata: [String: String] = [:]
+        birthPlace: String? = nil, responseLength: ResponseLength? = nil, metadata: [String: String] = [:]
     ) {
+        self.responseLength = responseLength
         self.id = id
         self.externalID = externalID
         self.name = name
@@ -62,15 +66,20 @@ public struct Bot: Sendable, Equatable, Codable {
     public var sceneDescription: String
     public var avatarURL: String?
     public var status: BotStatus
+    /// One of ``BotType``'s values (unknown ones read from old rows are kept as they are).
     public var type: String
     public var rank: Int
     /// The bot's IANA time zone, for time variables when the user has none.
     public var timeZone: String?
-    public var metadata: [String: String]
+    /// Free JSON metadata (without `pricing`); the keys Switchyard reads are checked by ``BotMetadataRules``.
+    public var metadata: [String: JSONValue]
     /// `metadata.pricing` on the API: what a session with it charges (nil: free).
     public var pricing: Pricing?
+    /// The user who owns it, if any.
+    public var ownerID: UUID?
     public var launchedOn: Date?
     public var createdAt: Date
+    public var updatedAt: Date
     public var deletedAt: Date?
 
     /// - Parameters:
@@ -81,21 +90,25 @@ public struct Bot: Sendable, Equatable, Codable {
     ///   - sceneDescription: The scene it plays in.
     ///   - avatarURL: Its picture.
     ///   - status: Draft, launched or archived.
-    ///   - type: Free-form category (`astrologer`, `companion`).
+    ///   - type: One of ``BotType``.
     ///   - rank: Ordering in lists, ascending.
     ///   - timeZone: Its time zone.
-    ///   - metadata: Extra string fields.
+    ///   - metadata: Free JSON metadata.
     ///   - pricing: What its sessions charge.
+    ///   - ownerID: The owning user.
     ///   - launchedOn: When it launched.
     ///   - createdAt: When it was made.
+    ///   - updatedAt: When it last changed.
     ///   - deletedAt: When it was soft-deleted.
     public init(
         id: UUID = UUID(), slug: String, name: String, description: String = "", sceneDescription: String = "",
-        avatarURL: String? = nil, status: BotStatus = .draft, type: String = "assistant", rank: Int = 0,
-        timeZone: String? = nil, metadata: [String: String] = [:], pricing: Pricing? = nil, launchedOn: Date? = nil,
-        createdAt: Date = Date(), deletedAt: Date? = nil
+        avatarURL: String? = nil, status: BotStatus = .draft, type: String = BotType.companion.rawValue, rank: Int = 0,
+        timeZone: String? = nil, metadata: [String: JSONValue] = [:], pricing: Pricing? = nil, ownerID: UUID? = nil,
+        launchedOn: Date? = nil, createdAt: Date = Date(), updatedAt: Date? = nil, deletedAt: Date? = nil
     ) {
         self.pricing = pricing
+        self.ownerID = ownerID
+        self.updatedAt = updatedAt ?? createdAt
         self.id = id
         self.slug = slug
         self.name = name
@@ -119,6 +132,8 @@ public struct BotLLMConfig: Sendable, Equatable, Codable {
     public var botID: UUID
     public var provider: String
     public var model: String
+    /// A gateway route served instead of `provider`/`model` (its chain, e.g. Bedrock across regions).
+    public var route: String?
     /// A prompt template's name (rendered at its `promptLabel`), or nil to use `inlinePrompt`.
     public var promptTemplate: String?
     public var promptLabel: String
@@ -132,7 +147,13 @@ public struct BotLLMConfig: Sendable, Equatable, Codable {
     public var weight: Int
     public var regionName: String?
     public var fallbacks: [Target]?
+    /// Free JSON metadata besides the typed keys (`tools`, `experiment`, `api_endpoint`, `additional_config`…),
+    /// passed to the gateway with each request.
+    public var metadata: [String: JSONValue]
     public var createdAt: Date
+    public var updatedAt: Date
+    /// When it was soft-deleted: it no longer serves.
+    public var deletedAt: Date?
 
     /// - Parameters:
     ///   - id: Its id.
@@ -150,13 +171,22 @@ public struct BotLLMConfig: Sendable, Equatable, Codable {
     ///   - weight: A/B weight.
     ///   - regionName: Region for regional providers.
     ///   - fallbacks: An explicit fallback chain.
+    ///   - route: A gateway route instead of provider and model.
+    ///   - metadata: Free JSON metadata.
     ///   - createdAt: When it was made.
+    ///   - updatedAt: When it last changed.
+    ///   - deletedAt: When it was soft-deleted.
     public init(
         id: UUID = UUID(), botID: UUID, provider: String, model: String, promptTemplate: String? = nil,
         promptLabel: String = "production", inlinePrompt: String? = nil, temperature: Double? = nil,
         topP: Double? = nil, topK: Int? = nil, maxOutputTokens: Int? = nil, isActive: Bool = false, weight: Int = 0,
-        regionName: String? = nil, fallbacks: [Target]? = nil, createdAt: Date = Date()
+        regionName: String? = nil, fallbacks: [Target]? = nil, route: String? = nil,
+        metadata: [String: JSONValue] = [:], createdAt: Date = Date(), updatedAt: Date? = nil, deletedAt: Date? = nil
     ) {
+        self.route = route
+        self.metadata = metadata
+        self.updatedAt = updatedAt ?? createdAt
+        self.deletedAt = deletedAt
         self.id = id
         self.botID = botID
         self.provider = provider
@@ -188,6 +218,8 @@ public struct PromptVersion: Sendable, Equatable, Codable {
     public var templateName: String
     public var version: Int
     public var format: Format
+    /// What the model receives; nil: the format's default (YAML for YAML templates).
+    public var output: PromptOutput?
     public var body: String
     public var createdAt: Date
 
@@ -197,7 +229,12 @@ public struct PromptVersion: Sendable, Equatable, Codable {
     ///   - format: Text or YAML.
     ///   - body: The source.
     ///   - createdAt: When it was saved.
-    public init(templateName: String, version: Int, format: Format, body: String, createdAt: Date = Date()) {
+    ///   - output: What the model receives.
+    public init(
+        templateName: String, version: Int, format: Format, body: String, output: PromptOutput? = nil,
+        createdAt: Date = Date()
+    ) {
+        self.output = output
         self.templateName = templateName
         self.version = version
         self.format = format
@@ -221,6 +258,8 @@ public struct ChatSession: Sendable, Equatable, Codable {
     /// When it was ended explicitly.
     public var endedAt: Date?
     public var createdAt: Date
+    /// When its user deleted it: its messages are no longer served.
+    public var deletedAt: Date?
 
     /// - Parameters:
     ///   - id: Its id.
@@ -233,8 +272,9 @@ public struct ChatSession: Sendable, Equatable, Codable {
     ///   - createdAt: When it started.
     public init(
         id: UUID = UUID(), userID: UUID, botID: UUID, configID: UUID, openingKey: String? = nil,
-        pricing: Pricing? = nil, endedAt: Date? = nil, createdAt: Date = Date()
+        pricing: Pricing? = nil, endedAt: Date? = nil, createdAt: Date = Date(), deletedAt: Date? = nil
     ) {
+        self.deletedAt = deletedAt
         self.pricing = pricing
         self.endedAt = endedAt
         self.id = id

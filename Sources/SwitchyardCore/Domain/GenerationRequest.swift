@@ -12,9 +12,13 @@ public struct GenerationRequest: Sendable, Equatable {
     public var fallbacks: [Target]?
     /// The region, from the request or its `metadata.region_name`.
     public var regionName: String?
-    /// Free-form caller metadata (string values), logged but not sent upstream.
-    public var metadata: [String: String]
+    /// Free-form caller metadata (any JSON), not sent upstream.
+    public var metadata: [String: JSONValue]
     public var user: String?
+    /// A gateway route to serve instead of `provider`/`model` (its chain replaces theirs).
+    public var route: String?
+    /// An answer without text counts as a failed attempt (the chat flow's output validation).
+    public var requireContent: Bool
 
     /// - Parameters:
     ///   - provider: The primary's provider.
@@ -27,6 +31,8 @@ public struct GenerationRequest: Sendable, Equatable {
     ///   - regionName: The region.
     ///   - metadata: Caller metadata.
     ///   - user: An opaque end-user id.
+    ///   - route: A route name instead of provider and model.
+    ///   - requireContent: Whether an answer without text fails.
     public init(
         provider: String,
         model: String,
@@ -36,9 +42,13 @@ public struct GenerationRequest: Sendable, Equatable {
         retry: Int? = nil,
         fallbacks: [Target]? = nil,
         regionName: String? = nil,
-        metadata: [String: String] = [:],
-        user: String? = nil
+        metadata: [String: JSONValue] = [:],
+        user: String? = nil,
+        route: String? = nil,
+        requireContent: Bool = false
     ) {
+        self.route = route
+        self.requireContent = requireContent
         self.provider = provider
         self.model = model
         self.systemInstruction = systemInstruction

@@ -66,11 +66,16 @@ public enum RequestValidation {
     ///   - request: The request.
     ///   - knownProviders: The provider ids the gateway knows (configured or not).
     /// - Throws: ``RequestValidationError`` naming the first problem.
+    ///   - knownRoutes: The route names of the routing table.
     public static func validate(
-        _ request: GenerationRequest, knownProviders: Set<String>
+        _ request: GenerationRequest, knownProviders: Set<String>, knownRoutes: Set<String> = []
     ) throws(RequestValidationError) {
         try validate(
             messages: request.messages, systemInstruction: request.systemInstruction, sampling: request.sampling)
+        if let route = request.route {
+            try checkRoute(route, field: "route", knownRoutes: knownRoutes)
+            return
+        }
         try validateRouting(
             provider: request.provider, model: request.model, retry: request.retry, fallbacks: request.fallbacks,
             knownProviders: knownProviders)
@@ -113,6 +118,18 @@ public enum RequestValidation {
                 parameter: field,
                 message: "Unknown provider '\(id)' in `\(field)`; known providers: "
                     + "\(knownProviders.sorted().joined(separator: ", ")).")
+        }
+    }
+
+    /// - Throws: When `route` names no route of the routing table.
+    public static func checkRoute(
+        _ route: String, field: String, knownRoutes: Set<String>
+    ) throws(RequestValidationError) {
+        guard knownRoutes.contains(route) else {
+            let known =
+                knownRoutes.isEmpty
+                ? "none are configured" : "known routes: " + knownRoutes.sorted().joined(separator: ", ")
+            throw RequestValidationError(parameter: field, message: "Unknown route '\(route)' in `\(field)`; \(known).")
         }
     }
 

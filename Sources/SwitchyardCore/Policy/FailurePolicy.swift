@@ -13,7 +13,7 @@ public enum FailureDecision: Sendable, Equatable {
 /// | kind | decision | counts toward cooldown |
 /// |---|---|---|
 /// | rate_limited, overloaded, timeout, upstream_5xx, transport | retry same target | yes |
-/// | context_too_long, content_filtered, not_found | next target | not_found only |
+/// | context_too_long, content_filtered, not_found, empty_response | next target | not_found only |
 /// | auth | next target | yes, immediately |
 /// | invalid_request | fail fast | no |
 public enum FailurePolicy {
@@ -22,7 +22,7 @@ public enum FailurePolicy {
     public static func decision(for kind: ProviderFailure.Kind) -> FailureDecision {
         switch kind {
         case .rateLimited, .overloaded, .timeout, .upstream5xx, .transport: .retrySameTarget
-        case .contextTooLong, .contentFiltered, .notFound, .auth: .nextTarget
+        case .contextTooLong, .contentFiltered, .notFound, .auth, .emptyResponse: .nextTarget
         case .invalidRequest: .failFast
         }
     }
@@ -43,7 +43,7 @@ public enum FailurePolicy {
         switch kind {
         case .rateLimited, .overloaded, .timeout, .upstream5xx, .transport: .transient
         case .auth, .notFound: .broken
-        case .contextTooLong, .contentFiltered, .invalidRequest: .neutral
+        case .contextTooLong, .contentFiltered, .invalidRequest, .emptyResponse: .neutral
         }
     }
 }

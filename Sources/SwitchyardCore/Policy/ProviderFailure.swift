@@ -17,6 +17,8 @@ public struct ProviderFailure: Error, Sendable, Equatable, CustomStringConvertib
         case auth
         case invalidRequest = "invalid_request"
         case notFound = "not_found"
+        /// The answer held no text (empty or whitespace only) where the caller requires some.
+        case emptyResponse = "empty_response"
     }
 
     public var kind: Kind
@@ -79,6 +81,7 @@ extension ProviderFailure.Kind {
         case .auth: "The gateway's credentials for this model provider were refused."
         case .invalidRequest: "The model provider rejected the request as invalid."
         case .notFound: "The model provider does not know this model."
+        case .emptyResponse: "The model answered with no text."
         }
     }
 }

@@ -14,6 +14,7 @@ public protocol UserRepository: Sendable {
     func findOrCreateUser(externalID: String) async throws -> User
     /// Replaces the profile fields of an existing user.
     func updateUser(_ user: User) async throws
+    func user(id: UUID) async throws -> User?
 }
 
 /// The bot catalogue.
@@ -57,24 +58,46 @@ public protocol ChatBotReader: Sendable {
 public protocol LLMConfigRepository: Sendable {
     /// Stores a config; an active one deactivates the bot's others in the same transaction.
     func createConfig(_ config: BotLLMConfig) async throws -> BotLLMConfig
+    /// - Returns: The bot's live configs, the active one first, then by creation.
     func configs(botID: UUID) async throws -> [BotLLMConfig]
     func config(id: UUID) async throws -> BotLLMConfig?
     /// Makes one config the bot's only active one, atomically.
     func activate(configID: UUID) async throws -> BotLLMConfig
+    /// Replaces a live config's fields (not its activity). - Throws: ``StoreError/notFound(_:)``.
+    func updateConfig(_ config: BotLLMConfig) async throws -> BotLLMConfig
+    /// Soft-deletes a config. - Throws: ``StoreError/notFound(_:)``, or ``StoreError/conflict(_:)`` when it is the
+    /// active one.
+    func deleteConfig(id: UUID, at date: Date) async throws
 }
 
 /// Prompt templates: immutable versions and movable labels.
 public protocol PromptRepository: Sendable {
     /// Creates a template with its version 1, labelled `production`.
-    func createTemplate(name: String, format: PromptVersion.Format, body: String) async throws -> PromptVersion
+    func createTemplate(
+        name: String, format: PromptVersion.Format, body: String, output: PromptOutput?
+    ) async throws -> PromptVersion
     /// Adds the next version. It gets no label until one is moved to it.
-    func addVersion(name: String, format: PromptVersion.Format, body: String) async throws -> PromptVersion
+    func addVersion(
+        name: String, format: PromptVersion.Format, body: String, output: PromptOutput?
+    ) async throws -> PromptVersion
     func version(name: String, label: String) async throws -> PromptVersion?
     func version(name: String, number: Int) async throws -> PromptVersion?
     /// Points a label at a version.
     func moveLabel(name: String, label: String, to version: Int) async throws
     /// Every template's name, latest version and labels.
     func templates() async throws -> [PromptTemplateSummary]
+}
+
+extension PromptRepository {
+    /// Creates a template sent in its format's default output.
+    public func createTemplate(name: String, format: PromptVersion.Format, body: String) async throws -> PromptVersion {
+        try await createTemplate(name: name, format: format, body: body, output: nil)
+    }
+
+    /// Adds a version sent in its format's default output.
+    public func addVersion(name: String, format: PromptVersion.Format, body: String) async throws -> PromptVersion {
+        try await addVersion(name: name, format: format, body: body, output: nil)
+    }
 }
 
 /// A template in a listing.
@@ -109,6 +132,34 @@ public protocol ChatRepository: Sendable {
     func endSession(id: UUID, at date: Date) async throws -> Bool
     /// What a session's turns were charged so far, and how many turns it has.
     func sessionTotals(id: UUID) async throws -> (charged: Int64, turns: Int64)
+    /// A user's sessions with a bot that they have not deleted, newest first, each with its last message.
+    func sessions(userID: UUID, botID: UUID, offset: Int, limit: Int) async throws -> [SessionSummary]
+    /// Soft-deletes a user's session: its messages are no longer served. - Returns: Whether it was live.
+    func deleteSession(id: UUID, userID: UUID, at date: Date) async throws -> Bool
+}
+
+/// A session in a user's list.
+public struct SessionSummary: Sendable, Equatable {
+    public var session: ChatSession
+    public var lastMessage: String?
+    public var lastMessageRole: ChatRole?
+    public var lastMessageAt: Date?
+
+    public init(session: ChatSession, lastMessage: String?, lastMessageRole: ChatRole?, lastMessageAt: Date?) {
+        self.session = session
+        self.lastMessage = lastMessage
+        self.lastMessageRole = lastMessageRole
+        self.lastMessageAt = lastMessageAt
+    }
+}
+
+/// Language instructions that operators set through the admin API, laid over the configuration file's.
+public protocol LanguageInstructionRepository: Sendable {
+    func languageInstructions() async throws -> [LanguageInstruction]
+    /// Creates or replaces the entry for its app and language.
+    func setLanguageInstruction(_ instruction: LanguageInstruction, at date: Date) async throws
+    /// - Returns: Whether an entry was removed.
+    func deleteLanguageInstruction(app: String, language: String) async throws -> Bool
 }
 
 extension ChatRepository {

@@ -22,12 +22,16 @@ public struct AttemptTimeouts: Sendable, Equatable {
 public struct RoutePlan: Sendable, Equatable {
     public var chain: [Target]
     public var timeouts: AttemptTimeouts
+    /// An answer without text (empty or whitespace) counts as a failed attempt, and the chain moves on.
+    public var requireContent: Bool
 
     /// - Parameters:
     ///   - chain: The targets, in order.
     ///   - timeouts: The attempts' time limits.
-    public init(chain: [Target], timeouts: AttemptTimeouts) {
+    ///   - requireContent: Whether an answer without text fails the attempt.
+    public init(chain: [Target], timeouts: AttemptTimeouts, requireContent: Bool = false) {
         self.chain = chain
         self.timeouts = timeouts
+        self.requireContent = requireContent
     }
 }

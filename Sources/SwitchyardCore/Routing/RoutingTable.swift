@@ -68,7 +68,7 @@ public struct RoutingTable: Sendable, Equatable, Codable {
             self.fallbacks = fallbacks
         }
 
-        func matches(_ target: Target) -> Bool {
+        public func matches(_ target: Target) -> Bool {
             target.provider == provider && (model == nil || model == target.model)
         }
     }

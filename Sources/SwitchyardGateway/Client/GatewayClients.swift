@@ -261,9 +261,11 @@ struct GenerateRequestBody: Encodable {
     var retry: Int?
     var fallbacks: [Target]?
     var regionName: String?
-    var metadata: [String: String]
+    var metadata: [String: JSONValue]
     var user: String?
     var stream: Bool?
+    var route: String?
+    var requireContent: Bool
 
     init(_ request: GenerationRequest) {
         provider = request.provider
@@ -279,11 +281,14 @@ struct GenerateRequestBody: Encodable {
         regionName = request.regionName
         metadata = request.metadata
         user = request.user
+        route = request.route
+        requireContent = request.requireContent
     }
 
     enum CodingKeys: String, CodingKey {
-        case provider, model, messages, temperature, retry, fallbacks, metadata, user, stream
+        case provider, model, messages, temperature, retry, fallbacks, metadata, user, stream, route
         case systemInstruction = "system_instruction"
+        case requireContent = "require_content"
         case topP = "top_p"
         case topK = "top_k"
         case maxTokens = "max_tokens"

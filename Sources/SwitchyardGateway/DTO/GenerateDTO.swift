@@ -2,8 +2,13 @@ import SwitchyardCore
 
 /// The body of `POST /v1/generate/`.
 struct GenerateRequestDTO: Decodable, Sendable {
-    var provider: String
-    var model: String
+    /// Required unless `route` is given.
+    var provider: String?
+    var model: String?
+    /// A route of the routing table, served instead of `provider`/`model`.
+    var route: String?
+    /// An answer without text fails the attempt (the chain moves on).
+    var requireContent: Bool?
     var systemInstruction: String?
     var messages: [MessageDTO]
     var temperature: Double?
@@ -14,14 +19,16 @@ struct GenerateRequestDTO: Decodable, Sendable {
     var retry: Int?
     var fallbacks: [Target]?
     var regionName: String?
-    var metadata: [String: MetadataValue]?
+    /// Any JSON object (bounded in size); not sent upstream.
+    var metadata: [String: JSONValue]?
     var user: String?
     /// Answer with Server-Sent Events (see `GenerateStreamEncoder`).
     var stream: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case provider, model, messages, temperature, stop, retry, fallbacks, metadata, user, stream
+        case provider, model, messages, temperature, stop, retry, fallbacks, metadata, user, stream, route
         case systemInstruction = "system_instruction"
+        case requireContent = "require_content"
         case topP = "top_p"
         case topK = "top_k"
         case maxTokens = "max_tokens"
@@ -30,15 +37,27 @@ struct GenerateRequestDTO: Decodable, Sendable {
 
     /// The core request, with system messages folded into the system instruction and the region taken from
     /// `region_name` or `metadata.region_name`.
-    var request: GenerationRequest {
+    /// - Throws: ``RequestValidationError`` when neither a route nor a provider and a model are given, or the metadata
+    ///   is too large.
+    func request() throws(RequestValidationError) -> GenerationRequest {
+        if route == nil {
+            guard provider != nil else {
+                throw RequestValidationError(parameter: "provider", message: "Send `provider` and `model`, or `route`.")
+            }
+            guard model != nil else {
+                throw RequestValidationError(parameter: "model", message: "Send `provider` and `model`, or `route`.")
+            }
+        }
+        if let metadata, let problem = BotMetadataRules.sizeProblem(metadata) {
+            throw RequestValidationError(parameter: problem.param, message: problem.message)
+        }
         let (system, conversation) = SystemSplit.split(messages, explicit: systemInstruction)
-        let metadataText = (metadata ?? [:]).mapValues(\.text)
         return GenerationRequest(
-            provider: provider, model: model, systemInstruction: system, messages: conversation,
+            provider: provider ?? "", model: model ?? "", systemInstruction: system, messages: conversation,
             sampling: SamplingParameters(
                 temperature: temperature, topP: topP, topK: topK, maxTokens: maxTokens, stop: stop?.values ?? []),
-            retry: retry, fallbacks: fallbacks, regionName: regionName ?? metadataText["region_name"],
-            metadata: metadataText, user: user)
+            retry: retry, fallbacks: fallbacks, regionName: regionName ?? metadata?["region_name"]?.string,
+            metadata: metadata ?? [:], user: user, route: route, requireContent: requireContent ?? false)
     }
 }
 

@@ -65,29 +65,6 @@ struct StringOrArray: Decodable, Sendable {
     }
 }
 
-/// A scalar metadata value; objects and arrays are refused.
-struct MetadataValue: Decodable, Sendable {
-    var text: String
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(String.self) {
-            text = value
-        } else if let value = try? container.decode(Bool.self) {
-            text = String(value)
-        } else if let value = try? container.decode(Int.self) {
-            text = String(value)
-        } else if let value = try? container.decode(Double.self) {
-            text = String(value)
-        } else if container.decodeNil() {
-            text = ""
-        } else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "metadata values must be strings, numbers or booleans")
-        }
-    }
-}
-
 /// Splits system and developer messages off a conversation, into one system instruction.
 enum SystemSplit {
     static func split(_ messages: [MessageDTO], explicit: String?) -> (String?, [ChatMessage]) {

@@ -60,7 +60,7 @@ extension APIError {
                 .serviceUnavailable, type: "server_error", code: code, message: message, retryAfterSeconds: retryAfter)
         case .timeout:
             return APIError(.gatewayTimeout, type: "server_error", code: code, message: message)
-        case .upstream5xx, .transport, .auth:
+        case .upstream5xx, .transport, .auth, .emptyResponse:
             return APIError(.badGateway, type: "server_error", code: code, message: message)
         }
     }
@@ -84,6 +84,7 @@ enum GatewayErrorCode {
         .upstream5xx: "all_providers_failed",
         .transport: "upstream_unreachable",
         .auth: "upstream_auth_failed",
+        .emptyResponse: "empty_response",
     ]
     private static let byCode = Dictionary(uniqueKeysWithValues: byKind.map { ($1, $0) })
 

@@ -13,8 +13,9 @@ struct GenerateController<Context: RequestContext>: Sendable {
     @Sendable func generate(_ request: Request, context: Context) async throws -> Response {
         let dto = try await JSONCoding.decode(
             GenerateRequestDTO.self, from: request, limit: service.settings.maximumBodyBytes)
-        let generation = dto.request
+        let generation: GenerationRequest
         do {
+            generation = try dto.request()
             try service.validate(generation)
         } catch {
             throw APIError.invalidRequest(error.message, param: error.parameter)

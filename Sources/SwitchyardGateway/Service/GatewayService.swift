@@ -13,6 +13,8 @@ public final class GatewayService: Sendable {
     private let cooldowns: Mutex<CooldownTracker<AnyClock.Instant>>
     private let clock: AnyClock
     private let logger: Logger
+    /// The primaries already logged as having no fallback rule.
+    private let unruledPrimaries = Mutex(Set<String>())
 
     /// - Parameters:
     ///   - registry: The providers.
@@ -44,7 +46,8 @@ public final class GatewayService: Sendable {
     /// - Parameter request: The request.
     /// - Throws: ``RequestValidationError`` naming the field.
     public func validate(_ request: GenerationRequest) throws(RequestValidationError) {
-        try RequestValidation.validate(request, knownProviders: registry.knownIDs)
+        try RequestValidation.validate(
+            request, knownProviders: registry.knownIDs, knownRoutes: Set(routing.routes.map(\.name)))
     }
 
     /// The gateway's default attempt timeouts.
@@ -59,12 +62,31 @@ public final class GatewayService: Sendable {
     /// - Parameter request: The request.
     /// - Returns: The chain and the default timeouts.
     public func plan(for request: GenerationRequest) -> RoutePlan {
+        if let name = request.route, let route = routing.route(named: name) {
+            let chain = ChainBuilder.chain(
+                route: route, table: routing, systemInstruction: request.systemInstruction,
+                regionName: request.regionName)
+            return RoutePlan(
+                chain: chain, timeouts: route.timeouts?.applied(to: defaultTimeouts) ?? defaultTimeouts,
+                requireContent: request.requireContent)
+        }
         let primary = Target(
             provider: request.provider, model: request.model, retry: request.retry ?? settings.defaultRetries)
+        if request.fallbacks == nil { noteMissingFallbackRule(primary) }
         let chain = ChainBuilder.chain(
             primary: primary, explicitFallbacks: request.fallbacks, table: routing,
             systemInstruction: request.systemInstruction, regionName: request.regionName)
-        return RoutePlan(chain: chain, timeouts: defaultTimeouts)
+        return RoutePlan(chain: chain, timeouts: defaultTimeouts, requireContent: request.requireContent)
+    }
+
+    /// Logs, once per provider and model, that a primary has no fallback rule (only the universal fallback follows
+    /// it), as the reference does.
+    private func noteMissingFallbackRule(_ primary: Target) {
+        guard routing.fallbackRules.first(where: { $0.matches(primary) }) == nil else { return }
+        let key = "\(primary.provider)/\(primary.model)"
+        guard unruledPrimaries.withLock({ $0.count < 4096 && $0.insert(key).inserted }) else { return }
+        logger.info(
+            "no specific fallback defined", metadata: ["provider": "\(primary.provider)", "model": "\(primary.model)"])
     }
 
     /// The plan for an OpenAI-style `model`: a route name (with its own timeouts, if set), or `provider/model`.
@@ -115,6 +137,9 @@ public final class GatewayService: Sendable {
                 let timeout = min(plan.timeouts.attempt, started.duration(to: deadline))
                 do {
                     let result = try await provider.complete(self.request(request, for: target), timeout: timeout)
+                    if plan.requireContent, result.text.trimmingWhitespace().isEmpty {
+                        throw ProviderFailure(.emptyResponse, detail: "the answer held no text")
+                    }
                     let latency = started.duration(to: clock.now)
                     walk.recordSuccess(target, latency: latency, usage: result.usage)
                     noteSuccess(target, usage: result.usage)
@@ -162,7 +187,7 @@ public final class GatewayService: Sendable {
                 do {
                     let (head, box) = try await firstContent(
                         provider: provider, request: self.request(request, for: target), budget: firstTokenBudget,
-                        streamTimeout: plan.timeouts.stream)
+                        streamTimeout: plan.timeouts.stream, requireContent: plan.requireContent)
                     walk.recordSuccess(target, latency: started.duration(to: clock.now), usage: nil)
                     return CommittedStream(target: target, head: head, rest: box, attempts: walk.attempts)
                 } catch {
@@ -194,8 +219,10 @@ public final class GatewayService: Sendable {
 
     /// Opens the stream and reads up to its first content token, all within `budget` (the time-to-first-token
     /// timeout), so that a provider slow to answer at all and one slow to start writing are treated alike.
+    /// With `requireContent`, whitespace-only deltas do not commit, and a stream that ends without text fails.
     private func firstContent(
-        provider: any ChatProvider, request: ProviderRequest, budget: Duration, streamTimeout: Duration
+        provider: any ChatProvider, request: ProviderRequest, budget: Duration, streamTimeout: Duration,
+        requireContent: Bool
     ) async throws -> ([StreamEvent], EventIteratorBox) {
         return try await withThrowingTaskGroup(of: ([StreamEvent], EventIteratorBox)?.self) { group in
             group.addTask {
@@ -205,12 +232,15 @@ public final class GatewayService: Sendable {
                 while let event = try await box.next() {
                     head.append(event)
                     switch event {
-                    case .delta: return (head, box)
+                    case .delta(let text):
+                        if requireContent, text.allSatisfy(\.isWhitespace) { continue }
+                        return (head, box)
                     case .finish(.contentFilter):
                         throw ProviderFailure(.contentFiltered, detail: "stream filtered before any content")
                     case .finish, .usage: continue
                     }
                 }
+                if requireContent { throw ProviderFailure(.emptyResponse, detail: "the stream ended without text") }
                 return (head, box)
             }
             group.addTask { [clock] in

@@ -16,7 +16,10 @@ public struct BackendSettings: Sendable {
     public var secretsAreEphemeral: Bool
     /// The app's time zone: the last resort for time variables.
     public var appTimeZone: TimeZone
-    public var languageInstructions: [String: String]
+    /// The configuration file's language instructions (the admin API's are laid over them).
+    public var languageInstructions: LanguageInstructions
+    /// The instruction text of each response length.
+    public var responseLengths: [ResponseLength: String] = ResponseLengthTexts.defaults
     /// The gateway to call when the backend runs without it (`--role backend`).
     public var gatewayURL: String?
     /// `billing.hold_timeout_seconds`: a hold still pending after this long is released by the sweeper.
@@ -28,7 +31,7 @@ public struct BackendSettings: Sendable {
         database: StoreConfiguration, migrateOnStart: Bool = true, seedOnStart: Bool = true, adminKey: Secret,
         userJWTSecret: Secret, adminKeyIsGenerated: Bool = false, secretsAreEphemeral: Bool = false,
         appTimeZone: TimeZone,
-        languageInstructions: [String: String] = BackendSettings.defaultLanguageInstructions, gatewayURL: String? = nil
+        languageInstructions: LanguageInstructions = .defaults, gatewayURL: String? = nil
     ) {
         self.database = database
         self.migrateOnStart = migrateOnStart
@@ -42,11 +45,4 @@ public struct BackendSettings: Sendable {
         self.gatewayURL = gatewayURL
     }
 
-    /// Used when the configuration file gives none.
-    public static let defaultLanguageInstructions: [String: String] = [
-        "en": "Answer in English.",
-        "hi": "Answer in Hindi, written in Devanagari script.",
-        "hinglish":
-            "Answer in Hinglish: Hindi words written in Roman (Latin) script, mixed with English as people text.",
-    ]
 }

@@ -43,14 +43,54 @@ struct ConfigurationFile: Decodable {
     var routing: RoutingTable
     var providers: [String: ProviderEntry]
     var auth: Auth?
-    /// `backend.language_instructions`: how to answer, by language code.
-    var languageInstructions: [String: String]?
+    /// `backend.language_instructions`: how to answer, by app and language.
+    var languageInstructions: [LanguageInstruction]?
+    /// `backend.response_lengths`: the instruction text of `short`, `medium` and `long`.
+    var responseLengths: [ResponseLength: String]?
 
     struct Backend: Decodable {
-        var languageInstructions: [String: String]?
+        /// `{"<language>": "text"}` for any app, or `{"<app>": {"<language>": "text"}}`; `*` is any app or the
+        /// default language.
+        var languageInstructions: [String: JSONValue]?
+        var responseLengths: [String: String]?
 
         enum CodingKeys: String, CodingKey {
             case languageInstructions = "language_instructions"
+            case responseLengths = "response_lengths"
+        }
+
+        func instructions() throws -> [LanguageInstruction]? {
+            guard let languageInstructions else { return nil }
+            var entries: [LanguageInstruction] = []
+            for (key, value) in languageInstructions {
+                switch value {
+                case .string(let text):
+                    entries.append(LanguageInstruction(app: LanguageInstructions.any, language: key, text: text))
+                case .object(let languages):
+                    for (language, text) in languages {
+                        guard case .string(let text) = text else {
+                            throw SettingsError("`backend.language_instructions.\(key).\(language)` must be a text.")
+                        }
+                        entries.append(LanguageInstruction(app: key, language: language, text: text))
+                    }
+                default:
+                    throw SettingsError(
+                        "`backend.language_instructions.\(key)` must be a text (any app) or a mapping of languages.")
+                }
+            }
+            return entries
+        }
+
+        func lengths() throws -> [ResponseLength: String]? {
+            guard let responseLengths else { return nil }
+            var lengths = ResponseLengthTexts.defaults
+            for (key, text) in responseLengths {
+                guard let length = ResponseLength(rawValue: key) else {
+                    throw SettingsError("`backend.response_lengths` takes `short`, `medium` and `long`; got `\(key)`.")
+                }
+                lengths[length] = text
+            }
+            return lengths
         }
     }
 
@@ -63,7 +103,9 @@ struct ConfigurationFile: Decodable {
         routing = try container.decodeIfPresent(RoutingTable.self, forKey: .routing) ?? RoutingTable()
         providers = try container.decodeIfPresent([String: ProviderEntry].self, forKey: .providers) ?? [:]
         auth = try container.decodeIfPresent(Auth.self, forKey: .auth)
-        languageInstructions = try container.decodeIfPresent(Backend.self, forKey: .backend)?.languageInstructions
+        let backend = try container.decodeIfPresent(Backend.self, forKey: .backend)
+        languageInstructions = try backend?.instructions()
+        responseLengths = try backend?.lengths()
     }
 
     /// - Parameter path: The file.

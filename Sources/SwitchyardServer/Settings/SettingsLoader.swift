@@ -137,8 +137,9 @@ public enum SettingsLoader {
             adminKey: Secret(adminKey ?? randomSecret()), userJWTSecret: Secret(userSecret ?? randomSecret()),
             adminKeyIsGenerated: adminKey == nil, secretsAreEphemeral: adminKey == nil || userSecret == nil,
             appTimeZone: zone,
-            languageInstructions: file.languageInstructions ?? BackendSettings.defaultLanguageInstructions,
+            languageInstructions: LanguageInstructions.defaults.merging(file.languageInstructions ?? []),
             gatewayURL: environment["SWITCHYARD_GATEWAY_URL"])
+        if let lengths = file.responseLengths { settings.responseLengths = lengths }
         settings.holdTimeoutSeconds = try integer(
             reader, "billing.hold_timeout_seconds", default: settings.holdTimeoutSeconds, in: 10...86_400)
         settings.sessionIdleMinutes = try integer(

@@ -4,25 +4,30 @@ import SQLKit
 import SwitchyardCore
 
 extension CatalogStore: PromptRepository {
-    public func createTemplate(name: String, format: PromptVersion.Format, body: String) async throws -> PromptVersion {
+    public func createTemplate(
+        name: String, format: PromptVersion.Format, body: String, output: PromptOutput?
+    ) async throws -> PromptVersion {
         try await transaction { db in
             if try await PromptVersionRow.query(on: db).filter(\.$templateName == name).count() > 0 {
                 throw StoreError.conflict("template \(name)")
             }
-            let version = PromptVersion(templateName: name, version: 1, format: format, body: body)
+            let version = PromptVersion(templateName: name, version: 1, format: format, body: body, output: output)
             try await PromptVersionRow(version).create(on: db)
             try await PromptLabelRow(templateName: name, label: "production", version: 1).create(on: db)
             return version
         }
     }
 
-    public func addVersion(name: String, format: PromptVersion.Format, body: String) async throws -> PromptVersion {
+    public func addVersion(
+        name: String, format: PromptVersion.Format, body: String, output: PromptOutput?
+    ) async throws -> PromptVersion {
         try await transaction { db in
             guard
                 let latest = try await PromptVersionRow.query(on: db).filter(\.$templateName == name)
                     .sort(\.$version, .descending).first()
             else { throw StoreError.notFound("template \(name)") }
-            let version = PromptVersion(templateName: name, version: latest.version + 1, format: format, body: body)
+            let version = PromptVersion(
+                templateName: name, version: latest.version + 1, format: format, body: body, output: output)
             try await PromptVersionRow(version).create(on: db)
             return version
         }

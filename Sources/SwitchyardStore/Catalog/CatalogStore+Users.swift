@@ -18,6 +18,10 @@ extension CatalogStore: UserRepository {
         }
     }
 
+    public func user(id: UUID) async throws -> User? {
+        try await UserRow.find(id, on: reads())?.value
+    }
+
     public func updateUser(_ user: User) async throws {
         try await transaction { db in
             guard let row = try await UserRow.find(user.id, on: db) else { throw StoreError.notFound("user") }

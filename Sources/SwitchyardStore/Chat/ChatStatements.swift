@@ -7,7 +7,7 @@ enum ChatStatements {
         StoreStatement("SELECT * FROM users WHERE external_id = ?", [.text(externalID)])
     }
 
-    /// The bot, each of its configs, and the prompt version each config's label points to. Columns are aliased by
+    /// The bot, each of its live (not deleted) configs, and the prompt version each config's label points to. Columns are aliased by
     /// table so the joined names do not collide.
     static func chatBot(slug: String) -> StoreStatement {
         StoreStatement(
@@ -15,17 +15,36 @@ enum ChatStatements {
             SELECT b.id AS b_id, b.slug AS b_slug, b.name AS b_name, b.description AS b_description,
               b.scene_description AS b_scene_description, b.avatar_url AS b_avatar_url, b.status AS b_status,
               b.type AS b_type, b.rank AS b_rank, b.time_zone AS b_time_zone, b.metadata AS b_metadata,
-              b.pricing AS b_pricing,
+              b.pricing AS b_pricing, b.owner_id AS b_owner_id, b.updated_at AS b_updated_at,
               b.launched_on AS b_launched_on, b.created_at AS b_created_at, b.deleted_at AS b_deleted_at,
               c.*, v.template_name AS v_template_name, v.version AS v_version, v.format AS v_format,
-              v.body AS v_body, v.created_at AS v_created_at
+              v.body AS v_body, v.output AS v_output, v.created_at AS v_created_at
             FROM bots b
-            LEFT JOIN bot_llm_configs c ON c.bot_id = b.id
+            LEFT JOIN bot_llm_configs c ON c.bot_id = b.id AND c.deleted_at IS NULL
             LEFT JOIN prompt_labels l ON l.template_name = c.prompt_template AND l.label = c.prompt_label
             LEFT JOIN prompt_versions v ON v.template_name = l.template_name AND v.version = l.version
             WHERE b.slug = ? AND b.deleted_at IS NULL
             ORDER BY c.created_at
             """, [.text(slug)])
+    }
+
+    /// A user's live sessions with a bot, newest first, with each one's last message.
+    static func sessions(userID: UUID, botID: UUID, offset: Int, limit: Int) -> StoreStatement {
+        StoreStatement(
+            """
+            SELECT s.*, m.content AS last_content, m.role AS last_role, m.created_at AS last_at
+            FROM chat_sessions s
+            LEFT JOIN chat_messages m ON m.session_id = s.id
+              AND m.seq = (SELECT MAX(seq) FROM chat_messages WHERE session_id = s.id)
+            WHERE s.user_id = ? AND s.bot_id = ? AND s.deleted_at IS NULL
+            ORDER BY s.created_at DESC, s.id DESC LIMIT ? OFFSET ?
+            """, [.uuid(userID), .uuid(botID), .integer(Int64(limit)), .integer(Int64(offset))])
+    }
+
+    static func deleteSession(id: UUID, userID: UUID, at date: Date) -> StoreStatement {
+        StoreStatement(
+            "UPDATE chat_sessions SET deleted_at = ? WHERE id = ? AND user_id = ? AND deleted_at IS NULL RETURNING id",
+            [.date(date), .uuid(id), .uuid(userID)])
     }
 
     static func session(id: UUID) -> StoreStatement {

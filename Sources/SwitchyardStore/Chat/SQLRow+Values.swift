@@ -16,6 +16,8 @@ extension SQLRow {
             birthDate: try decode(column: "birth_date", as: String?.self),
             birthTime: try decode(column: "birth_time", as: String?.self),
             birthPlace: try decode(column: "birth_place", as: String?.self),
+            responseLength: try decode(column: "response_length", as: String?.self).flatMap(
+                ResponseLength.init(rawValue:)),
             metadata: try decode(column: "metadata", as: [String: String].self))
     }
 
@@ -33,10 +35,12 @@ extension SQLRow {
             type: try decode(column: column("type"), as: String.self),
             rank: try decode(column: column("rank"), as: Int.self),
             timeZone: try decode(column: column("time_zone"), as: String?.self),
-            metadata: try decode(column: column("metadata"), as: [String: String].self),
+            metadata: MetadataColumn.metadata(try decode(column: column("metadata"), as: String.self)),
             pricing: PricingColumn.pricing(try decode(column: column("pricing"), as: String?.self)),
+            ownerID: try decode(column: column("owner_id"), as: UUID?.self),
             launchedOn: try decode(column: column("launched_on"), as: Date?.self),
             createdAt: try decode(column: column("created_at"), as: Date.self),
+            updatedAt: try decode(column: column("updated_at"), as: Date?.self),
             deletedAt: try decode(column: column("deleted_at"), as: Date?.self))
     }
 
@@ -57,7 +61,11 @@ extension SQLRow {
             fallbacks: try decode(column: "fallbacks", as: String?.self).flatMap {
                 try? JSONDecoder().decode([Target].self, from: Data($0.utf8))
             },
-            createdAt: try decode(column: "created_at", as: Date.self))
+            route: try decode(column: "route", as: String?.self),
+            metadata: MetadataColumn.metadata(try decode(column: "metadata", as: String.self)),
+            createdAt: try decode(column: "created_at", as: Date.self),
+            updatedAt: try decode(column: "updated_at", as: Date?.self),
+            deletedAt: try decode(column: "deleted_at", as: Date?.self))
     }
 
     /// - Parameter prefix: The column alias prefix, when the version's columns were renamed in a join (`v_`).
@@ -67,6 +75,7 @@ extension SQLRow {
             version: try decode(column: prefix + "version", as: Int.self),
             format: PromptVersion.Format(rawValue: try decode(column: prefix + "format", as: String.self)) ?? .text,
             body: try decode(column: prefix + "body", as: String.self),
+            output: try decode(column: prefix + "output", as: String?.self).flatMap(PromptOutput.init(rawValue:)),
             createdAt: try decode(column: prefix + "created_at", as: Date.self))
     }
 
@@ -78,7 +87,8 @@ extension SQLRow {
             openingKey: try decode(column: "opening_key", as: String?.self),
             pricing: PricingColumn.pricing(try decode(column: "pricing", as: String?.self)),
             endedAt: try decode(column: "ended_at", as: Date?.self),
-            createdAt: try decode(column: "created_at", as: Date.self))
+            createdAt: try decode(column: "created_at", as: Date.self),
+            deletedAt: try decode(column: "deleted_at", as: Date?.self))
     }
 
     func storedMessage() throws -> StoredMessage {
@@ -114,5 +124,23 @@ enum PricingColumn {
         guard let pricing = try? JSONDecoder().decode(Pricing.self, from: Data(text.utf8)) else { return nil }
         decoded.store(pricing, for: text)
         return pricing
+    }
+}
+
+/// Free JSON metadata in a text column, as JSON (keys sorted, so equal metadata is equal text).
+enum MetadataColumn {
+    static func text(_ metadata: [String: JSONValue]) -> String {
+        metadata.isEmpty ? "{}" : JSONValue.object(metadata).jsonText
+    }
+
+    /// Decoded metadata by its text: every turn reads its bot's and configs' metadata, and few distinct ones exist.
+    private static let decoded = BoundedCache<String, [String: JSONValue]>(capacity: 1024)
+
+    static func metadata(_ text: String) -> [String: JSONValue] {
+        if text == "{}" || text.isEmpty { return [:] }
+        if let cached = decoded.value(for: text) { return cached }
+        guard case .object(let object)? = JSONValue.parse(text) else { return [:] }
+        decoded.store(object, for: text)
+        return object
     }
 }

@@ -67,6 +67,24 @@ extension StatementChatStore {
         }.isEmpty
     }
 
+    func sessions(userID: UUID, botID: UUID, offset: Int, limit: Int) async throws -> [SessionSummary] {
+        try await rows(ChatStatements.sessions(userID: userID, botID: botID, offset: offset, limit: limit)) { row in
+            SessionSummary(
+                session: try row.chatSession(), lastMessage: try row.decode(column: "last_content", as: String?.self),
+                lastMessageRole: try row.decode(column: "last_role", as: String?.self).flatMap(
+                    ChatRole.init(rawValue:)),
+                lastMessageAt: try row.decode(column: "last_at", as: Date?.self))
+        }
+    }
+
+    func deleteSession(id: UUID, userID: UUID, at date: Date) async throws -> Bool {
+        try await !writeTransaction { tx in
+            try await tx.rows(ChatStatements.deleteSession(id: id, userID: userID, at: date)) {
+                try $0.decode(column: "id", as: UUID.self)
+            }
+        }.isEmpty
+    }
+
     func sessionTotals(id: UUID) async throws -> (charged: Int64, turns: Int64) {
         let totals = try await rows(ChatStatements.sessionTotals(id: id)) {
             (try $0.decode(column: "charged", as: Int64.self), try $0.decode(column: "seq", as: Int64.self))

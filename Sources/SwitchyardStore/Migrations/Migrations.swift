@@ -4,6 +4,6 @@ import FluentKit
 enum SwitchyardMigrations {
     static let all: [any Migration] = [
         M001CreateUsers(), M002CreateBots(), M003CreateLLMConfigs(), M004CreatePrompts(), M005CreateChat(),
-        M006IndexChatLookups(), M007SessionOpeningKey(), M008CreateBilling(),
+        M006IndexChatLookups(), M007SessionOpeningKey(), M008CreateBilling(), M009PromptsAndConfigs(),
     ]
 }

@@ -15,11 +15,14 @@ final class BotRow: Model, @unchecked Sendable {
     @Field(key: "type") var type: String
     @Field(key: "rank") var rank: Int
     @OptionalField(key: "time_zone") var timeZone: String?
-    @Field(key: "metadata") var metadata: [String: String]
+    /// Free JSON metadata, as JSON text.
+    @Field(key: "metadata") var metadata: String
     /// ``Pricing`` as JSON text: integers stay exact.
     @OptionalField(key: "pricing") var pricing: String?
+    @OptionalField(key: "owner_id") var ownerID: UUID?
     @OptionalField(key: "launched_on") var launchedOn: Date?
     @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "updated_at") var updatedAt: Date?
     @OptionalField(key: "deleted_at") var deletedAt: Date?
 
     init() {}
@@ -39,8 +42,10 @@ final class BotRow: Model, @unchecked Sendable {
         type = bot.type
         rank = bot.rank
         timeZone = bot.timeZone
-        metadata = bot.metadata
+        metadata = MetadataColumn.text(bot.metadata)
         pricing = bot.pricing.map(PricingColumn.text)
+        ownerID = bot.ownerID
+        updatedAt = bot.updatedAt
         launchedOn = bot.launchedOn
         createdAt = bot.createdAt
         deletedAt = bot.deletedAt
@@ -50,7 +55,7 @@ final class BotRow: Model, @unchecked Sendable {
         Bot(
             id: id ?? UUID(), slug: slug, name: name, description: description, sceneDescription: sceneDescription,
             avatarURL: avatarURL, status: BotStatus(rawValue: status) ?? .draft, type: type, rank: rank,
-            timeZone: timeZone, metadata: metadata, pricing: PricingColumn.pricing(pricing), launchedOn: launchedOn,
-            createdAt: createdAt, deletedAt: deletedAt)
+            timeZone: timeZone, metadata: MetadataColumn.metadata(metadata), pricing: PricingColumn.pricing(pricing),
+            ownerID: ownerID, launchedOn: launchedOn, createdAt: createdAt, updatedAt: updatedAt, deletedAt: deletedAt)
     }
 }

@@ -21,12 +21,21 @@ final class LLMConfigRow: Model, @unchecked Sendable {
     @OptionalField(key: "region_name") var regionName: String?
     /// The fallback chain as JSON text (the same on SQLite and PostgreSQL).
     @OptionalField(key: "fallbacks") var fallbacksJSON: String?
+    @OptionalField(key: "route") var route: String?
+    /// Free JSON metadata, as JSON text.
+    @Field(key: "metadata") var metadata: String
     @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "updated_at") var updatedAt: Date?
+    @OptionalField(key: "deleted_at") var deletedAt: Date?
 
     init() {}
 
     init(_ config: BotLLMConfig) {
         id = config.id
+        apply(config)
+    }
+
+    func apply(_ config: BotLLMConfig) {
         botID = config.botID
         provider = config.provider
         model = config.model
@@ -42,6 +51,10 @@ final class LLMConfigRow: Model, @unchecked Sendable {
         regionName = config.regionName
         fallbacksJSON = config.fallbacks.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
         createdAt = config.createdAt
+        route = config.route
+        metadata = MetadataColumn.text(config.metadata)
+        updatedAt = config.updatedAt
+        deletedAt = config.deletedAt
     }
 
     var value: BotLLMConfig {
@@ -50,6 +63,7 @@ final class LLMConfigRow: Model, @unchecked Sendable {
             promptLabel: promptLabel, inlinePrompt: inlinePrompt, temperature: temperature, topP: topP, topK: topK,
             maxOutputTokens: maxOutputTokens, isActive: isActive, weight: weight, regionName: regionName,
             fallbacks: fallbacksJSON.flatMap { try? JSONDecoder().decode([Target].self, from: Data($0.utf8)) },
-            createdAt: createdAt)
+            route: route, metadata: MetadataColumn.metadata(metadata), createdAt: createdAt, updatedAt: updatedAt,
+            deletedAt: deletedAt)
     }
 }

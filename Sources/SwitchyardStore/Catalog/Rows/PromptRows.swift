@@ -10,6 +10,7 @@ final class PromptVersionRow: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Field(key: "format") var format: String
     @Field(key: "body") var body: String
+    @OptionalField(key: "output") var output: String?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
@@ -20,13 +21,14 @@ final class PromptVersionRow: Model, @unchecked Sendable {
         version = value.version
         format = value.format.rawValue
         body = value.body
+        output = value.output?.rawValue
         createdAt = value.createdAt
     }
 
     var value: PromptVersion {
         PromptVersion(
             templateName: templateName, version: version, format: PromptVersion.Format(rawValue: format) ?? .text,
-            body: body, createdAt: createdAt)
+            body: body, output: output.flatMap(PromptOutput.init(rawValue:)), createdAt: createdAt)
     }
 }
 

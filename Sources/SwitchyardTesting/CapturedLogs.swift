@@ -3,19 +3,21 @@ import Synchronization
 
 /// A log handler that keeps every line (message and metadata) in memory, at trace level, so that a test can look
 /// for what must never be logged.
-final class CapturedLogs: Sendable {
+public final class CapturedLogs: Sendable {
+    public init() {}
+
     private let lines = Mutex<[String]>([])
 
     /// A logger at `.trace` that writes here.
-    func logger(_ label: String = "captured") -> Logger {
+    public func logger(_ label: String = "captured") -> Logger {
         var logger = Logger(label: label) { _ in Handler(sink: self) }
         logger.logLevel = .trace
         return logger
     }
 
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    public var text: String { lines.withLock { $0.joined(separator: "\n") } }
 
-    var count: Int { lines.withLock { $0.count } }
+    public var count: Int { lines.withLock { $0.count } }
 
     fileprivate func append(_ line: String) {
         lines.withLock { $0.append(line) }

@@ -1,0 +1,193 @@
+import Foundation
+import SwitchyardBackend
+import SwitchyardCore
+import Testing
+import Yams
+
+/// Structured prompts as the reference sends them: nested YAML rendered as YAML (or JSON, or text), the reference's
+/// time formats, language instructions by app and language, response lengths, and sanitized user text.
+@Suite struct StructuredPromptTests {
+    /// A parsed document as a plain ordered tree, so that YAML and JSON renderings compare.
+    indirect enum Tree: Equatable, CustomStringConvertible {
+        case scalar(String)
+        case list([Tree])
+        case map([String], [Tree])
+
+        init(_ node: Node) {
+            switch node {
+            case .scalar(let scalar): self = .scalar(scalar.string)
+            case .sequence(let sequence): self = .list(sequence.map(Tree.init))
+            case .mapping(let mapping):
+                self = .map(mapping.keys.map { $0.string ?? "?" }, mapping.values.map(Tree.init))
+            }
+        }
+
+        subscript(_ key: String) -> Tree? {
+            guard case .map(let keys, let values) = self, let index = keys.firstIndex(of: key) else { return nil }
+            return values[index]
+        }
+
+        var keys: [String] {
+            if case .map(let keys, _) = self { return keys }
+            return []
+        }
+
+        var description: String {
+            switch self {
+            case .scalar(let text): text
+            case .list(let items): "\(items)"
+            case .map(let keys, let values): "\(Array(zip(keys, values.map(\.description))))"
+            }
+        }
+    }
+
+    static let asha = User(
+        externalID: "u", name: "Asha", age: 31, gender: "female", timeZone: "Asia/Kolkata", language: "hi",
+        birthDate: "1994-03-02", birthTime: "06:15", birthPlace: "Pune")
+    /// 2026-01-15 09:15 UTC: 02:45 PM on a Thursday in Kolkata.
+    static let thursdayAfternoon = Date(timeIntervalSince1970: 1_768_468_500)
+
+    func mira(user: User = asha, now: Date = thursdayAfternoon) -> PromptContext {
+        PromptContext(
+            bot: Bot(
+                slug: "mira", name: "Mira", description: "a Vedic astrologer.", sceneDescription: "A courtyard.",
+                metadata: ["response_length": .string("short")]),
+            user: user, message: "When will I marry?", history: [], now: now,
+            appTimeZone: TimeZone(identifier: "UTC")!, random: { _ in 2 })
+    }
+
+    func render(_ source: String, _ output: PromptOutput? = nil, context: PromptContext) throws -> String {
+        let template = try PromptTemplate(source: source, format: .yaml, output: output)
+        return template.render(PromptVariableResolver.resolve(template.variables, context: context))
+    }
+
+    @Test func miraIsSentAsYAMLThatParsesBackIntoTheSameNestedStructure() throws {
+        let rendered = try render(DemoSeed.prompt, context: mira())
+        let tree = Tree(try #require(try Yams.compose(yaml: rendered)))
+        // Conditional sections whose data is absent are left out; the rest keep their written order.
+        #expect(
+            tree.keys == [
+                "Role", "User Profile", "Query House Mapping", "Analysis Steps", "Response Format", "Guidelines",
+                "Daily Context",
+            ])
+        #expect(tree["Query House Mapping"]?["Marriage"]?["Houses To Analyze"] == .scalar("7, 2, 11, 8"))
+        #expect(tree["Query House Mapping"]?.keys == ["Marriage", "Career", "Health", "Finance"])
+        guard case .list(let instructions)? = tree["Response Format"]?["Response Instructions"] else {
+            Issue.record("Response Instructions is not a list: \(rendered)")
+            return
+        }
+        #expect(instructions.count == 4)
+        #expect(tree["Response Format"]?["Length"] == .scalar(ResponseLengthTexts.defaults[.short]!))
+        #expect(
+            tree["Response Format"]?["Language"]
+                == .scalar(LanguageInstructions.defaults.instruction(app: nil, language: "hi")))
+        #expect(tree["User Profile"]?["Age"] == .scalar("31"))
+        #expect(tree["Daily Context"]?["Time"] == .scalar("02:45 PM"))
+        #expect(tree["Role"] == .scalar("You are Mira, a Vedic astrologer. A courtyard."))
+        // A string that looks like a number stays a string for a YAML reader.
+        let typed = try #require(try Yams.load(yaml: rendered) as? [String: Any])
+        #expect((typed["User Profile"] as? [String: Any])?["Age"] as? String == "31")
+    }
+
+    @Test func theJSONOutputIsTheSameStructureAsJSONText() throws {
+        let yaml = Tree(try #require(try Yams.compose(yaml: try render(DemoSeed.prompt, context: mira()))))
+        let json = try render(DemoSeed.prompt, .json, context: mira())
+        #expect(try JSONSerialization.jsonObject(with: Data(json.utf8)) is [String: Any])
+        // JSON is YAML, so the same reader gives the same ordered tree.
+        #expect(Tree(try #require(try Yams.compose(yaml: json))) == yaml)
+    }
+
+    @Test func typedLiteralsStayTypedAndTextOutputIndentsNestedSections() throws {
+        let source = """
+            Limits:
+              Max Sentences: 4
+              Use Emoji: false
+            Facts:
+              - "{{user_name}} likes tea"
+              - nested:
+                  deep: "{{bot_name}}"
+            Closing: Bye.
+            """
+        let json = try render(source, .json, context: mira())
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect((object["Limits"] as? [String: Any])?["Max Sentences"] as? Int == 4)
+        #expect((object["Limits"] as? [String: Any])?["Use Emoji"] as? Bool == false)
+        let text = try render(source, .text, context: mira())
+        #expect(
+            text == """
+                Limits:
+                  Max Sentences: 4
+                  Use Emoji: false
+
+                Facts:
+                  - Asha likes tea
+                  -
+                    nested:
+                      deep: Mira
+
+                Bye.
+                """)
+    }
+
+    @Test func aTextTemplateCannotBeSentAsStructure() {
+        #expect(throws: PromptTemplateError.self) {
+            try PromptTemplate(source: "Hi {{user_name}}", format: .text, output: .json)
+        }
+    }
+
+    @Test(
+        arguments: [
+            (1_768_468_500, "02:45 PM", "15 January 2026", "Thursday"),
+            (1_767_551_700, "12:05 AM", "05 January 2026", "Monday"),
+        ] as [(Int, String, String, String)])
+    func timeVariablesUseTheReferenceFormats(epoch: Int, time: String, date: String, day: String) throws {
+        let context = mira(now: Date(timeIntervalSince1970: TimeInterval(epoch)))
+        let template = try PromptTemplate(
+            source: "{{current_time}}|{{current_date}}|{{day_of_week}}|{{current_time_24h}}", format: .text)
+        let rendered = template.render(PromptVariableResolver.resolve(template.variables, context: context))
+        let parts = rendered.split(separator: "|").map(String.init)
+        #expect(Array(parts.prefix(3)) == [time, date, day])
+        #expect(parts[3].count == 5 && parts[3].contains(":"))
+    }
+
+    @Test func languageInstructionsAreKeyedByAppAndLanguageWithDefaults() {
+        let table = LanguageInstructions.defaults.merging([
+            LanguageInstruction(app: "kundli-app", language: "en", text: "British English."),
+            LanguageInstruction(app: "kundli-app", language: "*", text: "Tamil."),
+        ])
+        #expect(table.instruction(app: "kundli-app", language: "en") == "British English.")
+        #expect(table.instruction(app: "other", language: "en") == "Modern English language.")
+        #expect(table.instruction(app: "kundli-app", language: "fr") == "Tamil.")
+        #expect(table.instruction(app: nil, language: "hi") == "Modern Hindi language, written in Devanagari font.")
+        let hinglish = "Modern Hindi language, written in Roman font. Do not use Devanagari font."
+        #expect(table.instruction(app: nil, language: "hinglish") == hinglish)
+        #expect(table.instruction(app: nil, language: nil) == hinglish)
+        #expect(table.instruction(app: "other", language: "fr") == hinglish)
+    }
+
+    @Test func responseLengthIsTheUsersPreferenceElseTheBots() throws {
+        let template = try PromptTemplate(source: "{{response_length}}", format: .text)
+        var user = Self.asha
+        #expect(
+            template.render(PromptVariableResolver.resolve(template.variables, context: mira(user: user)))
+                == ResponseLengthTexts.defaults[.short])
+        user.responseLength = .long
+        #expect(
+            template.render(PromptVariableResolver.resolve(template.variables, context: mira(user: user)))
+                == ResponseLengthTexts.defaults[.long])
+    }
+
+    @Test func userTextIsSanitizedAndItsTemplateSyntaxStaysLiteral() throws {
+        var user = Self.asha
+        user.name = "  {{bot_name}}\u{07}\nthe\u{202E}great \t"
+        user.birthPlace = String(repeating: "Pune ", count: 100)
+        let text = try PromptTemplate(source: "Hello {{user_name}} from {{user_astro_data}}.", format: .text)
+        let rendered = text.render(PromptVariableResolver.resolve(text.variables, context: mira(user: user)))
+        #expect(rendered.hasPrefix("Hello {{bot_name}} thegreat from born 1994-03-02 at 06:15 in Pune Pune"))
+        #expect(!rendered.contains("Mira"))
+        #expect(rendered.count < 220)
+        let yaml = try render("Profile:\n  Name: \"{{user_name}}\"", context: mira(user: user))
+        let tree = Tree(try #require(try Yams.compose(yaml: yaml)))
+        #expect(tree["Profile"]?["Name"] == .scalar("{{bot_name}} thegreat"))
+    }
+}
