@@ -222,7 +222,8 @@ import Testing
                 .post, "/admin/v1/prompts/render",
                 json: #"{"yaml":\#(yaml),"values":{"user_name":"Asha","user_age":31}}"#)
             #expect(preview.status == 200, "\(preview.body)")
-            #expect(preview.json["rendered"] as? String == "Profile:\n  Name: Asha\n  Age: '31'\nSteps:\n- one\n- two")
+            #expect(
+                preview.json["rendered"] as? String == "Profile:\n  Name: Asha\n  Age: \"31\"\nSteps:\n- one\n- two")
             #expect(preview.json["output"] as? String == "yaml")
             let json = try await app.admin(
                 .post, "/admin/v1/prompts/render",

@@ -1,8 +1,9 @@
 import Foundation
-import SwitchyardBackend
 import SwitchyardCore
 import Testing
 import Yams
+
+@testable import SwitchyardBackend
 
 /// Structured prompts as the reference sends them: nested YAML rendered as YAML (or JSON, or text), the reference's
 /// time formats, language instructions by app and language, response lengths, and sanitized user text.
@@ -189,5 +190,53 @@ import Yams
         let yaml = try render("Profile:\n  Name: \"{{user_name}}\"", context: mira(user: user))
         let tree = Tree(try #require(try Yams.compose(yaml: yaml)))
         #expect(tree["Profile"]?["Name"] == .scalar("{{bot_name}} thegreat"))
+    }
+
+    /// Whatever a string holds, the YAML written for it reads back as that same string, as a value, a key and a
+    /// list item, and the common case stays plain.
+    @Test(arguments: [
+        "31", "-7", "+1", "0x1F", "1e3", ".5", "3.14", "2026-01-15", "2001-12-14 21:59:43.10 -5", "yes", "No", "ON",
+        "off", "TRUE", "false", "null", "Null", "~", "<<", "=", "Asha", "Never predict", "On the way", "true story",
+        "7, 2, 11, 8", "-", "- item", ".hidden", "Yesterday", "y", "n", "yEs", "a: b", "a #b", "a#b", "key:", "#x",
+        "@me", "`tick`", "'quoted'", "\"dq\"", "back\\slash", "tab\there", " lead", "trail ", "[1, 2]", "{a: b}",
+        "? q", "!tag", "&anchor", "*alias", "|pipe", ">fold", "%pct", "नमस्ते दुनिया", "emoji 🙂", "nul\u{0}x",
+        "bell\u{7}", "nel\u{85}x", "ls\u{2028}x", "bom\u{FEFF}x", "two\nlines", "  indented\nblock", "a\n  b\n\nc",
+        "ends\n", "\nstarts", "line \nwith trailing", "---", "...", "a\n---\nb", "x\r\ny",
+    ])
+    func everyStringReadsBackAsItself(text: String) throws {
+        let document: RenderedPrompt = .mapping([
+            .init(key: "value", value: .string(text)), .init(key: text, value: .string("as key")),
+            .init(key: "list", value: .sequence([.string(text), .mapping([.init(key: "k", value: .string(text))])])),
+        ])
+        let yaml = PromptWriter.yaml(document)
+        let parsed = try #require(try Yams.load(yaml: yaml) as? [String: Any], "\(yaml)")
+        #expect(parsed["value"] as? String == text, "\(yaml)")
+        #expect(parsed[text] as? String == "as key", "\(yaml)")
+        let list = parsed["list"] as? [Any]
+        #expect(list?.first as? String == text, "\(yaml)")
+        #expect((list?.last as? [String: Any])?["k"] as? String == text, "\(yaml)")
+        if ["Asha", "Never predict", "7, 2, 11, 8", "नमस्ते दुनिया", "a#b"].contains(text) {
+            #expect(yaml.hasPrefix("value: \(text)\n"), "plain when plain reads back the same")
+        }
+    }
+}
+
+extension StructuredPromptTests {
+    /// Parts without variables or conditions are rendered once, at compile time, and the result is the same.
+    @Test func staticPartsAreRenderedOnceAndTheResultIsTheSame() throws {
+        let template = try PromptTemplate(source: DemoSeed.prompt, format: .yaml)
+        guard case .mapping(let entries) = template.root else {
+            Issue.record("the root holds variables, so it is not fixed")
+            return
+        }
+        let fixed = entries.filter(\.node.isFixed).compactMap(\.key)
+        #expect(fixed == ["Query House Mapping", "Analysis Steps"])
+        let source = try #require(try Yams.compose(yaml: DemoSeed.prompt))
+        let expected = Tree(source)["Query House Mapping"]
+        let rendered = Tree(try #require(try Yams.compose(yaml: try render(DemoSeed.prompt, context: mira()))))
+        #expect(rendered["Query House Mapping"] == expected)
+        let allStatic = try PromptTemplate(source: "A:\n  B: [1, two]\nC: x", format: .yaml)
+        #expect(allStatic.sectionNames == ["A", "C"])
+        #expect(allStatic.render([:]) == "A:\n  B:\n  - 1\n  - two\nC: x")
     }
 }

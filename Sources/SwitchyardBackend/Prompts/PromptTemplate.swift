@@ -13,6 +13,13 @@ indirect enum PromptNode: Sendable {
     case scalar(PromptScalar)
     case mapping([PromptEntry])
     case sequence([PromptEntry])
+    /// A part without variables or conditions, rendered once when the template is compiled (nil: it is empty).
+    case fixed(RenderedPrompt?)
+
+    var isFixed: Bool {
+        if case .fixed = self { return true }
+        return false
+    }
 }
 
 /// A keyed (mapping) or listed (sequence) value, rendered only when its condition holds.
@@ -29,17 +36,22 @@ struct PromptEntry: Sendable {
 /// literal (a number, a boolean) that is sent as written.
 struct PromptScalar: Sendable {
     var template: MustacheTemplate?
+    /// The variable, when the whole scalar is one `{{variable}}`: its value is used as is, without the template
+    /// engine (most values of a structured prompt are).
+    var variable: String? = nil
     var literal: String
     /// A number or boolean as written, not a string.
     var isTyped: Bool
+    /// A typed literal as JSON.
+    var json: String = ""
 }
 
 /// A rendered prompt, before it is written as YAML, JSON or text. Empty strings, and mappings and lists left empty,
 /// are dropped.
 indirect enum RenderedPrompt: Sendable, Equatable {
     case string(String)
-    /// A number or boolean, written unquoted.
-    case typed(String)
+    /// A number or boolean as written, and as JSON.
+    case typed(String, json: String)
     case mapping([Pair])
     case sequence([RenderedPrompt])
 
@@ -76,15 +88,20 @@ public struct PromptTemplate: Sendable {
             self.variables = variables
             self.output = .text
         case .yaml:
-            (root, variables) = try YAMLPromptParser.root(source)
+            let (parsed, variables) = try YAMLPromptParser.root(source)
+            root = Self.frozen(parsed)
+            self.variables = variables
             self.output = output ?? .yaml
         }
     }
 
     /// The top-level section names, in order.
     public var sectionNames: [String] {
-        guard case .mapping(let entries) = root else { return [] }
-        return entries.compactMap(\.key)
+        switch root {
+        case .mapping(let entries): entries.compactMap(\.key)
+        case .fixed(.mapping(let pairs)?): pairs.map(\.key)
+        default: []
+        }
     }
 
     /// - Parameter values: The resolved variables (missing ones render empty).
@@ -98,6 +115,26 @@ public struct PromptTemplate: Sendable {
         }
     }
 
+    /// The node with every part that holds no variable and no condition rendered now, so that a turn renders only
+    /// what depends on it.
+    static func frozen(_ node: PromptNode) -> PromptNode {
+        switch node {
+        case .fixed:
+            return node
+        case .scalar(let scalar):
+            return scalar.template == nil && scalar.variable == nil ? .fixed(render(node, [:])) : node
+        case .mapping(let entries), .sequence(let entries):
+            let children = entries.map { entry in
+                var entry = entry
+                entry.node = frozen(entry.node)
+                return entry
+            }
+            let rebuilt: PromptNode = if case .mapping = node { .mapping(children) } else { .sequence(children) }
+            let isStatic = children.allSatisfy { $0.when == nil && $0.unless == nil && $0.node.isFixed }
+            return isStatic ? .fixed(render(rebuilt, [:])) : rebuilt
+        }
+    }
+
     /// The structure with the values in place; nil when nothing is left.
     static func render(_ node: PromptNode, _ values: [String: String]) -> RenderedPrompt? {
         func holds(_ entry: PromptEntry) -> Bool {
@@ -106,9 +143,16 @@ public struct PromptTemplate: Sendable {
             return true
         }
         switch node {
+        case .fixed(let rendered):
+            return rendered
         case .scalar(let scalar):
-            if scalar.isTyped { return .typed(scalar.literal) }
-            let text = (scalar.template?.render(values) ?? scalar.literal).trimmingWhitespace()
+            if scalar.isTyped { return .typed(scalar.literal, json: scalar.json) }
+            let text: String
+            if let variable = scalar.variable {
+                text = (values[variable] ?? "").trimmingWhitespace()
+            } else {
+                text = (scalar.template?.render(values) ?? scalar.literal).trimmingWhitespace()
+            }
             return text.isEmpty ? nil : .string(text)
         case .mapping(let entries):
             let pairs = entries.compactMap { entry -> RenderedPrompt.Pair? in
@@ -133,10 +177,14 @@ public struct PromptTemplate: Sendable {
             let tag = Tag.Name(rawValue: Node.scalar(scalar).tag.description)
             let typed = tag == .int || tag == .float || tag == .bool
             if tag == .null { return PromptScalar(template: nil, literal: "", isTyped: false) }
-            return PromptScalar(template: nil, literal: text, isTyped: typed)
+            return PromptScalar(
+                template: nil, literal: text, isTyped: typed, json: typed ? PromptWriter.jsonLiteral(text) : "")
         }
-        return PromptScalar(
-            template: try compile(text, place: place, variables: &variables), literal: text, isTyped: false)
+        let template = try compile(text, place: place, variables: &variables)
+        let names = tagNames(in: text)
+        let whole = text.trimmingWhitespace()
+        let direct = names.count == 1 && (whole == "{{\(names[0])}}" || whole == "{{{\(names[0])}}}") ? names[0] : nil
+        return PromptScalar(template: template, variable: direct, literal: text, isTyped: false)
     }
 
     private static func compile(

@@ -3,30 +3,114 @@ import Yams
 
 /// Writes a rendered prompt as the model receives it: YAML (keys in the written order, as the reference's
 /// `yaml.dump(…, sort_keys=False)`), JSON (the same structure), or text paragraphs.
+///
+/// The YAML is written here rather than through an emitter library: this runs on every chat turn, and a general
+/// emitter resolves every scalar's type with regular expressions (in a profile, a fifth of a turn's CPU). A string is
+/// written plain only when a YAML reader would read it back as that same string; otherwise it is double-quoted (or,
+/// spanning lines, a literal block).
 enum PromptWriter {
     static func yaml(_ prompt: RenderedPrompt) -> String {
-        let text = (try? Yams.serialize(node: node(prompt), width: -1, allowUnicode: true, sortKeys: false)) ?? ""
-        return text.trimmingWhitespace()
+        var out = ""
+        switch prompt {
+        case .mapping(let pairs): writeMapping(pairs, indent: "", into: &out)
+        case .sequence(let items): writeSequence(items, indent: "", into: &out)
+        case .string(let text): out += scalar(text, indent: "")
+        case .typed(let literal, _): out += literal
+        }
+        if out.hasSuffix("\n") { out.removeLast() }
+        return out
     }
 
-    private static func node(_ prompt: RenderedPrompt) -> Node {
-        switch prompt {
-        case .typed(let literal):
-            return .scalar(Node.Scalar(literal, .implicit, .plain))
-        case .string(let text):
-            // A string that would read back as another type (`31`, `yes`, `null`) is quoted; several lines are a
-            // literal block.
-            var style: Node.Scalar.Style = .any
-            if text.contains("\n") {
-                style = .literal
-            } else if Resolver.default.resolveTag(of: Node(text)) != .str {
-                style = .singleQuoted
+    private static func writeMapping(_ pairs: [RenderedPrompt.Pair], indent: String, into out: inout String) {
+        for pair in pairs {
+            out += indent + scalar(pair.key, indent: indent, allowBlock: false) + ":"
+            writeValue(pair.value, indent: indent, nested: indent + "  ", into: &out)
+        }
+    }
+
+    private static func writeSequence(_ items: [RenderedPrompt], indent: String, into out: inout String) {
+        for item in items {
+            out += indent + "-"
+            switch item {
+            case .mapping(let pairs):
+                // The first pair shares the dash's line; the rest align under it.
+                var nested = ""
+                writeMapping(pairs, indent: indent + "  ", into: &nested)
+                out += " " + nested.dropFirst(indent.count + 2)
+            case .sequence(let inner):
+                var nested = ""
+                writeSequence(inner, indent: indent + "  ", into: &nested)
+                out += " " + nested.dropFirst(indent.count + 2)
+            default:
+                writeValue(item, indent: indent, nested: indent + "  ", into: &out)
             }
-            return .scalar(Node.Scalar(text, Tag(.str), style))
+        }
+    }
+
+    /// A value after `key:` or `-`: on the same line when it is a scalar, else on the next lines.
+    private static func writeValue(_ value: RenderedPrompt, indent: String, nested: String, into out: inout String) {
+        switch value {
+        case .string(let text): out += " " + scalar(text, indent: nested) + "\n"
+        case .typed(let literal, _): out += " " + literal + "\n"
         case .mapping(let pairs):
-            return .mapping(Node.Mapping(pairs.map { (Node($0.key), node($0.value)) }))
+            out += "\n"
+            writeMapping(pairs, indent: nested, into: &out)
         case .sequence(let items):
-            return .sequence(Node.Sequence(items.map(node)))
+            out += "\n"
+            writeSequence(items, indent: indent, into: &out)
+        }
+    }
+
+    /// A string as a plain scalar when that reads back as the same string, else a literal block (several lines) or a
+    /// double-quoted scalar.
+    static func scalar(_ text: String, indent: String, allowBlock: Bool = true) -> String {
+        if isPlainSafe(text) { return text }
+        if allowBlock, text.contains("\n"), isBlockSafe(text) {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            return "|-\n" + lines.map { $0.isEmpty ? "" : indent + $0 }.joined(separator: "\n")
+        }
+        return quoted(text)
+    }
+
+    /// Characters that may not start a plain scalar.
+    private static let indicators = Set("-?:,[]{}#&*!|>'\"%@`".unicodeScalars)
+    /// Words some YAML readers take for booleans or null.
+    private static let typedWords: Set<String> = ["y", "yes", "n", "no", "on", "off", "true", "false", "null", "~"]
+
+    /// Whether `text`, written plain on one line, reads back as that same string. Conservative: a string that might
+    /// read as a number, a timestamp, a boolean or null, or that holds YAML syntax, is quoted.
+    static func isPlainSafe(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return false }
+        if indicators.contains(first) || first == " " || last == " " || last == ":" { return false }
+        var previous: Unicode.Scalar = " "
+        for scalar in scalars {
+            switch scalar {
+            case "\n", "\r", "\t", "\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}": return false
+            case "#" where previous == " ": return false
+            case " " where previous == ":": return false
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { return false }
+                if (0x80...0x9F).contains(scalar.value) { return false }
+            }
+            previous = scalar
+        }
+        // Numbers, timestamps, merge keys and values start with a digit or one of `+ - . < = ~`; none holds a comma.
+        if ("0"..."9").contains(first) || "+.<=~".unicodeScalars.contains(first) {
+            return text.contains(",")
+        }
+        return !(text.utf8.count <= 5 && typedWords.contains(text.lowercased()))
+    }
+
+    /// Whether a literal block keeps `text` exactly: lines without leading space on the first line, without
+    /// trailing blanks at the end, and without control characters.
+    private static func isBlockSafe(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first != " ", first != "\n" else { return false }
+        guard let last = text.unicodeScalars.last, last != "\n", last != " " else { return false }
+        return !text.unicodeScalars.contains { scalar in
+            scalar != "\n"
+                && (scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                    || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{FEFF}")
         }
     }
 
@@ -39,8 +123,8 @@ enum PromptWriter {
     private static func writeJSON(_ prompt: RenderedPrompt, indent: String, into out: inout String) {
         let inner = indent + "  "
         switch prompt {
-        case .typed(let literal):
-            out += jsonLiteral(literal)
+        case .typed(_, let json):
+            out += json
         case .string(let text):
             out += quoted(text)
         case .mapping(let pairs):
@@ -63,7 +147,8 @@ enum PromptWriter {
     }
 
     /// A YAML number or boolean as JSON (`True` → `true`, `0x1F` → `31`); anything JSON cannot write is a string.
-    private static func jsonLiteral(_ literal: String) -> String {
+    /// Run once per template, when it is compiled.
+    static func jsonLiteral(_ literal: String) -> String {
         switch Tag.Name(rawValue: Node(literal).tag.description) {
         case .bool: return Bool.construct(from: Node.Scalar(literal)).map { $0 ? "true" : "false" } ?? quoted(literal)
         case .int: return Int.construct(from: Node.Scalar(literal)).map(String.init) ?? quoted(literal)
@@ -76,7 +161,7 @@ enum PromptWriter {
         }
     }
 
-    /// A JSON string literal.
+    /// A double-quoted string, valid as JSON and as YAML: the characters either would not take raw are escaped.
     static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -87,8 +172,10 @@ enum PromptWriter {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
+                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                    || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{FEFF}"
+                {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -101,12 +188,12 @@ enum PromptWriter {
     /// Top-level strings as paragraphs (a text template is one); structured sections as `Name:` and indented lines.
     static func text(_ prompt: RenderedPrompt) -> String {
         switch prompt {
-        case .string(let text), .typed(let text): return text
+        case .string(let text), .typed(let text, _): return text
         case .sequence: return lines(prompt, indent: "").joined(separator: "\n")
         case .mapping(let pairs):
             return pairs.map { pair in
                 switch pair.value {
-                case .string(let text), .typed(let text): return text
+                case .string(let text), .typed(let text, _): return text
                 default: return (["\(pair.key):"] + lines(pair.value, indent: "  ")).joined(separator: "\n")
                 }
             }.joined(separator: "\n\n")
@@ -121,19 +208,19 @@ enum PromptWriter {
             }
         }
         switch prompt {
-        case .string(let text), .typed(let text):
+        case .string(let text), .typed(let text, _):
             return indented(text, prefix: "")
         case .mapping(let pairs):
             return pairs.flatMap { pair -> [String] in
                 switch pair.value {
-                case .string(let text), .typed(let text): return indented(text, prefix: "\(pair.key): ")
+                case .string(let text), .typed(let text, _): return indented(text, prefix: "\(pair.key): ")
                 default: return ["\(indent)\(pair.key):"] + lines(pair.value, indent: indent + "  ")
                 }
             }
         case .sequence(let items):
             return items.flatMap { item -> [String] in
                 switch item {
-                case .string(let text), .typed(let text): return indented(text, prefix: "- ")
+                case .string(let text), .typed(let text, _): return indented(text, prefix: "- ")
                 default: return ["\(indent)-"] + lines(item, indent: indent + "  ")
                 }
             }
