@@ -71,6 +71,10 @@ import Testing
         #expect(snapshot.configs.map(\.id) == [active.id], "a deleted config no longer serves")
         await #expect(throws: StoreError.self) { _ = try await store.catalog.activate(configID: routed.id) }
         await #expect(throws: StoreError.self) { _ = try await store.catalog.updateConfig(edited) }
+        let old = try await store.catalog.createConfig(
+            BotLLMConfig(botID: bot.id, provider: "mock", model: "old", createdAt: Date(timeIntervalSinceNow: -3600)))
+        let activated = try await store.catalog.activate(configID: old.id)
+        #expect(abs(activated.updatedAt.timeIntervalSinceNow) < 5, "activation changes the config")
     }
 
     @Test(arguments: TestStores.configurations)

@@ -73,6 +73,7 @@ extension CatalogStore: LLMConfigRepository {
             try await self.lock(table: "bots", id: row.botID, on: db)
             try await self.deactivateAll(botID: row.botID, on: db)
             row.isActive = true
+            row.updatedAt = Date()
             try await row.update(on: db)
             return row.value
         }
@@ -80,6 +81,6 @@ extension CatalogStore: LLMConfigRepository {
 
     private func deactivateAll(botID: UUID, on db: any Database) async throws {
         try await LLMConfigRow.query(on: db).filter(\.$botID == botID).filter(\.$isActive == true)
-            .set(\.$isActive, to: false).update()
+            .set(\.$isActive, to: false).set(\.$updatedAt, to: Date()).update()
     }
 }
