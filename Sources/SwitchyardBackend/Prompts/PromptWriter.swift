@@ -85,13 +85,11 @@ enum PromptWriter {
         if indicators.contains(first) || first == " " || last == " " || last == ":" { return false }
         var previous: Unicode.Scalar = " "
         for scalar in scalars {
+            if isControl(scalar) { return false }
             switch scalar {
-            case "\n", "\r", "\t", "\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}": return false
             case "#" where previous == " ": return false
             case " " where previous == ":": return false
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { return false }
-                if (0x80...0x9F).contains(scalar.value) { return false }
+            default: break
             }
             previous = scalar
         }
@@ -107,11 +105,14 @@ enum PromptWriter {
     private static func isBlockSafe(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, first != " ", first != "\n" else { return false }
         guard let last = text.unicodeScalars.last, last != "\n", last != " " else { return false }
-        return !text.unicodeScalars.contains { scalar in
-            scalar != "\n"
-                && (scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                    || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{FEFF}")
-        }
+        return !text.unicodeScalars.contains { $0 != "\n" && isControl($0) }
+    }
+
+    /// Characters neither YAML nor JSON take raw in a string: C0 and C1 controls (line breaks and tabs included),
+    /// DEL, the Unicode line and paragraph separators and the byte-order mark.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+            || scalar == "\u{FEFF}"
     }
 
     static func json(_ prompt: RenderedPrompt) -> String {
@@ -172,9 +173,7 @@ enum PromptWriter {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                    || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{FEFF}"
-                {
+                if isControl(scalar) {
                     let hex = String(scalar.value, radix: 16, uppercase: true)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -31,27 +31,30 @@ public struct LanguageInstructions: Sendable, Equatable {
             app: any, language: any, text: "Modern Hindi language, written in Roman font. Do not use Devanagari font."),
     ])
 
-    private var entries: [String: String]
+    private struct Key: Hashable {
+        var app: String
+        var language: String
+    }
+
+    private var entries: [Key: String]
 
     /// - Parameter instructions: The entries; a later one replaces an earlier one with the same key.
     public init(_ instructions: [LanguageInstruction] = []) {
         entries = [:]
-        for instruction in instructions { entries[Self.key(instruction.app, instruction.language)] = instruction.text }
+        self = merging(instructions)
     }
 
     /// Every entry, sorted by app then language.
     public var all: [LanguageInstruction] {
-        entries.map { key, text in
-            let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-            return LanguageInstruction(app: parts[0], language: parts[1], text: text)
-        }.sorted { ($0.app, $0.language) < ($1.app, $1.language) }
+        entries.map { LanguageInstruction(app: $0.key.app, language: $0.key.language, text: $0.value) }
+            .sorted { ($0.app, $0.language) < ($1.app, $1.language) }
     }
 
     /// These entries with `overrides` laid over them.
     public func merging(_ overrides: [LanguageInstruction]) -> LanguageInstructions {
         var merged = self
         for instruction in overrides {
-            merged.entries[Self.key(instruction.app, instruction.language)] = instruction.text
+            merged.entries[Key(app: instruction.app, language: instruction.language)] = instruction.text
         }
         return merged
     }
@@ -65,10 +68,8 @@ public struct LanguageInstructions: Sendable, Equatable {
         let app = app ?? Self.any
         let language = language?.lowercased() ?? Self.any
         for (a, l) in [(app, language), (Self.any, language), (app, Self.any), (Self.any, Self.any)] {
-            if let text = entries[Self.key(a, l)] { return text }
+            if let text = entries[Key(app: a, language: l)] { return text }
         }
         return ""
     }
-
-    private static func key(_ app: String, _ language: String) -> String { "\(app)\u{1F}\(language)" }
 }
