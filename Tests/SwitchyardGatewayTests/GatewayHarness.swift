@@ -17,7 +17,7 @@ enum GatewayHarness {
 
     /// Fast timeouts so that failure scenarios finish quickly.
     static let fastSettings = GatewaySettings(
-        attemptTimeout: .milliseconds(500), requestDeadline: .seconds(10), timeToFirstToken: .milliseconds(500),
+        attemptTimeout: .milliseconds(1500), requestDeadline: .seconds(10), timeToFirstToken: .milliseconds(1500),
         streamTimeout: .seconds(5), defaultRetries: 0,
         backoff: Backoff(base: .milliseconds(10), cap: .milliseconds(50), jitter: 0, maxRetryAfter: .seconds(3)))
 

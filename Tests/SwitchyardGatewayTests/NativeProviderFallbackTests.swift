@@ -151,7 +151,7 @@ import Testing
             await gemini.state.enqueue(.success("on time"))
             async let response = GatewayHarness.post(
                 client, "/v1/chat/completions", json: GatewayHarness.chat(model: "claude-first", stream: true))
-            // The first attempt waits for its first token on the route's 300 ms, not the gateway's 500 ms.
+            // The first attempt waits for its first token on the route's 300 ms, not the gateway's 1.5 s.
             try await clock.waitForSleepers()
             #expect(clock.pendingDeadlines == [.milliseconds(300)])
             while await anthropic.state.requestCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
