@@ -14,7 +14,7 @@ gen_errors = {
     "413": err("Body over the size limit."),
     "429": err("Every target was rate limited; Retry-After is set when known."),
     "502": err("Every provider failed."),
-    "503": err("No provider of the chain is configured, or all are overloaded."),
+    "503": err("No provider of the chain is configured, or all are overloaded; or this replica is shutting down (`code` shutting_down, `Retry-After` set)."),
     "504": err("The request deadline passed."),
     **auth_errors,
 }
@@ -168,7 +168,7 @@ doc = {
     "security": [{"serviceToken": []}],
     "paths": {
         "/health": {"get": {"summary": "Liveness", "security": [], "responses": {"200": ok("Status")}}},
-        "/ready": {"get": {"summary": "Readiness: at least one provider is usable. Says `ready` or `not_ready` and nothing else; the reasons are in the startup log", "security": [], "responses": {"200": ok("Status"), "503": ok("Status", "No provider is usable")}}},
+        "/ready": {"get": {"summary": "Readiness: at least one provider is usable, the backend's database answers (checked at most once a second), and for `--role backend` the gateway's /health answers. Says `ready` or `not_ready` and nothing else; the reasons are in the log", "security": [], "responses": {"200": ok("Status"), "503": ok("Status", "Not ready: no provider is usable, the database does not answer, or the gateway does not")}}},
         "/metrics": {"get": {"summary": "Prometheus counters", "security": [], "responses": {"200": {"description": "Prometheus text", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}, **auth_errors}}},
         "/v1/generate/": {"post": {"summary": "Generate over a fallback chain (internal payload)", "requestBody": json_body("GenerateRequest"),
@@ -186,7 +186,8 @@ admin = [{"adminKey": []}]
 user = [{"userToken": []}]
 slug = [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}]
 name = [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}]
-bad = {"400": err("Invalid input"), "401": err("Missing or wrong credentials"), "413": err("The request body is too large")}
+bad = {"400": err("Invalid input"), "401": err("Missing or wrong credentials"), "413": err("The request body is too large"),
+       "503": err("Temporarily unavailable; nothing was changed. `Retry-After` says when to retry; `code` is `database_unavailable` (the database does not answer) or `shutting_down` (this replica is restarting; retry, on another replica behind a load balancer)")}
 doc["paths"].update({
     "/admin/v1/bots": {
         "post": {"summary": "Create a bot (the slug comes from the name)", "security": admin, "requestBody": json_body("BotInput"), "responses": {"201": ok("Bot"), "409": err("No free slug could be found"), **bad}},
@@ -228,11 +229,11 @@ doc["paths"].update({
     "/admin/v1/variables": {"get": {"summary": "The variable registry", "security": admin, "responses": {"200": {"description": "Variables", "content": {"application/json": {"schema": {"type": "array", "items": ref("Variable")}}}}, **bad}}},
     "/v1/bots": {"get": {"summary": "Launched bots", "security": user, "responses": {"200": {"description": "Bots", "content": {"application/json": {"schema": {"type": "array", "items": ref("Bot")}}}}, **bad}}},
     "/v1/bots/{slug}/chat": {"post": {"summary": "One chat turn", "security": user, "parameters": slug, "requestBody": json_body("ChatInput"),
-        "responses": {"200": {"description": "The reply, or an SSE stream when `stream` is true", "content": {"application/json": {"schema": ref("ChatOutput")}, "text/event-stream": {"schema": {"type": "string"}}}},
+        "responses": {"200": {"description": "The reply, or an SSE stream when `stream` is true", "content": {"application/json": {"schema": ref("ChatOutput")}, "text/event-stream": {"schema": {"type": "string"}}}}, **bad,
             "402": err("The wallet's available balance does not cover the turn's hold (`code` insufficient_balance; the message says what is needed and what is available); no provider was called"),
             "404": err("No such bot or session"), "409": err("The session has ended (`code` session_ended): start a new one"),
             "422": err("Retrying will not help; nothing was stored. `code` is the failure kind: `profile_incomplete` (the profile lacks `missing_fields` the bot requires: PATCH /v1/me; no provider was called), `context_too_long` (send a shorter message or start a new session), `content_filtered` (rephrase), `invalid_request` (the bot's configuration was refused)"),
-            "503": err("The bot cannot answer now; nothing was stored. `Retry-After` says when to try again; `code` is the failure kind (`rate_limited`, `overloaded`, `timeout`, `upstream_5xx`, `transport`, `auth`, `no_provider`, `deadline`, `gateway_unavailable`, `bot_not_configured`)"), **bad}}},
+            "503": err("The bot cannot answer now; nothing was stored. `Retry-After` says when to try again; `code` is the failure kind (`rate_limited`, `overloaded`, `timeout`, `upstream_5xx`, `transport`, `auth`, `no_provider`, `deadline`, `gateway_unavailable`, `bot_not_configured`, and `database_unavailable` or `shutting_down` as on every route)")}}},
     "/v1/sessions/{id}/messages": {"get": {"summary": "A session's messages (the caller's own sessions only)", "security": user,
         "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}, {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
         "responses": {"200": {"description": "Messages, oldest first", "content": {"application/json": {"schema": {"type": "array", "items": ref("Message")}}}}, "404": err("No such session"), **bad}}},

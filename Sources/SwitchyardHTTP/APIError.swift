@@ -108,4 +108,14 @@ extension APIError {
     public static func notFound(_ message: String, code: String = "not_found", param: String? = nil) -> APIError {
         APIError(.notFound, type: "invalid_request_error", code: code, param: param, message: message)
     }
+
+    /// The service cannot serve for a moment (its database does not answer, or it is shutting down): 503 with
+    /// `Retry-After`.
+    public static func temporarilyUnavailable(
+        code: String, retryAfterSeconds: Int, message: String = "The service is temporarily unavailable. Please retry."
+    ) -> APIError {
+        APIError(
+            .serviceUnavailable, type: "server_error", code: code, message: message,
+            retryAfterSeconds: retryAfterSeconds)
+    }
 }

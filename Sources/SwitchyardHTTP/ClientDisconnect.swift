@@ -9,7 +9,7 @@ import Synchronization
 /// A ``DisconnectWatcher`` in each connection's pipeline fires the connection's signal; ``CancelOnDisconnectMiddleware``
 /// cancels the handler's task when it fires. Keep-alive connections are unaffected.
 public final class DisconnectRegistry: Sendable {
-    private let signals = Mutex<[ObjectIdentifier: DisconnectSignal]>([:])
+    private let signals = Mutex<[ObjectIdentifier: OnceSignal]>([:])
 
     public init() {}
 
@@ -18,7 +18,7 @@ public final class DisconnectRegistry: Sendable {
         DisconnectWatcher(registry: self)
     }
 
-    func add(_ signal: DisconnectSignal, for channel: any Channel) {
+    func add(_ signal: OnceSignal, for channel: any Channel) {
         signals.withLock { $0[ObjectIdentifier(channel)] = signal }
     }
 
@@ -28,13 +28,14 @@ public final class DisconnectRegistry: Sendable {
 
     /// - Parameter channel: A connection.
     /// - Returns: Its signal, while the connection is open.
-    public func signal(for channel: any Channel) -> DisconnectSignal? {
+    public func signal(for channel: any Channel) -> OnceSignal? {
         signals.withLock { $0[ObjectIdentifier(channel)] }
     }
 }
 
-/// One connection's "the client has gone" signal.
-public final class DisconnectSignal: Sendable {
+/// A signal that fires once and runs the callbacks registered before: a connection's "the client has gone", the
+/// process's "the drain time is over".
+public final class OnceSignal: Sendable {
     private struct State {
         var fired = false
         var nextID = 0
@@ -43,9 +44,11 @@ public final class DisconnectSignal: Sendable {
 
     private let state = Mutex(State())
 
-    /// Runs `callback` once when the client goes.
-    /// - Returns: A handle for ``remove(_:)``, or nil when the client has gone already (the callback did not run).
-    public func onDisconnect(_ callback: @escaping @Sendable () -> Void) -> Int? {
+    public init() {}
+
+    /// Runs `callback` once when the signal fires.
+    /// - Returns: A handle for ``remove(_:)``, or nil when it has fired already (the callback did not run).
+    public func onFire(_ callback: @escaping @Sendable () -> Void) -> Int? {
         state.withLock { state in
             guard !state.fired else { return nil }
             state.nextID += 1
@@ -58,7 +61,9 @@ public final class DisconnectSignal: Sendable {
         _ = state.withLock { $0.callbacks.removeValue(forKey: id) }
     }
 
-    func fire() {
+    public var hasFired: Bool { state.withLock { $0.fired } }
+
+    public func fire() {
         let callbacks = state.withLock { state -> [@Sendable () -> Void] in
             guard !state.fired else { return [] }
             state.fired = true
@@ -70,12 +75,21 @@ public final class DisconnectSignal: Sendable {
 }
 
 /// Watches one connection, after the HTTP codec: input closed (with remote half-closure on, as Hummingbird runs) or
-/// the connection gone fires its ``DisconnectSignal``. Everything passes through unchanged.
+/// the connection gone fires its ``OnceSignal``.
+///
+/// It also holds back the server's "quiesce" event of a shutdown for ``quiesceDelay``: Hummingbird closes a
+/// connection with no request in progress at once, which resets a client whose request was already sent on a
+/// connection just accepted (or on an idle keep-alive connection) but not read yet. Held back, that request is read
+/// and answered, and the connection closes after it. Everything else passes through unchanged.
 public final class DisconnectWatcher: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = NIOAny
 
+    /// How long a connection may still bring a request after the shutdown began.
+    public static let quiesceDelay = TimeAmount.milliseconds(300)
+
     private let registry: DisconnectRegistry
-    private let signal = DisconnectSignal()
+    private let signal = OnceSignal()
+    private var removed = false
 
     init(registry: DisconnectRegistry) {
         self.registry = registry
@@ -86,6 +100,7 @@ public final class DisconnectWatcher: ChannelInboundHandler, RemovableChannelHan
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
+        removed = true
         registry.remove(context.channel)
     }
 
@@ -95,6 +110,15 @@ public final class DisconnectWatcher: ChannelInboundHandler, RemovableChannelHan
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event { signal.fire() }
+        if event is ChannelShouldQuiesceEvent {
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: Self.quiesceDelay) {
+                let (watcher, context) = bound.value
+                guard !watcher.removed else { return }
+                context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            }
+            return
+        }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -112,13 +136,20 @@ public protocol ConnectionAwareContext: RequestContext {
 }
 
 /// Cancels a request's handler when its client goes (see ``DisconnectRegistry``), so that the gateway's chain walk
-/// and the chat flow stop at once: no further upstream attempt starts, and a backoff sleep ends.
+/// and the chat flow stop at once: no further upstream attempt starts, and a backoff sleep ends. During a shutdown it
+/// also cancels the handlers still running when the drain time is over (``Drain``) and answers them 503
+/// `shutting_down` with `Retry-After`, so that a client (or a load balancer) retries elsewhere instead of seeing a
+/// reset; a chat turn cancelled so releases its hold and stores nothing.
 public struct CancelOnDisconnectMiddleware<Context: ConnectionAwareContext>: RouterMiddleware {
     let registry: DisconnectRegistry
+    let drain: Drain?
 
-    /// - Parameter registry: The registry the server's connections report to.
-    public init(registry: DisconnectRegistry) {
+    /// - Parameters:
+    ///   - registry: The registry the server's connections report to.
+    ///   - drain: The process's shutdown drain, if it has one.
+    public init(registry: DisconnectRegistry, drain: Drain? = nil) {
         self.registry = registry
+        self.drain = drain
     }
 
     public func handle(
@@ -130,16 +161,50 @@ public struct CancelOnDisconnectMiddleware<Context: ConnectionAwareContext>: Rou
         return try await withoutActuallyEscaping(next) { next in
             let work = UnsafeSendableBox(next)
             let task = Task { try await work.value(request, context) }
-            guard let id = signal.onDisconnect({ task.cancel() }) else {
+            guard let id = signal.onFire({ task.cancel() }) else {
                 task.cancel()
                 return try await task.value
             }
             defer { signal.remove(id) }
-            return try await withTaskCancellationHandler {
-                try await task.value
-            } onCancel: {
-                task.cancel()
+            let expiry = drain?.expired
+            let drainID = expiry?.onFire { task.cancel() }
+            defer { if let drainID { expiry?.remove(drainID) } }
+            do {
+                return try await withTaskCancellationHandler {
+                    try await task.value
+                } onCancel: {
+                    task.cancel()
+                }
+            } catch {
+                guard let expiry, expiry.hasFired, !signal.hasFired else { throw error }
+                throw APIError.temporarilyUnavailable(
+                    code: "shutting_down", retryAfterSeconds: 1,
+                    message: "This server is restarting and could not finish the request; it was not completed. "
+                        + "Please retry.")
             }
+        }
+    }
+}
+
+/// A process's shutdown drain: from ``begin(grace:)`` in-flight requests have `grace` to finish; then the signal
+/// ``expired`` fires and ``CancelOnDisconnectMiddleware`` cancels and answers those still running.
+public final class Drain: Sendable {
+    /// Fires when the drain time is over.
+    public let expired = OnceSignal()
+    private let started = Mutex(false)
+
+    public init() {}
+
+    /// Starts the drain clock (once; later calls do nothing).
+    public func begin(grace: Duration) {
+        let first = started.withLock { started in
+            defer { started = true }
+            return !started
+        }
+        guard first else { return }
+        Task { [expired] in
+            try? await Task.sleep(for: grace)
+            expired.fire()
         }
     }
 }

@@ -33,6 +33,8 @@ public struct BuiltApplication<App: ApplicationProtocol> {
     public var gateway: GatewayService?
     /// The backend's store; its owner shuts it down after the application stops.
     public var store: Store?
+    /// The shutdown drain that ``runUntilSignalled(drainSeconds:logger:)`` starts.
+    public var drain: Drain
     /// Every route registered, as `METHOD /path` in the OpenAPI document's spelling.
     public var routes: [String]
 }
@@ -52,69 +54,99 @@ public func buildApplication(
 {
     let router = Router(context: AppRequestContext.self)
     let metrics = GatewayMetrics()
-    router.add(middleware: ErrorMiddleware<AppRequestContext> { metrics.recordRequest(route: $0, status: $1) })
-    // A request whose client has gone is cancelled: no further upstream attempt, no backoff wait.
-    let disconnects = DisconnectRegistry()
-    router.add(middleware: CancelOnDisconnectMiddleware<AppRequestContext>(registry: disconnects))
-    var gateway: GatewayService?
-    var routes: [String] = []
-    if settings.role.runsGateway {
-        let registry = ProviderFactory.registry(
-            settings.providers, transport: HTTPTransport(client: httpClient), logger: logger)
-        let service = GatewayService(
-            registry: registry, routing: settings.routing, settings: settings.gateway, metrics: metrics, logger: logger,
-            clock: clock)
-        let verifier: ServiceTokenVerifier
-        do {
-            verifier = try await ServiceTokenVerifier(
-                hmacSecret: settings.jwtSecret.value, rsaPublicKeysPEM: settings.rs256PublicKeys,
-                ecdsaPublicKeysPEM: settings.es256PublicKeys,
-                maximumLifetime: TimeInterval(settings.maximumTokenLifetime))
-        } catch let rejection as TokenRejection {
-            throw SettingsError(rejection.message)
-        }
-        routes += GatewayRoutes<AppRequestContext>(service: service, verifier: verifier).register(on: router)
-        gateway = service
-    } else {
-        BackendStatusRoutes.register(on: router)
-    }
+    // The backend's prerequisites first: a backend that cannot reach a gateway opens no database. Opening PostgreSQL
+    // connects nobody yet (the pool connects on first use), so a database that does not answer delays nothing here:
+    // the server starts, `/ready` says 503, and the database watch logs each try until it answers.
     var store: Store?
-    var services: [any Service] = []
+    var readiness: [Readiness.Check] = []
+    var remoteGateway: HTTPGatewayClient?
     if let backend = settings.backend, settings.role.runsBackend {
-        // The gateway client first: a backend that cannot reach a gateway opens no database.
-        let client: any GatewayClient
-        if let gateway {
-            client = InProcessGatewayClient(service: gateway)
-        } else {
+        if !settings.role.runsGateway {
             guard let url = backend.gatewayURL else {
                 throw SettingsError(
                     "--role backend needs SWITCHYARD_GATEWAY_URL (and the gateway's SWITCHYARD_JWT_SECRET).")
             }
-            client = HTTPGatewayClient(
+            let client = HTTPGatewayClient(
                 baseURL: url, client: httpClient, minter: try await ServiceTokenMinter(secret: settings.jwtSecret))
+            remoteGateway = client
         }
         let opened = try await Store.open(backend.database, logger: logger)
-        do {
+        store = opened
+        // Not ready while requests see the database down (the watch probes it twice a second), else a probe at most
+        // once a second.
+        let database = CachedProbe { await opened.availability.probe() }
+        readiness.append {
+            if case .down = opened.availability.current { return false }
+            return await database.check()
+        }
+        if let remoteGateway {
+            let gatewayHealth = CachedProbe { await remoteGateway.isHealthy() }
+            readiness.append { await gatewayHealth.check() }
+        }
+    }
+    let availability = store?.availability
+    router.add(
+        middleware: ErrorMiddleware<AppRequestContext>(
+            record: { metrics.recordRequest(route: $0, status: $1) },
+            classify: { error in
+                guard let availability, availability.observe(error) else { return nil }
+                return .temporarilyUnavailable(
+                    code: "database_unavailable", retryAfterSeconds: 2,
+                    message: "The service is temporarily unavailable; nothing was changed. Please retry in 2 seconds.")
+            }))
+    // A request whose client has gone is cancelled: no further upstream attempt, no backoff wait. So is one still
+    // running when a shutdown's drain time is over (answered 503).
+    let disconnects = DisconnectRegistry()
+    let drain = Drain()
+    router.add(middleware: CancelOnDisconnectMiddleware<AppRequestContext>(registry: disconnects, drain: drain))
+    var gateway: GatewayService?
+    var routes: [String] = []
+    var services: [any Service] = []
+    do {
+        if settings.role.runsGateway {
+            let registry = ProviderFactory.registry(
+                settings.providers, transport: HTTPTransport(client: httpClient), logger: logger)
+            let service = GatewayService(
+                registry: registry, routing: settings.routing, settings: settings.gateway, metrics: metrics,
+                logger: logger, clock: clock)
+            let verifier: ServiceTokenVerifier
+            do {
+                verifier = try await ServiceTokenVerifier(
+                    hmacSecret: settings.jwtSecret.value, rsaPublicKeysPEM: settings.rs256PublicKeys,
+                    ecdsaPublicKeysPEM: settings.es256PublicKeys,
+                    maximumLifetime: TimeInterval(settings.maximumTokenLifetime))
+            } catch let rejection as TokenRejection {
+                throw SettingsError(rejection.message)
+            }
+            routes += GatewayRoutes<AppRequestContext>(
+                service: service, verifier: verifier, readiness: Readiness(readiness)
+            ).register(on: router)
+            gateway = service
+        } else {
+            BackendStatusRoutes.register(on: router, readiness: Readiness(readiness))
+        }
+        if let backend = settings.backend, let store {
+            let client: any GatewayClient = remoteGateway ?? InProcessGatewayClient(service: gateway!)
             routes += try await registerBackend(
-                on: router, store: opened, gateway: client, settings: backend,
+                on: router, store: store, gateway: client, settings: backend,
                 knownProviders: Set(settings.providers.map(\.id)),
                 knownRoutes: Set(settings.routing.routes.map(\.name)),
                 logger: logger)
+            services.append(DatabaseWatch(availability: store.availability))
             services.append(
                 HoldSweeper(
-                    wallets: opened.chats, interval: .seconds(max(1, min(30, backend.holdTimeoutSeconds / 4))),
-                    logger: logger))
-        } catch {
-            await opened.shutdown()
-            throw error
+                    wallets: store.chats, interval: .seconds(max(1, min(30, backend.holdTimeoutSeconds / 4))),
+                    isOutage: { store.availability.observe($0) }, logger: logger))
         }
-        store = opened
+    } catch {
+        await store?.shutdown()
+        throw error
     }
     let application = Application(
         router: router, server: .http1(additionalChannelHandlers: [disconnects.makeWatcher()]),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
         services: services, logger: logger)
-    return BuiltApplication(application: application, gateway: gateway, store: store, routes: routes)
+    return BuiltApplication(application: application, gateway: gateway, store: store, drain: drain, routes: routes)
 }
 
 /// Migrates and seeds when embedded, then registers the backend's routes on `store`.
@@ -127,7 +159,8 @@ private func registerBackend(
     if backend.seedOnStart {
         try await DemoSeed.run(bots: catalog, configs: catalog, prompts: catalog, users: catalog)
     }
-    let languages = LanguageInstructionTable(base: backend.languageInstructions, repository: catalog)
+    let languages = LanguageInstructionTable(
+        base: backend.languageInstructions, repository: catalog, isOutage: { store.availability.observe($0) })
     let chat = ChatService(
         catalog: store.chats, chats: store.chats, wallets: store.chats, gateway: gateway,
         settings: .init(

@@ -71,7 +71,8 @@ struct Serve: AsyncParsableCommand {
 
                         """.utf8))
             }
-            try await built.application.runService()
+            try await built.runUntilSignalled(drainSeconds: settings.drainSeconds, logger: logger)
+            // Every handler has returned, so every acknowledged turn is committed; this closes the connections.
             await built.store?.shutdown()
         } catch {
             try? await client.shutdown()

@@ -98,10 +98,10 @@ import Testing
             #expect(changed.json["temperature"] as? Double == 0.2)
             #expect(changed.json["is_active"] as? Bool == false)
             let list = try await app.admin(.get, "/admin/v1/bots/\(slug)/llm-configs")
-            #expect(list.array.map { $0["id"] as? String } == [active, id].map { $0.uppercased() }.map(Optional.some))
+            #expect(list.array.map { $0["id"] as? String } == [active, id].map(Optional.some))
             #expect(try await app.admin(.post, "/admin/v1/llm-configs/\(id)/activate").status == 200)
             let reordered = try await app.admin(.get, "/admin/v1/bots/\(slug)/llm-configs")
-            #expect(reordered.array.first?["id"] as? String == id.uppercased())
+            #expect(reordered.array.first?["id"] as? String == id)
             let refused = try await app.admin(.delete, "/admin/v1/llm-configs/\(id)")
             #expect(refused.status == 409)
             #expect(refused.error["code"] as? String == "config_active")
@@ -121,16 +121,16 @@ import Testing
                     .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"llm_provider":"mock","model_name":"b"}"#
                 ).json["id"])
             let opened = try await app.user("s", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"one"}"#)
-            #expect(opened.json["config_id"] as? String == first.uppercased())
+            #expect(opened.json["config_id"] as? String == first)
             let session = try requireString(opened.json["session_id"])
             #expect(try await app.admin(.post, "/admin/v1/llm-configs/\(second)/activate").status == 200)
             let next = try await app.user(
                 "s", .post, "/v1/bots/\(slug)/chat", json: #"{"session_id":"\#(session)","message":"two"}"#)
-            #expect(next.json["config_id"] as? String == second.uppercased())
+            #expect(next.json["config_id"] as? String == second)
             let messages = try await app.user("s", .get, "/v1/sessions/\(session)/messages")
             #expect(
                 messages.array.filter { $0["role"] as? String == "assistant" }.map { $0["config_id"] as? String }
-                    == [first.uppercased(), second.uppercased()])
+                    == [first, second])
         }
     }
 
@@ -166,7 +166,7 @@ import Testing
             }
             let page = try await app.user("l", .get, "/v1/sessions?bot=\(slug)&limit=2")
             let listed = try #require(page.json["sessions"] as? [[String: Any]])
-            #expect(listed.map { $0["id"] as? String } == [sessions[2], sessions[1]].map { $0.uppercased() })
+            #expect(listed.map { $0["id"] as? String } == [sessions[2], sessions[1]])
             #expect(listed.first?["last_message"] as? String == "Mock reply to: third")
             #expect(listed.first?["last_message_role"] as? String == "assistant")
             #expect(page.json["next_offset"] as? Int == 2)

@@ -96,7 +96,7 @@ import Testing
         #expect(sent.requireContent)
         #expect(sent.metadata["tools"] == .array([.string("kundli")]))
         #expect(sent.metadata["bot"] == .string("oracle"), "the turn's own keys win")
-        #expect(sent.metadata["session"] == .string(reply.sessionID.uuidString))
+        #expect(sent.metadata["session"] == .string(reply.sessionID.uuidString.lowercased()))
     }
 
     @Test(arguments: ["", "  \n "])

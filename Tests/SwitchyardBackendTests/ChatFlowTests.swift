@@ -229,6 +229,7 @@ import Testing
                 #expect(reply.status == 200)
                 let session = try #require(UUID(uuidString: try requireString(reply.json["session_id"])))
                 return try await app.store.chats.recentMessages(sessionID: session, limit: 1).last?.configID?.uuidString
+                    .lowercased()
             }
             #expect(try await servingConfig("u1") == firstConfig)
             #expect(try await app.admin(.post, "/admin/v1/llm-configs/\(secondID)/activate").status == 200)

@@ -1,53 +1,34 @@
 """Paid chat across two `switchyard serve` processes on one PostgreSQL, and a process killed between hold and settle.
 
 Run by scripts/replicas.sh, which sets SWITCHYARD_BIN, DATABASE_URL, the secrets and the fake upstream's port.
-Only the standard library talks to the service: urllib for HTTP, hmac for the user tokens."""
-import base64
+Only the standard library talks to the service (Tests/support/switchyard_client.py)."""
 import glob
-import hashlib
-import hmac
 import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
-import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from switchyard_client import call as shared_call, start_server, user_token  # noqa: E402
+
 BIN = os.environ["SWITCHYARD_BIN"]
-ADMIN = os.environ["SWITCHYARD_ADMIN_KEY"]
-USER_SECRET = os.environ["SWITCHYARD_USER_JWT_SECRET"].encode()
 UPSTREAM = f"http://127.0.0.1:{os.environ['REPLICAS_UPSTREAM_PORT']}"
 PORTS = [int(p) for p in os.environ["REPLICAS_PORTS"].split(",")]
 CONFIG = os.environ["REPLICAS_CONFIG"]
 LOGDIR = os.environ["REPLICAS_LOGDIR"]
 
 
-def b64(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=")
-
-
-def user_token(subject):
-    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    payload = b64(json.dumps({"sub": subject, "exp": int(time.time()) + 600}).encode())
-    signature = b64(hmac.new(USER_SECRET, header + b"." + payload, hashlib.sha256).digest())
-    return (header + b"." + payload + b"." + signature).decode()
-
-
-def call(port, method, path, body=None, token=ADMIN, timeout=30):
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", method=method, data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+def call(port, method, path, body=None, token=None, timeout=30):
+    status, answer, _ = shared_call(port, method, path, body, token=token, timeout=timeout)
+    return status, answer
 
 
 def sql(query):
@@ -63,17 +44,7 @@ def upstream_calls():
 
 
 def start(port):
-    log = open(os.path.join(LOGDIR, f"replica-{port}.log"), "a")
-    process = subprocess.Popen([BIN, "serve", "--port", str(port)], env=dict(os.environ, SWITCHYARD_CONFIG=CONFIG),
-                               stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1):
-                return process
-        except Exception:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"replica on {port} did not start; see {LOGDIR}")
+    return start_server(BIN, port, CONFIG, os.path.join(LOGDIR, f"replica-{port}.log"))
 
 
 @pytest.fixture(scope="module")

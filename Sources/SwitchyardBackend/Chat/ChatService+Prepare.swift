@@ -57,11 +57,11 @@ extension ChatService {
             fallbacks: config.fallbacks, regionName: config.regionName,
             metadata: config.metadata.merging(
                 [
-                    "bot": .string(bot.slug), "session": .string(session.id.uuidString),
-                    "config": .string(config.id.uuidString),
+                    "bot": .string(bot.slug), "session": .string(session.id.uuidString.lowercased()),
+                    "config": .string(config.id.uuidString.lowercased()),
                 ]
             ) { _, ours in ours },
-            user: user.id.uuidString, route: config.route, requireContent: true)
+            user: user.id.uuidString.lowercased(), route: config.route, requireContent: true)
         var turn = PreparedTurn(
             bot: bot, config: config, session: session, isNew: isNew, text: text,
             idempotencyKey: request.idempotencyKey, generation: generation, pricing: pricing, charged: charged,

@@ -9,15 +9,22 @@ import SwitchyardCore
 public struct HoldSweeper: Service {
     let wallets: any WalletRepository
     let interval: Duration
+    let isOutage: @Sendable (any Error) -> Bool
     let logger: Logger
 
     /// - Parameters:
     ///   - wallets: The ledger.
     ///   - interval: Time between passes.
+    ///   - isOutage: Whether an error is a database outage (logged once by the store, so not by each pass).
     ///   - logger: Logs each pass that released something.
-    public init(wallets: any WalletRepository, interval: Duration, logger: Logger) {
+    public init(
+        wallets: any WalletRepository, interval: Duration,
+        isOutage: @escaping @Sendable (any Error) -> Bool = { _ in false },
+        logger: Logger
+    ) {
         self.wallets = wallets
         self.interval = interval
+        self.isOutage = isOutage
         self.logger = logger
     }
 
@@ -41,8 +48,10 @@ public struct HoldSweeper: Service {
                     try await sweep()
                 } catch is CancellationError {
                     return
-                } catch {
+                } catch let error where !isOutage(error) {
                     logger.warning("hold sweep failed; retrying", metadata: ["error": "\(type(of: error))"])
+                } catch {
+                    // A database outage: the store has logged it.
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -33,7 +33,7 @@ struct AdminConfigsController<Context: RequestContext>: Sendable {
             do {
                 try await configs.deleteConfig(id: id, at: Date())
             } catch StoreError.notFound {
-                throw APIError.notFound("No LLM config \(id.uuidString).")
+                throw APIError.notFound("No LLM config \(id.lowercased).")
             } catch StoreError.conflict {
                 throw APIError(
                     .conflict, type: "invalid_request_error", code: "config_active",
@@ -46,7 +46,7 @@ struct AdminConfigsController<Context: RequestContext>: Sendable {
             do {
                 return try JSONCoding.response(LLMConfigDTO(try await configs.activate(configID: id)))
             } catch StoreError.notFound {
-                throw APIError.notFound("No LLM config \(id.uuidString).")
+                throw APIError.notFound("No LLM config \(id.lowercased).")
             }
         }
     }
@@ -72,7 +72,7 @@ struct AdminConfigsController<Context: RequestContext>: Sendable {
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let id = try Self.id(context)
         guard var config = try await configs.config(id: id) else {
-            throw APIError.notFound("No LLM config \(id.uuidString).")
+            throw APIError.notFound("No LLM config \(id.lowercased).")
         }
         let input = try await JSONCoding.decode(LLMConfigDTO.self, from: request, limit: limit)
         if input.isActive != nil {
@@ -85,7 +85,7 @@ struct AdminConfigsController<Context: RequestContext>: Sendable {
         do {
             return try JSONCoding.response(LLMConfigDTO(try await configs.updateConfig(config)))
         } catch StoreError.notFound {
-            throw APIError.notFound("No LLM config \(id.uuidString).")
+            throw APIError.notFound("No LLM config \(id.lowercased).")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardHTTP
 
 struct PromptInput: Decodable, Sendable {
     var name: String?
@@ -33,10 +34,10 @@ struct ChatInput: Decodable, Sendable {
 /// A turn's reply; the body of the `done` event of a streamed turn, too.
 struct ChatOutput: Encodable, Sendable {
     var message: String
-    var sessionID: UUID
-    var messageID: UUID
+    var sessionID: LowercaseUUID
+    var messageID: LowercaseUUID
     /// The LLM config that served it.
-    var configID: UUID
+    var configID: LowercaseUUID
     var usage: Usage
     /// This turn's cost in minor units (0 when free).
     var charge: Int64
@@ -47,9 +48,9 @@ struct ChatOutput: Encodable, Sendable {
 
     init(_ reply: ChatTurnReply) {
         message = reply.message
-        sessionID = reply.sessionID
-        messageID = reply.messageID
-        configID = reply.configID
+        sessionID = LowercaseUUID(reply.sessionID)
+        messageID = LowercaseUUID(reply.messageID)
+        configID = LowercaseUUID(reply.configID)
         usage = reply.usage
         charge = reply.charge
         balance = reply.balance
@@ -79,13 +80,13 @@ struct ChatOutput: Encodable, Sendable {
 }
 
 struct MessageDTO: Encodable, Sendable {
-    var id: UUID
+    var id: LowercaseUUID
     var role: String
     var content: String
     var provider: String?
     var model: String?
     /// On replies: the LLM config that served it.
-    var configID: UUID?
+    var configID: LowercaseUUID?
     var usage: Usage?
     var charge: Int64?
     var interrupted: Bool
@@ -98,10 +99,10 @@ struct MessageDTO: Encodable, Sendable {
     }
 
     init(_ message: StoredMessage) {
-        configID = message.configID
+        configID = message.configID.map(LowercaseUUID.init)
         charge = message.charge
         interrupted = message.interrupted
-        id = message.id
+        id = LowercaseUUID(message.id)
         role = message.role.rawValue
         content = message.content
         provider = message.provider
@@ -113,7 +114,7 @@ struct MessageDTO: Encodable, Sendable {
 
 struct UserDTO: Codable, Sendable {
     /// The user's id (read only): what `owner_id` on a bot names.
-    var id: UUID?
+    var id: LowercaseUUID?
     var externalID: String?
     var name: String?
     var age: Int?
@@ -137,7 +138,7 @@ struct UserDTO: Codable, Sendable {
     }
 
     init(_ user: User) {
-        id = user.id
+        id = LowercaseUUID(user.id)
         externalID = user.externalID
         name = user.name
         age = user.age

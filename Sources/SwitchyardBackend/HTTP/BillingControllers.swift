@@ -28,7 +28,8 @@ struct UserBillingController<Context: UserAuthenticatedContext>: Sendable {
             idleMinutes: sessionIdleMinutes)
         return try JSONCoding.response(
             SessionDTO(
-                id: session.id, botID: session.botID, isPaid: session.pricing != nil, pricing: session.pricing,
+                id: LowercaseUUID(session.id), botID: LowercaseUUID(session.botID), isPaid: session.pricing != nil,
+                pricing: session.pricing,
                 charged: totals.charged, turns: totals.turns, state: ended ? "ended" : "active",
                 endedAt: session.endedAt, createdAt: session.createdAt))
     }

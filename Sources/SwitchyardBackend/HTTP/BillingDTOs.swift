@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// A wallet as `GET /v1/wallet` shows it.
 struct WalletDTO: Encodable, Sendable {
@@ -18,29 +19,29 @@ struct WalletDTO: Encodable, Sendable {
 
 /// A ledger entry.
 struct LedgerEntryDTO: Encodable, Sendable {
-    var id: UUID
+    var id: LowercaseUUID
     var currency: String
     var sequence: Int64
     var kind: LedgerEntry.Kind
     var amount: Int64
     var heldDelta: Int64
-    var holdID: UUID?
-    var sessionID: UUID?
-    var turnID: UUID?
+    var holdID: LowercaseUUID?
+    var sessionID: LowercaseUUID?
+    var turnID: LowercaseUUID?
     var idempotencyKey: String
     var reason: String?
     var createdAt: Date
 
     init(_ entry: LedgerEntry) {
-        id = entry.id
+        id = LowercaseUUID(entry.id)
         currency = entry.currency
         sequence = entry.sequence
         kind = entry.kind
         amount = entry.amount
         heldDelta = entry.heldDelta
-        holdID = entry.holdID
-        sessionID = entry.sessionID
-        turnID = entry.turnID
+        holdID = entry.holdID.map(LowercaseUUID.init)
+        sessionID = entry.sessionID.map(LowercaseUUID.init)
+        turnID = entry.turnID.map(LowercaseUUID.init)
         idempotencyKey = entry.idempotencyKey
         reason = entry.reason
         createdAt = entry.createdAt
@@ -95,8 +96,8 @@ struct CreditDTO: Encodable, Sendable {
 
 /// `GET /v1/sessions/{id}`.
 struct SessionDTO: Encodable, Sendable {
-    var id: UUID
-    var botID: UUID
+    var id: LowercaseUUID
+    var botID: LowercaseUUID
     var isPaid: Bool
     /// The pricing locked when the session started.
     var pricing: Pricing?

@@ -1,9 +1,10 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// JSON field names follow the reference schema.
 struct BotDTO: Codable, Sendable {
-    var id: UUID
+    var id: LowercaseUUID
     var slug: String
     var name: String
     var description: String
@@ -14,15 +15,15 @@ struct BotDTO: Codable, Sendable {
     var rank: Int
     var timeZone: String?
     var metadata: BotMetadataDTO
-    var ownerID: UUID?
+    var ownerID: LowercaseUUID?
     var launchedOn: Date?
     var createdAt: Date
     var updatedAt: Date
 
     init(_ bot: Bot) {
-        ownerID = bot.ownerID
+        ownerID = bot.ownerID.map(LowercaseUUID.init)
         updatedAt = bot.updatedAt
-        id = bot.id
+        id = LowercaseUUID(bot.id)
         slug = bot.slug
         name = bot.name
         description = bot.description

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// `POST /admin/v1/bots/{slug}/llm-configs` and `PATCH /admin/v1/llm-configs/{id}`, and their answer.
 struct LLMConfigDTO: Codable, Sendable {
@@ -43,8 +44,8 @@ struct LLMConfigDTO: Codable, Sendable {
         }
     }
 
-    var id: UUID?
-    var botID: UUID?
+    var id: LowercaseUUID?
+    var botID: LowercaseUUID?
     /// Required unless `route` is given.
     var llmProvider: String?
     var modelName: String?
@@ -78,8 +79,8 @@ struct LLMConfigDTO: Codable, Sendable {
     }
 
     init(_ config: BotLLMConfig) {
-        id = config.id
-        botID = config.botID
+        id = LowercaseUUID(config.id)
+        botID = LowercaseUUID(config.botID)
         llmProvider = config.route == nil ? config.provider : nil
         modelName = config.route == nil ? config.model : nil
         route = config.route

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// `GET /v1/sessions?bot=`: a page of the caller's sessions.
 struct SessionListDTO: Encodable, Sendable {
@@ -21,8 +22,8 @@ struct SessionListDTO: Encodable, Sendable {
 
 /// A session in a list, with its last message.
 struct SessionSummaryDTO: Encodable, Sendable {
-    var id: UUID
-    var botID: UUID
+    var id: LowercaseUUID
+    var botID: LowercaseUUID
     var createdAt: Date
     var endedAt: Date?
     var lastMessage: String?
@@ -30,8 +31,8 @@ struct SessionSummaryDTO: Encodable, Sendable {
     var lastMessageAt: Date?
 
     init(_ summary: SessionSummary) {
-        id = summary.session.id
-        botID = summary.session.botID
+        id = LowercaseUUID(summary.session.id)
+        botID = LowercaseUUID(summary.session.botID)
         createdAt = summary.session.createdAt
         endedAt = summary.session.endedAt
         lastMessage = summary.lastMessage

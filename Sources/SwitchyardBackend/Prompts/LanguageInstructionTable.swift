@@ -10,6 +10,7 @@ public final class LanguageInstructionTable: Sendable {
     let base: LanguageInstructions
     let repository: (any LanguageInstructionRepository)?
     let refreshInterval: TimeInterval
+    let isOutage: @Sendable (any Error) -> Bool
     private let state = Mutex<(table: LanguageInstructions, loadedAt: Date?)>((.defaults, nil))
     private let logger = Logger(label: "switchyard.language-instructions")
 
@@ -17,13 +18,15 @@ public final class LanguageInstructionTable: Sendable {
     ///   - base: The configuration file's entries.
     ///   - repository: Where the admin API's entries live (nil: the base alone).
     ///   - refreshInterval: How long a read of the database is used.
+    ///   - isOutage: Whether an error is a database outage (logged once by the store, so not here).
     public init(
         base: LanguageInstructions = .defaults, repository: (any LanguageInstructionRepository)? = nil,
-        refreshInterval: TimeInterval = 5
+        refreshInterval: TimeInterval = 5, isOutage: @escaping @Sendable (any Error) -> Bool = { _ in false }
     ) {
         self.base = base
         self.repository = repository
         self.refreshInterval = refreshInterval
+        self.isOutage = isOutage
         state.withLock { $0.table = base }
     }
 
@@ -37,8 +40,11 @@ public final class LanguageInstructionTable: Sendable {
             state.withLock { $0 = (merged, now) }
             return merged
         } catch {
-            logger.warning(
-                "could not read language instructions; using the last ones", metadata: ["error": "\(type(of: error))"])
+            if !isOutage(error) {
+                logger.warning(
+                    "could not read language instructions; using the last ones",
+                    metadata: ["error": "\(type(of: error))"])
+            }
             state.withLock { $0.loadedAt = now }
             return table
         }

@@ -147,6 +147,17 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
         }
     }
 
+    /// Whether the gateway's `GET /health` answers 200 within a second (for the backend's `/ready`).
+    public func isHealthy() async -> Bool {
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: baseURL + "/health"), timeout: .seconds(1))
+            _ = try? await response.body.collect(upTo: 4096)
+            return response.status == .ok
+        } catch {
+            return false
+        }
+    }
+
     public func generate(_ request: GenerationRequest) async throws(GatewayCallError) -> GenerationResponse {
         let response: HTTPClientResponse
         let body: ByteBuffer

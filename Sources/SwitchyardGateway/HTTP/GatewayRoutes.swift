@@ -6,13 +6,16 @@ import SwitchyardHTTP
 public struct GatewayRoutes<Context: ServiceAuthenticatedContext>: Sendable {
     let service: GatewayService
     let verifier: ServiceTokenVerifier
+    let readiness: Readiness
 
     /// - Parameters:
     ///   - service: The gateway service.
     ///   - verifier: Verifies service tokens.
-    public init(service: GatewayService, verifier: ServiceTokenVerifier) {
+    ///   - readiness: What `/ready` checks beyond the providers (the backend's database, in one process).
+    public init(service: GatewayService, verifier: ServiceTokenVerifier, readiness: Readiness = Readiness()) {
         self.service = service
         self.verifier = verifier
+        self.readiness = readiness
     }
 
     /// Adds the public routes and the authenticated routes. The composition root adds the ``ErrorMiddleware``.
@@ -21,7 +24,8 @@ public struct GatewayRoutes<Context: ServiceAuthenticatedContext>: Sendable {
     @discardableResult
     public func register(on router: Router<Context>) -> [String] {
         let log = RouteLog()
-        StatusController<Context>(service: service).register(on: RouteRegistrar(methods: router, log: log))
+        StatusController<Context>(service: service, readiness: readiness).register(
+            on: RouteRegistrar(methods: router, log: log))
         let protected = RouteRegistrar(
             methods: router.group().add(middleware: ServiceAuthMiddleware<Context>(verifier: verifier)), log: log)
         GenerateController<Context>(service: service).register(on: protected)

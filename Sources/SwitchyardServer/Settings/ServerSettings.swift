@@ -7,6 +7,8 @@ public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
     public var role: ServerRole
+    /// `server.drain_seconds`: how long in-flight requests may take after SIGTERM.
+    public var drainSeconds: Int = 20
     /// The HS256 secret for service tokens.
     public var jwtSecret: Secret
     /// Whether the secret was generated for this run (embedded mode with none configured).

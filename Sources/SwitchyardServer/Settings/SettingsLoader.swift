@@ -8,6 +8,7 @@ import SwitchyardStore
 /// Reads ``ServerSettings`` from the environment and the JSON configuration file, through swift-configuration.
 ///
 /// Scalar keys (environment overrides file): `server.host` (`SERVER_HOST`), `server.port` (`SERVER_PORT`),
+/// `server.drain_seconds` (`SERVER_DRAIN_SECONDS`, default 20),
 /// `switchyard.jwt.secret` (`SWITCHYARD_JWT_SECRET`, or a file named by `SWITCHYARD_JWT_SECRET_FILE`),
 /// `gateway.attempt_timeout_ms`, `gateway.request_deadline_ms`, `gateway.ttft_timeout_ms`,
 /// `gateway.stream_timeout_ms`, `gateway.default_retries`, `gateway.max_body_bytes`, `gateway.cooldown_seconds`.
@@ -60,7 +61,7 @@ public enum SettingsLoader {
                 "`billing.hold_timeout_seconds` (\(backend.holdTimeoutSeconds)) must be longer than "
                     + "`gateway.request_deadline_ms`, or a slow turn's hold expires before it is settled.")
         }
-        return ServerSettings(
+        var settings = ServerSettings(
             host: host ?? reader.string(forKey: "server.host", default: "127.0.0.1"),
             port: try port ?? integer(reader, "server.port", default: 8080, in: 0...65535),
             role: role,
@@ -72,6 +73,8 @@ public enum SettingsLoader {
             routing: file.routing,
             providers: try providers(file: file, environment: environment),
             gateway: gateway, backend: backend)
+        settings.drainSeconds = try integer(reader, "server.drain_seconds", default: 20, in: 0...3600)
+        return settings
     }
 
     /// The embedded default: both roles in one process on SQLite. Only there are missing secrets generated.

@@ -99,8 +99,11 @@ public final class CatalogStore: Sendable {
     func migrate(first count: Int) async throws {
         let migrations = Migrations()
         migrations.add(Array(SwitchyardMigrations.all.prefix(count)))
+        // The store's logger passes only critical lines (see `Store.open`); the migrator's progress is worth reading.
+        var progress = logger
+        progress.logLevel = .info
         let migrator = Migrator(
-            databases: databases, migrations: migrations, logger: logger,
+            databases: databases, migrations: migrations, logger: progress,
             on: MultiThreadedEventLoopGroup.singleton.any())
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()

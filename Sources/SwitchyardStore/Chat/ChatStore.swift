@@ -5,4 +5,6 @@ import SwitchyardCore
 public protocol ChatStore: ChatRepository, ChatBotReader, WalletRepository {
     /// Closes the connections the store owns.
     func shutdown() async
+    /// Runs the cheapest query there is (`SELECT 1`). - Throws: When the database does not answer.
+    func ping() async throws
 }

@@ -26,6 +26,10 @@ protocol StatementChatStore: ChatStore, StatementReader, TransactionalStore {
 }
 
 extension StatementChatStore {
+    func ping() async throws {
+        _ = try await rows(StoreStatement("SELECT 1")) { _ in 0 }
+    }
+
     func session(id: UUID) async throws -> ChatSession? {
         try await rows(ChatStatements.session(id: id)) { try $0.chatSession() }.first
     }
