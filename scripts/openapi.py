@@ -37,14 +37,19 @@ doc = {
                 "role": {"type": "string", "enum": ["system", "developer", "user", "assistant", "tool"]},
                 "content": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "object", "required": ["type", "text"], "properties": {"type": {"const": "text"}, "text": {"type": "string"}}}}]}}},
             "Usage": {"type": "object", "required": ["prompt_tokens", "completion_tokens", "total_tokens"], "properties": {
-                "prompt_tokens": {"type": "integer"}, "completion_tokens": {"type": "integer"}, "total_tokens": {"type": "integer"}}},
+                "prompt_tokens": {"type": "integer"}, "completion_tokens": {"type": "integer"}, "total_tokens": {"type": "integer"},
+                "prompt_tokens_details": {"type": "object", "properties": {"cached_tokens": {"type": "integer", "description": "Prompt tokens read from the provider's cache (part of prompt_tokens); present when there were some"}}}}},
+            "CostedUsage": {"allOf": [ref("Usage"), {"type": "object", "required": ["cost"], "properties": {
+                "cost": {"type": ["number", "null"], "description": "What the request cost in US dollars, every attempt included, from the configured price table (`prices`); null when a model that used tokens has no price"}}}]},
             "Target": {"type": "object", "required": ["provider", "model"], "properties": {
                 "provider": {"type": "string"}, "model": {"type": "string"}, "retry": {"type": "integer", "minimum": 0, "maximum": 5, "default": 0},
                 "system_instruction": {"type": "string"}, "region_name": {"type": "string"}}},
             "Attempt": {"type": "object", "required": ["provider", "model", "outcome", "latency_ms"], "properties": {
                 "provider": {"type": "string"}, "model": {"type": "string"}, "region_name": {"type": "string"},
                 "outcome": {"type": "string", "enum": ["success", "rate_limited", "overloaded", "timeout", "upstream_5xx", "transport", "context_too_long", "content_filtered", "auth", "invalid_request", "not_found", "empty_response", "skipped_unavailable", "skipped_cooldown"]},
-                "latency_ms": {"type": "integer"}, "status": {"type": "integer"}, "usage": ref("Usage")}},
+                "latency_ms": {"type": "integer"}, "status": {"type": "integer"}, "usage": ref("Usage"),
+                "cost": {"type": ["number", "null"], "description": "US dollars: usage at the table's price; 0 when no tokens were reported, null when a model that used tokens has no price"},
+                "ttft_ms": {"type": "integer", "description": "A stream's time to its first content token"}}},
             "GenerateRequest": {"type": "object", "required": ["messages"], "description": "Send `provider` and `model`, or `route`.", "properties": {
                 "provider": {"type": "string"}, "model": {"type": "string"},
                 "route": {"type": "string", "description": "A route of the routing table (its chain, e.g. Bedrock across regions), instead of provider and model."},
@@ -57,10 +62,10 @@ doc = {
                 "retry": {"type": "integer", "minimum": 0, "maximum": 5}, "fallbacks": {"type": "array", "items": ref("Target")},
                 "region_name": {"type": "string"}, "metadata": {"type": "object", "description": "Any JSON object up to 16 KiB; `region_name` is read. Not sent upstream."},
                 "user": {"type": "string"},
-                "stream": {"type": "boolean", "description": "Answer with Server-Sent Events past the commit point: `event: delta` {text}, `event: usage` (Usage), `event: finish` {reason}, and `event: error` {code: failure kind, message} if the stream breaks after it began. The serving provider and model are in the x-switchyard-provider / x-switchyard-model headers."}}},
+                "stream": {"type": "boolean", "description": "Answer with Server-Sent Events past the commit point: `event: delta` {text}, `event: usage` (Usage), `event: finish` {reason}, then `event: cost` {cost: dollars or null} when it ended well, or `event: error` {code: failure kind, message} if the stream breaks after it began. The serving provider and model are in the x-switchyard-provider / x-switchyard-model headers."}}},
             "GenerateResponse": {"type": "object", "required": ["choices", "usage", "provider", "model", "attempts"], "properties": {
                 "choices": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer"}, "message": {"type": "object", "properties": {"role": {"const": "assistant"}, "content": {"type": "string"}}}, "finish_reason": {"type": "string"}}}},
-                "usage": ref("Usage"), "provider": {"type": "string"}, "model": {"type": "string"}, "attempts": {"type": "array", "items": ref("Attempt")}}},
+                "usage": ref("CostedUsage"), "provider": {"type": "string"}, "model": {"type": "string"}, "attempts": {"type": "array", "items": ref("Attempt")}}},
             "ChatCompletionRequest": {"type": "object", "required": ["model", "messages"], "properties": {
                 "model": {"type": "string", "description": "A route name from the configuration, or provider/model."},
                 "messages": {"type": "array", "minItems": 1, "items": ref("Message")},
@@ -73,10 +78,10 @@ doc = {
             "ChatCompletion": {"type": "object", "required": ["id", "object", "created", "model", "choices", "usage"], "properties": {
                 "id": {"type": "string"}, "object": {"const": "chat.completion"}, "created": {"type": "integer"}, "model": {"type": "string"},
                 "choices": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer"}, "message": {"type": "object", "properties": {"role": {"const": "assistant"}, "content": {"type": "string"}, "refusal": {"type": ["string", "null"]}}}, "finish_reason": {"type": "string"}, "logprobs": {"type": "null"}}}},
-                "usage": ref("Usage")}},
+                "usage": ref("CostedUsage")}},
             "ChatCompletionChunk": {"type": "object", "description": "One SSE `data:` event. The stream ends with `data: [DONE]`, or, if it breaks after it began, with an event holding `error` and `usage`.",
                 "properties": {"id": {"type": "string"}, "object": {"const": "chat.completion.chunk"}, "created": {"type": "integer"}, "model": {"type": "string"},
-                "choices": {"type": "array"}, "usage": {"oneOf": [ref("Usage"), {"type": "null"}]}}},
+                "choices": {"type": "array"}, "usage": {"oneOf": [ref("CostedUsage"), {"type": "null"}]}}},
             "Model": {"type": "object", "required": ["id", "object", "created", "owned_by"], "properties": {
                 "id": {"type": "string"}, "object": {"const": "model"}, "created": {"type": "integer"}, "owned_by": {"type": "string"}}},
             "ModelList": {"type": "object", "required": ["object", "data"], "properties": {"object": {"const": "list"}, "data": {"type": "array", "items": ref("Model")}}},
@@ -174,7 +179,8 @@ doc = {
         "/v1/generate/": {"post": {"summary": "Generate over a fallback chain (internal payload)", "requestBody": json_body("GenerateRequest"),
             "responses": {"200": {"description": "The answer, or an SSE stream when `stream` is true", "content": {"application/json": {"schema": ref("GenerateResponse")}, "text/event-stream": {"schema": {"type": "string"}}}}, **gen_errors}}},
         "/v1/chat/completions": {"post": {"summary": "OpenAI Chat Completions, plain or streamed", "requestBody": json_body("ChatCompletionRequest"),
-            "responses": {"200": {"description": "A completion, or an SSE stream of chunks when `stream` is true",
+            "responses": {"200": {"description": "A completion, or an SSE stream of chunks when `stream` is true (with `stream_options.include_usage` the last chunk's usage carries `cost`)",
+                "headers": {"x-switchyard-cost": {"description": "What the request cost in US dollars (every attempt), from the price table; absent on streams and when a model that used tokens has no price", "schema": {"type": "string"}}},
                 "content": {"application/json": {"schema": ref("ChatCompletion")}, "text/event-stream": {"schema": ref("ChatCompletionChunk")}}}, **gen_errors}}},
         "/v1/models": {"get": {"summary": "Routes and usable provider/model targets", "responses": {"200": ok("ModelList"), **auth_errors}}},
         "/v1/models/{model}": {"get": {"summary": "One model (a route name or provider/model)",

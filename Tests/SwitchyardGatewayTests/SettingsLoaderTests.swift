@@ -163,6 +163,47 @@ import Testing
         }
     }
 
+    /// The shipped table prices every model of the default chains except BytePlus's, and is dated.
+    @Test func theDefaultConfigurationShipsDatedPrices() async throws {
+        let prices = try await SettingsLoader.load(environment: ["SWITCHYARD_JWT_SECRET": secret]).gateway.prices
+        #expect(prices.asOf == "2026-11-30")
+        let mini = try #require(prices.price(provider: "openai", model: "gpt-4o-mini", region: nil))
+        #expect(
+            mini
+                == ModelPrice(
+                    inputMicrosPerMillion: 150_000, outputMicrosPerMillion: 600_000,
+                    cachedInputMicrosPerMillion: 75_000))
+        for (provider, model) in [
+            ("gemini", "gemini-2.5-pro"), ("gemini", "gemini-2.5-flash"), ("gemini", "gemini-2.0-flash"),
+            ("anthropic", "claude-sonnet-4-5"), ("bedrock", "deepseek.v3-v1:0"), ("mock", "echo-1"),
+        ] {
+            #expect(prices.price(provider: provider, model: model, region: "us-east-1") != nil, "\(provider)/\(model)")
+        }
+        #expect(prices.price(provider: "byteplus", model: "deepseek-v3-1-250821", region: nil) == nil)
+    }
+
+    @Test(arguments: [
+        (
+            #"{"prices":{"models":{"openai/gpt-4o-mini":{"input":-1,"output":1}}}}"#,
+            "prices.models.openai/gpt-4o-mini.input"
+        ),
+        (#"{"prices":{"models":{"openai/gpt-4o-mini":{"input":0.0000001,"output":1}}}}"#, "at most 6 decimals"),
+        (#"{"prices":{"models":{"gpt-4o-mini":{"input":1,"output":1}}}}"#, "provider/model"),
+        (
+            #"{"prices":{"models":{"bedrock/x":{"input":1,"output":1,"regions":{"eu-west-1":{"input":1,"output":"a"}}}}}}"#,
+            "output"
+        ),
+    ])
+    func badPricesAreRefusedWithTheirPlace(config: String, fragment: String) async throws {
+        let path = try writeConfig(config)
+        do {
+            _ = try await SettingsLoader.load(environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path])
+            Issue.record("accepted \(config)")
+        } catch let error as SettingsError {
+            #expect(error.description.contains(fragment), "\(error.description)")
+        }
+    }
+
     func writeConfig(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-\(UUID().uuidString).json")
             .path

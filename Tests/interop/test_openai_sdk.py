@@ -43,6 +43,18 @@ def test_streaming_with_usage(client):
     assert text.strip() == "Interop says hello"
     assert usage is not None and usage.completion_tokens == 3
     assert len(ids) == 1
+    # 9 prompt tokens at $2.50 and 3 completion tokens at $10 per million: $0.0000525, as the SDK reads it.
+    assert usage.model_extra["cost"] == pytest.approx(0.0000525, abs=1e-12)
+
+
+def test_cost_in_the_body_and_the_header(client):
+    raw = client.chat.completions.with_raw_response.create(
+        model="upstream/up-1", messages=[{"role": "user", "content": "hi"}])
+    completion = raw.parse()
+    assert raw.headers["x-switchyard-cost"] == "0.0000525"
+    assert completion.usage.model_extra["cost"] == pytest.approx(0.0000525, abs=1e-12)
+    unpriced = client.chat.completions.create(model="switchyard-demo", messages=[{"role": "user", "content": "hi"}])
+    assert unpriced.usage.model_extra["cost"] is None, "a model without a price costs null, never 0"
 
 
 def test_model_listing(client):

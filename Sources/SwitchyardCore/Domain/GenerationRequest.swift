@@ -71,6 +71,8 @@ public struct GenerationResponse: Sendable, Equatable {
     public var provider: String
     public var model: String
     public var attempts: [AttemptRecord]
+    /// What every attempt cost together, in nano-dollars; nil when one used tokens of an unpriced model.
+    public var cost: Int64?
 
     /// - Parameters:
     ///   - text: The answer.
@@ -79,10 +81,12 @@ public struct GenerationResponse: Sendable, Equatable {
     ///   - provider: Who served it.
     ///   - model: Which model served it.
     ///   - attempts: Every attempt, in order.
+    ///   - cost: Their cost together, in nano-dollars.
     public init(
         text: String, finishReason: FinishReason, usage: Usage, provider: String, model: String,
-        attempts: [AttemptRecord]
+        attempts: [AttemptRecord], cost: Int64? = nil
     ) {
+        self.cost = cost
         self.text = text
         self.finishReason = finishReason
         self.usage = usage

@@ -59,4 +59,7 @@ extension Duration {
         let (whole, attoseconds) = components
         return Double(whole) + Double(attoseconds) / 1e18
     }
+
+    /// The duration in whole milliseconds, rounded.
+    public var milliseconds: Int { Int((seconds * 1000).rounded()) }
 }

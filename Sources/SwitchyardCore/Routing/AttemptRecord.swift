@@ -1,3 +1,5 @@
+import Foundation
+
 /// One row of a request's attempt log: what was tried, and how it ended.
 public struct AttemptRecord: Sendable, Equatable, Codable {
     public enum Outcome: Sendable, Equatable {
@@ -26,6 +28,11 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
     public var latencyMilliseconds: Int
     public var status: Int?
     public var usage: Usage?
+    /// What the attempt cost, in nano-dollars (10⁻⁹ USD), from the price table: 0 when no tokens were reported, nil
+    /// when tokens of a model the table does not price were. Written as `cost` in dollars.
+    public var cost: Int64?
+    /// A stream's time to its first content token.
+    public var timeToFirstTokenMilliseconds: Int?
 
     /// - Parameters:
     ///   - target: What was tried.
@@ -33,20 +40,26 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
     ///   - latency: How long it took.
     ///   - status: The upstream HTTP status, if any.
     ///   - usage: Token counts, on success (or of a cut stream).
-    public init(target: Target, outcome: Outcome, latency: Duration = .zero, status: Int? = nil, usage: Usage? = nil) {
+    ///   - cost: Its cost in nano-dollars, if known.
+    public init(
+        target: Target, outcome: Outcome, latency: Duration = .zero, status: Int? = nil, usage: Usage? = nil,
+        cost: Int64? = 0
+    ) {
         provider = target.provider
         model = target.model
         regionName = target.regionName
         self.outcome = outcome
-        latencyMilliseconds = Int((latency.seconds * 1000).rounded())
+        latencyMilliseconds = latency.milliseconds
         self.status = status
         self.usage = usage
+        self.cost = cost
     }
 
     enum CodingKeys: String, CodingKey {
-        case provider, model, outcome, status, usage
+        case provider, model, outcome, status, usage, cost
         case regionName = "region_name"
         case latencyMilliseconds = "latency_ms"
+        case timeToFirstTokenMilliseconds = "ttft_ms"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -58,6 +71,8 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
         try container.encode(latencyMilliseconds, forKey: .latencyMilliseconds)
         try container.encodeIfPresent(status, forKey: .status)
         try container.encodeIfPresent(usage, forKey: .usage)
+        try container.encode(cost.map(NanoDollars.decimal), forKey: .cost)
+        try container.encodeIfPresent(timeToFirstTokenMilliseconds, forKey: .timeToFirstTokenMilliseconds)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -80,5 +95,7 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
         latencyMilliseconds = try container.decode(Int.self, forKey: .latencyMilliseconds)
         status = try container.decodeIfPresent(Int.self, forKey: .status)
         usage = try container.decodeIfPresent(Usage.self, forKey: .usage)
+        cost = try container.decodeIfPresent(Decimal.self, forKey: .cost).map(NanoDollars.nanos)
+        timeToFirstTokenMilliseconds = try container.decodeIfPresent(Int.self, forKey: .timeToFirstTokenMilliseconds)
     }
 }

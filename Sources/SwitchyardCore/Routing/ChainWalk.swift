@@ -24,6 +24,8 @@ public struct ChainWalk: Sendable {
 
     public let chain: [Target]
     public let backoff: Backoff
+    /// Prices each attempt's usage.
+    public let prices: PriceTable
     public private(set) var attempts: [AttemptRecord] = []
     /// The failure that stopped the walk early, if one did.
     public private(set) var fatalFailure: ProviderFailure?
@@ -43,9 +45,20 @@ public struct ChainWalk: Sendable {
     /// - Parameters:
     ///   - chain: The ordered targets.
     ///   - backoff: The retry delays.
-    public init(chain: [Target], backoff: Backoff) {
+    ///   - prices: The list prices that give each attempt its cost.
+    public init(chain: [Target], backoff: Backoff, prices: PriceTable = PriceTable()) {
         self.chain = chain
         self.backoff = backoff
+        self.prices = prices
+    }
+
+    /// What the attempts sent so far cost, in nano-dollars; nil when one of them used tokens of a model that the
+    /// price table does not know.
+    public var cost: Int64? {
+        attempts.reduce(Int64(0)) { total, attempt in
+            guard let total, let cost = attempt.cost else { return nil }
+            return total + cost
+        }
     }
 
     /// The number of requests actually sent upstream.
@@ -107,7 +120,9 @@ public struct ChainWalk: Sendable {
     ///   - latency: How long it took.
     ///   - usage: Its token counts.
     public mutating func recordSuccess(_ target: Target, latency: Duration, usage: Usage?) {
-        attempts.append(AttemptRecord(target: target, outcome: .success, latency: latency, usage: usage))
+        attempts.append(
+            AttemptRecord(
+                target: target, outcome: .success, latency: latency, usage: usage, cost: cost(usage, at: target)))
         succeeded = true
     }
 
@@ -130,7 +145,7 @@ public struct ChainWalk: Sendable {
         attempts.append(
             AttemptRecord(
                 target: target, outcome: .failed(failure.kind), latency: latency, status: failure.status,
-                usage: usage))
+                usage: usage, cost: cost(usage, at: target)))
         lastFailure = failure
         let decision = FailurePolicy.decision(for: failure.kind)
         switch decision {
@@ -151,6 +166,28 @@ public struct ChainWalk: Sendable {
             }
         }
         return decision
+    }
+
+    /// Records when the serving attempt of a stream delivered its first content token (the commit point).
+    public mutating func recordFirstToken(after delay: Duration) {
+        guard let index = attempts.lastIndex(where: { $0.outcome == .success }) else { return }
+        attempts[index].timeToFirstTokenMilliseconds = delay.milliseconds
+    }
+
+    /// Completes the serving attempt of a stream when it ends: its usage (delivered or estimated) and its cost.
+    public mutating func recordStreamEnd(usage: Usage) {
+        guard let index = attempts.lastIndex(where: { $0.outcome == .success }) else { return }
+        let target = Target(
+            provider: attempts[index].provider, model: attempts[index].model, regionName: attempts[index].regionName)
+        attempts[index].usage = usage
+        attempts[index].cost = cost(usage, at: target)
+    }
+
+    /// An attempt's cost: its usage at the target's price; 0 when it used no tokens that anyone reported (nothing
+    /// is billed for a refused or timed-out request), nil when it used tokens of an unknown model.
+    func cost(_ usage: Usage?, at target: Target) -> Int64? {
+        guard let usage, usage.promptTokens > 0 || usage.completionTokens > 0 else { return 0 }
+        return prices.cost(of: usage, provider: target.provider, model: target.model, region: target.regionName)
     }
 
     private mutating func moveOn() {

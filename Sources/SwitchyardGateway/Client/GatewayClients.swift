@@ -61,13 +61,13 @@ extension InProcessGatewayClient {
                         tally.add(event)
                         continuation.yield(event)
                     }
-                    service.streamEnded(committed.target, usage: tally.usage, failure: nil)
+                    service.streamEnded(committed, usage: tally.usage, failure: nil)
                     continuation.finish()
                 } catch {
                     let failure =
                         Task.isCancelled
                         ? ProviderFailure(.transport, detail: "cancelled") : HTTPTransport.classify(error)
-                    service.streamEnded(committed.target, usage: tally.usage, failure: failure)
+                    service.streamEnded(committed, usage: tally.usage, failure: failure)
                     continuation.finish(throwing: failure)
                 }
             }
@@ -174,7 +174,8 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
         else { throw GatewayCallError(.gatewayUnavailable) }
         return GenerationResponse(
             text: choice.message.content, finishReason: FinishReason(rawValue: choice.finishReason) ?? .stop,
-            usage: decoded.usage, provider: decoded.provider, model: decoded.model, attempts: decoded.attempts)
+            usage: decoded.usage.usage, provider: decoded.provider, model: decoded.model, attempts: decoded.attempts,
+            cost: decoded.usage.cost)
     }
 
     /// Streams through the gateway's `POST /v1/generate/` with `"stream": true`: the gateway walks the chain to its

@@ -97,7 +97,7 @@ struct ChatCompletionResponseDTO: Encodable, Sendable {
     var created: Int
     var model: String
     var choices: [Choice]
-    var usage: Usage
+    var usage: CostedUsage
 }
 
 /// One `chat.completion.chunk` of a stream.
@@ -131,7 +131,7 @@ struct ChatCompletionChunkDTO: Encodable, Sendable {
     var model: String
     var choices: [Choice]
     /// Present (as null or a value) only when the client asked for usage.
-    var usage: Usage??
+    var usage: CostedUsage??
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

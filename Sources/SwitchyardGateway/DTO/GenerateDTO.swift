@@ -80,14 +80,14 @@ struct GenerateResponseDTO: Codable, Sendable {
     }
 
     var choices: [Choice]
-    var usage: Usage
+    var usage: CostedUsage
     var provider: String
     var model: String
     var attempts: [AttemptRecord]
 
     init(_ response: GenerationResponse) {
         choices = [Choice(message: .init(content: response.text), finishReason: response.finishReason.rawValue)]
-        usage = response.usage
+        usage = CostedUsage(response.usage, cost: response.cost)
         provider = response.provider
         model = response.model
         attempts = response.attempts

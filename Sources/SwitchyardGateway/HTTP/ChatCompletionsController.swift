@@ -45,12 +45,13 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
         let body = ChatCompletionResponseDTO(
             id: id, created: created, model: "\(response.provider)/\(response.model)",
             choices: [.init(message: .init(content: response.text), finishReason: response.finishReason.rawValue)],
-            usage: response.usage)
-        return try JSONCoding.response(
-            body,
-            headers: ServedHeaders.fields(
-                id: id, provider: response.provider, model: response.model,
-                attempts: response.attempts.count))
+            usage: CostedUsage(response.usage, cost: response.cost))
+        var headers = ServedHeaders.fields(
+            id: id, provider: response.provider, model: response.model, attempts: response.attempts.count)
+        if let cost = response.cost, let name = HTTPField.Name("x-switchyard-cost") {
+            headers[name] = NanoDollars.decimalString(cost)
+        }
+        return try JSONCoding.response(body, headers: headers)
     }
 
     private func validate(_ dto: ChatCompletionRequestDTO, conversation: [ChatMessage], system: String?) throws {
@@ -101,7 +102,9 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
                     if let chunk = try encoder.chunk(for: event) { try await writer.write(chunk) }
                 }
                 if !tally.finished { try await writer.write(try encoder.chunk(for: .finish(.stop))!) }
-                if includeUsage { try await writer.write(encoder.usageChunk(tally.usage)) }
+                if includeUsage {
+                    try await writer.write(encoder.usageChunk(tally.usage, cost: committed.cost(with: tally.usage)))
+                }
                 try await writer.write(ChunkEncoder.done)
             } catch let error as ProviderFailure {
                 failure = error
@@ -111,7 +114,7 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
                 failure = HTTPTransport.classify(error)
                 try? await writer.write(encoder.errorChunk(failure!, usage: tally.usage))
             }
-            service.streamEnded(committed.target, usage: tally.usage, failure: failure)
+            service.streamEnded(committed, usage: tally.usage, failure: failure)
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)

@@ -8,7 +8,8 @@ import SwitchyardProviders
 /// `POST /v1/generate/` with `"stream": true`, for a backend that runs apart from the gateway: the gateway's own
 /// events, past the commit point (nothing is sent before the first content token; a failure before it is an ordinary
 /// error response). `event: delta` `{"text"}`, `event: usage` (the ``Usage`` fields), `event: finish` `{"reason"}`,
-/// and, when the stream breaks after it began, `event: error` `{"code": <failure kind>, "message"}` as the last event.
+/// then `event: cost` `{"cost"}` (dollars, every attempt, null for an unpriced model) when it ended well, or, when it
+/// broke after it began, `event: error` `{"code": <failure kind>, "message"}` as the last event.
 /// The serving provider and model are in the `x-switchyard-provider` / `x-switchyard-model` headers.
 enum GenerateStreamEncoder {
     struct Delta: Codable {
@@ -22,6 +23,19 @@ enum GenerateStreamEncoder {
     struct Failure: Codable {
         var code: String
         var message: String
+    }
+
+    struct Cost: Encodable {
+        var cost: Decimal?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(cost, forKey: .cost)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case cost
+        }
     }
 
     static func response(_ committed: CommittedStream, service: GatewayService) -> Response {
@@ -42,6 +56,8 @@ enum GenerateStreamEncoder {
                     tally.add(event)
                     try await writer.write(frame(event))
                 }
+                let cost = committed.cost(with: tally.usage)
+                try await writer.write(frame("cost", Cost(cost: cost.map(NanoDollars.decimal))))
             } catch {
                 // The upstream broke, or the client went away (then this write fails too, and the upstream is cut).
                 failure = error as? ProviderFailure ?? HTTPTransport.classify(error)
@@ -50,7 +66,7 @@ enum GenerateStreamEncoder {
                         frame("error", Failure(code: failure.kind.rawValue, message: failure.message)))
                 }
             }
-            service.streamEnded(committed.target, usage: tally.usage, failure: failure)
+            service.streamEnded(committed, usage: tally.usage, failure: failure)
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)

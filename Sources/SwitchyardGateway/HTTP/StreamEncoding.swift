@@ -60,8 +60,10 @@ struct ChunkEncoder {
         }
     }
 
-    func usageChunk(_ usage: Usage) throws -> ByteBuffer {
-        try frame(ChatCompletionChunkDTO(id: id, created: created, model: model, choices: [], usage: .some(usage)))
+    func usageChunk(_ usage: Usage, cost: Int64?) throws -> ByteBuffer {
+        try frame(
+            ChatCompletionChunkDTO(
+                id: id, created: created, model: model, choices: [], usage: .some(CostedUsage(usage, cost: cost))))
     }
 
     func errorChunk(_ failure: ProviderFailure, usage: Usage) throws -> ByteBuffer {

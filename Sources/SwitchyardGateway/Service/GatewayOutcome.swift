@@ -28,7 +28,17 @@ public struct CommittedStream: Sendable {
     public var head: [StreamEvent]
     /// The rest of the stream.
     public var rest: EventIteratorBox
-    public var attempts: [AttemptRecord]
+    /// The chain walk up to the commit point; its last attempt is the one streaming.
+    var walk: ChainWalk
+    public var attempts: [AttemptRecord] { walk.attempts }
+
+    /// What the request costs (every attempt) once the stream delivered `usage`, in nano-dollars; nil for an
+    /// unpriced model.
+    public func cost(with usage: Usage) -> Int64? {
+        var walk = walk
+        walk.recordStreamEnd(usage: usage)
+        return walk.cost
+    }
 }
 
 /// Holds a stream iterator while it passes from the task that waited for the first token to the response writer.

@@ -122,7 +122,7 @@ public final class GatewayService: Sendable {
     public func generate(_ plan: RoutePlan, request: ProviderRequest) async throws(GatewayFailure) -> GenerationResponse
     {
         let deadline = clock.now.advanced(by: settings.requestDeadline)
-        var walk = ChainWalk(chain: plan.chain, backoff: settings.backoff)
+        var walk = ChainWalk(chain: plan.chain, backoff: settings.backoff, prices: settings.prices)
         while true {
             switch walk.next(remaining: clock.now.duration(to: deadline), skipReason: skipReason) {
             case .wait(let delay):
@@ -145,7 +145,7 @@ public final class GatewayService: Sendable {
                     noteSuccess(target, usage: result.usage)
                     return GenerationResponse(
                         text: result.text, finishReason: result.finishReason, usage: result.usage,
-                        provider: target.provider, model: target.model, attempts: walk.attempts)
+                        provider: target.provider, model: target.model, attempts: walk.attempts, cost: walk.cost)
                 } catch {
                     // A call cut short because the caller went away says nothing about the provider.
                     guard !Task.isCancelled else { throw cancelled(walk) }
@@ -171,7 +171,7 @@ public final class GatewayService: Sendable {
     public func openStream(_ plan: RoutePlan, request: ProviderRequest) async throws(GatewayFailure) -> CommittedStream
     {
         let deadline = clock.now.advanced(by: settings.requestDeadline)
-        var walk = ChainWalk(chain: plan.chain, backoff: settings.backoff)
+        var walk = ChainWalk(chain: plan.chain, backoff: settings.backoff, prices: settings.prices)
         while true {
             switch walk.next(remaining: clock.now.duration(to: deadline), skipReason: skipReason) {
             case .wait(let delay):
@@ -188,8 +188,10 @@ public final class GatewayService: Sendable {
                     let (head, box) = try await firstContent(
                         provider: provider, request: self.request(request, for: target), budget: firstTokenBudget,
                         streamTimeout: plan.timeouts.stream, requireContent: plan.requireContent)
-                    walk.recordSuccess(target, latency: started.duration(to: clock.now), usage: nil)
-                    return CommittedStream(target: target, head: head, rest: box, attempts: walk.attempts)
+                    let firstToken = started.duration(to: clock.now)
+                    walk.recordSuccess(target, latency: firstToken, usage: nil)
+                    walk.recordFirstToken(after: firstToken)
+                    return CommittedStream(target: target, head: head, rest: box, walk: walk)
                 } catch {
                     // A call cut short because the caller went away says nothing about the provider.
                     guard !Task.isCancelled else { throw cancelled(walk) }
@@ -208,13 +210,19 @@ public final class GatewayService: Sendable {
     ///   - target: The target that served it.
     ///   - usage: The usage delivered (or estimated).
     ///   - failure: The failure that cut it, if one did.
-    public func streamEnded(_ target: Target, usage: Usage, failure: ProviderFailure?) {
+    /// - Returns: What the whole request cost (every attempt), in nano-dollars; nil for an unpriced model.
+    @discardableResult
+    public func streamEnded(_ stream: CommittedStream, usage: Usage, failure: ProviderFailure?) -> Int64? {
+        let target = stream.target
+        var walk = stream.walk
+        walk.recordStreamEnd(usage: usage)
         if let failure {
             noteFailure(target, failure)
         } else {
             noteSuccess(target, usage: usage)
         }
         if failure != nil { metrics.recordTokens(provider: target.provider, usage: usage) }
+        return walk.cost
     }
 
     /// Opens the stream and reads up to its first content token, all within `budget` (the time-to-first-token

@@ -17,6 +17,8 @@ public struct GatewaySettings: Sendable {
     public var cooldown: CooldownTracker<AnyClock.Instant>.Settings
     /// The largest request body accepted.
     public var maximumBodyBytes: Int
+    /// List prices: each attempt's cost.
+    public var prices = PriceTable()
 
     /// - Parameters:
     ///   - attemptTimeout: Per attempt.

@@ -34,7 +34,8 @@ enum AnthropicMapping {
         return GenerationResult(
             text: text, finishReason: finish,
             usage: Usage(
-                promptTokens: message.usage?.inputTokens ?? 0, completionTokens: message.usage?.outputTokens ?? 0),
+                promptTokens: message.usage?.prompt.tokens ?? 0, completionTokens: message.usage?.outputTokens ?? 0,
+                cachedPromptTokens: message.usage?.prompt.cached ?? 0),
             servedModel: message.model)
     }
 
@@ -52,6 +53,7 @@ enum AnthropicMapping {
     /// State carried across a stream: input tokens arrive first, output tokens last.
     struct StreamState: Sendable {
         var inputTokens = 0
+        var cachedTokens = 0
         var sawText = false
     }
 
@@ -62,8 +64,12 @@ enum AnthropicMapping {
         }
         switch event.type {
         case "message_start":
-            state.inputTokens = event.message?.usage?.inputTokens ?? 0
-            return [.usage(Usage(promptTokens: state.inputTokens, completionTokens: 0))]
+            state.inputTokens = event.message?.usage?.prompt.tokens ?? 0
+            state.cachedTokens = event.message?.usage?.prompt.cached ?? 0
+            return [
+                .usage(
+                    Usage(promptTokens: state.inputTokens, completionTokens: 0, cachedPromptTokens: state.cachedTokens))
+            ]
         case "content_block_delta":
             guard event.delta?.type == "text_delta", let text = event.delta?.text, !text.isEmpty else { return [] }
             state.sawText = true
@@ -74,7 +80,11 @@ enum AnthropicMapping {
                 events.append(.finish(try finishReason(reason, hasText: state.sawText)))
             }
             if let output = event.usage?.outputTokens {
-                events.append(.usage(Usage(promptTokens: state.inputTokens, completionTokens: output)))
+                events.append(
+                    .usage(
+                        Usage(
+                            promptTokens: state.inputTokens, completionTokens: output,
+                            cachedPromptTokens: state.cachedTokens)))
             }
             return events
         case "message_stop":

@@ -34,13 +34,24 @@ enum AnthropicWire {
         }
     }
 
+    /// `input_tokens` leaves out the tokens read from and written to the prompt cache, which come separately.
     struct Usage: Decodable {
         var inputTokens: Int?
         var outputTokens: Int?
+        var cacheCreationInputTokens: Int?
+        var cacheReadInputTokens: Int?
 
         enum CodingKeys: String, CodingKey {
             case inputTokens = "input_tokens"
             case outputTokens = "output_tokens"
+            case cacheCreationInputTokens = "cache_creation_input_tokens"
+            case cacheReadInputTokens = "cache_read_input_tokens"
+        }
+
+        /// Every prompt token (cached and cache-written ones included), and the cached ones.
+        var prompt: (tokens: Int, cached: Int) {
+            let cached = cacheReadInputTokens ?? 0
+            return ((inputTokens ?? 0) + (cacheCreationInputTokens ?? 0) + cached, cached)
         }
     }
 

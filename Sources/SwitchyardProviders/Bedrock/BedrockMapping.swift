@@ -33,9 +33,10 @@ enum BedrockMapping {
 
     static func usage(_ usage: BedrockWire.Usage?) -> Usage? {
         guard let usage else { return nil }
+        let cached = usage.cacheReadInputTokens ?? 0
         return Usage(
-            promptTokens: usage.inputTokens ?? 0, completionTokens: usage.outputTokens ?? 0,
-            totalTokens: usage.totalTokens)
+            promptTokens: (usage.inputTokens ?? 0) + cached + (usage.cacheWriteInputTokens ?? 0),
+            completionTokens: usage.outputTokens ?? 0, totalTokens: usage.totalTokens, cachedPromptTokens: cached)
     }
 
     static func result(_ response: BedrockWire.Response) throws -> GenerationResult {

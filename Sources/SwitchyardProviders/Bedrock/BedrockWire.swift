@@ -23,10 +23,13 @@ enum BedrockWire {
         var inferenceConfig: InferenceConfig?
     }
 
+    /// `inputTokens` leaves out the tokens read from and written to the prompt cache, which come separately.
     struct Usage: Decodable {
         var inputTokens: Int?
         var outputTokens: Int?
         var totalTokens: Int?
+        var cacheReadInputTokens: Int?
+        var cacheWriteInputTokens: Int?
     }
 
     struct Response: Decodable {

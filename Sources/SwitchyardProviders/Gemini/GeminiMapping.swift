@@ -32,7 +32,7 @@ enum GeminiMapping {
         let completion = (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0)
         return Usage(
             promptTokens: metadata.promptTokenCount ?? 0, completionTokens: completion,
-            totalTokens: metadata.totalTokenCount)
+            totalTokens: metadata.totalTokenCount, cachedPromptTokens: metadata.cachedContentTokenCount ?? 0)
     }
 
     static func text(_ response: GeminiWire.Response) -> String {

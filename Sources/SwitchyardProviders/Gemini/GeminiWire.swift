@@ -27,6 +27,8 @@ enum GeminiWire {
 
     struct UsageMetadata: Decodable {
         var promptTokenCount: Int?
+        /// Part of `promptTokenCount`: the tokens read from a cached context.
+        var cachedContentTokenCount: Int?
         var candidatesTokenCount: Int?
         var thoughtsTokenCount: Int?
         var totalTokenCount: Int?

@@ -89,7 +89,7 @@ enum OpenAIMapping {
         guard let wire, wire.promptTokens != nil || wire.completionTokens != nil else { return nil }
         return Usage(
             promptTokens: wire.promptTokens ?? 0, completionTokens: wire.completionTokens ?? 0,
-            totalTokens: wire.totalTokens)
+            totalTokens: wire.totalTokens, cachedPromptTokens: wire.promptTokensDetails?.cachedTokens ?? 0)
     }
 
     static func finishReason(_ wire: String?) throws -> FinishReason {

@@ -41,14 +41,25 @@ enum OpenAIWire {
     }
 
     struct Usage: Decodable {
+        struct PromptTokensDetails: Decodable {
+            var cachedTokens: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case cachedTokens = "cached_tokens"
+            }
+        }
+
         var promptTokens: Int?
         var completionTokens: Int?
         var totalTokens: Int?
+        /// `cached_tokens` counts prompt tokens read from the cache; they are part of `prompt_tokens`.
+        var promptTokensDetails: PromptTokensDetails?
 
         enum CodingKeys: String, CodingKey {
             case promptTokens = "prompt_tokens"
             case completionTokens = "completion_tokens"
             case totalTokens = "total_tokens"
+            case promptTokensDetails = "prompt_tokens_details"
         }
     }
 

@@ -42,6 +42,8 @@ struct ConfigurationFile: Decodable {
 
     var routing: RoutingTable
     var providers: [String: ProviderEntry]
+    /// `prices`: what each attempt costs.
+    var prices: PriceTable
     var auth: Auth?
     /// `backend.language_instructions`: how to answer, by app and language.
     var languageInstructions: [LanguageInstruction]?
@@ -95,7 +97,7 @@ struct ConfigurationFile: Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case routing, providers, auth, backend
+        case routing, providers, auth, backend, prices
     }
 
     init(from decoder: any Decoder) throws {
@@ -103,6 +105,7 @@ struct ConfigurationFile: Decodable {
         routing = try container.decodeIfPresent(RoutingTable.self, forKey: .routing) ?? RoutingTable()
         providers = try container.decodeIfPresent([String: ProviderEntry].self, forKey: .providers) ?? [:]
         auth = try container.decodeIfPresent(Auth.self, forKey: .auth)
+        prices = try container.decodeIfPresent(PriceSection.self, forKey: .prices)?.table() ?? PriceTable()
         let backend = try container.decodeIfPresent(Backend.self, forKey: .backend)
         languageInstructions = try backend?.instructions()
         responseLengths = try backend?.lengths()
@@ -121,6 +124,8 @@ struct ConfigurationFile: Decodable {
             return try JSONDecoder().decode(ConfigurationFile.self, from: data)
         } catch let error as DecodingError {
             throw SettingsError("The configuration file \(path) is invalid: \(SettingsError.describe(error))")
+        } catch let error as SettingsError {
+            throw SettingsError("The configuration file \(path) is invalid: \(error.description)")
         } catch {
             throw SettingsError("The configuration file \(path) is not valid JSON.")
         }

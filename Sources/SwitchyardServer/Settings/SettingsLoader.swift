@@ -52,7 +52,8 @@ public enum SettingsLoader {
             }
             if !missing.isEmpty { throw missingSecrets(missing) }
         }
-        let gateway = try gatewaySettings(reader)
+        var gateway = try gatewaySettings(reader)
+        gateway.prices = file.prices
         let backend =
             role.runsBackend
             ? try backendSettings(file: file, environment: environment, reader: reader, embedded: embedded) : nil
