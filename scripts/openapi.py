@@ -167,6 +167,12 @@ doc = {
             "Message": {"type": "object", "properties": {"id": {"type": "string"}, "role": {"type": "string"}, "content": {"type": "string"},
                 "provider": {"type": "string"}, "model": {"type": "string"}, "config_id": {"type": ["string", "null"]}, "usage": ref("Usage"), "charge": {"type": ["integer", "null"]},
                 "interrupted": {"type": "boolean"}, "created_at": {"type": "string"}}},
+            "AdminSession": {"type": "object", "required": ["id", "user_id", "bot_id", "config_id", "paid", "created_at", "turns"], "properties": {
+                "id": {"type": "string", "format": "uuid"}, "user_id": {"type": "string", "format": "uuid"}, "bot_id": {"type": "string", "format": "uuid"},
+                "config_id": {"type": "string", "format": "uuid"}, "paid": {"type": "boolean"}, "created_at": {"type": "string"},
+                "ended_at": {"type": "string"}, "deleted_at": {"type": "string"},
+                "turns": {"type": "array", "items": {"type": "object", "required": ["reply", "attempts"], "properties": {
+                    "message": ref("Message"), "reply": ref("Message"), "attempts": {"type": "array", "items": ref("Attempt")}}}}}},
             "Profile": {"type": "object", "properties": {k: {"type": "string"} for k in ["id", "external_id", "name", "gender", "time_zone", "language", "birth_date", "birth_time", "birth_place"]} | {"age": {"type": "integer"}, "response_length": {"type": "string", "enum": ["short", "medium", "long"]}}},
         },
     },
@@ -233,6 +239,9 @@ doc["paths"].update({
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["label", "version"], "properties": {"label": {"type": "string"}, "version": {"type": "integer"}}}}}},
         "responses": {"200": {"description": "Moved"}, "404": err("No such version"), **bad}}},
     "/admin/v1/variables": {"get": {"summary": "The variable registry", "security": admin, "responses": {"200": {"description": "Variables", "content": {"application/json": {"schema": {"type": "array", "items": ref("Variable")}}}}, **bad}}},
+    "/admin/v1/sessions/{id}": {"get": {"summary": "A session's turns (oldest first, the last `limit`, default 100, at most 250), each user message with the reply and the reply's call record: every gateway attempt with provider, model, region, outcome, status, latency, time to first token, tokens and cost", "security": admin,
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 250}}],
+        "responses": {"200": ok("AdminSession"), "404": err("No such session"), **bad}}},
     "/v1/bots": {"get": {"summary": "Launched bots", "security": user, "responses": {"200": {"description": "Bots", "content": {"application/json": {"schema": {"type": "array", "items": ref("Bot")}}}}, **bad}}},
     "/v1/bots/{slug}/chat": {"post": {"summary": "One chat turn", "security": user, "parameters": slug, "requestBody": json_body("ChatInput"),
         "responses": {"200": {"description": "The reply, or an SSE stream when `stream` is true", "content": {"application/json": {"schema": ref("ChatOutput")}, "text/event-stream": {"schema": {"type": "string"}}}}, **bad,

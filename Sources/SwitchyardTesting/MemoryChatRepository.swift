@@ -15,6 +15,15 @@ public actor MemoryChatRepository: ChatRepository {
         sessions[id]
     }
 
+    public func attempts(messageIDs: [UUID]) async throws -> [UUID: [AttemptRecord]] {
+        let wanted = Set(messageIDs)
+        var found: [UUID: [AttemptRecord]] = [:]
+        for message in messages.values.joined() where wanted.contains(message.id) && !message.attempts.isEmpty {
+            found[message.id] = message.attempts
+        }
+        return found
+    }
+
     public func recentMessages(sessionID: UUID, limit: Int) async throws -> [StoredMessage] {
         Array((messages[sessionID] ?? []).suffix(limit))
     }

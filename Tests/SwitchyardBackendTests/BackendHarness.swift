@@ -25,17 +25,20 @@ struct BackendHarness: Sendable {
 
     static func run(
         providers extra: [ProviderSettings] = [], routing: RoutingTable = RoutingTable(), live: Bool = false,
+        prices: PriceTable = PriceTable(),
         _ body: @Sendable (BackendHarness) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString).sqlite")
             .path
+        var gateway = GatewaySettings(defaultRetries: 0, backoff: Backoff(base: .milliseconds(1), jitter: 0))
+        gateway.prices = prices
         let settings = ServerSettings(
             port: 0, jwtSecret: Secret(gatewaySecret), routing: routing,
             providers: [
                 ProviderSettings(id: "mock", kind: .mock(.init())),
                 ProviderSettings(id: "broken", kind: .mock(.init(failureRate: 1))),
             ] + extra,
-            gateway: GatewaySettings(defaultRetries: 0, backoff: Backoff(base: .milliseconds(1), jitter: 0)),
+            gateway: gateway,
             backend: BackendSettings(
                 database: .sqlite(path: path), adminKey: Secret(adminKey), userJWTSecret: Secret(userSecret),
                 appTimeZone: TimeZone(identifier: "Asia/Kolkata")!))

@@ -97,6 +97,38 @@ import Testing
         #expect(try await fixture.store.chats.session(id: UUID()) == nil)
     }
 
+    /// The call record is written with its reply and reads back field for field.
+    @Test(arguments: TestStores.configurations)
+    func aRepliesAttemptsReadBackExactly(configuration: StoreConfiguration) async throws {
+        let fixture = try await Fixture(configuration)
+        let session = ChatSession(userID: fixture.user.id, botID: fixture.bot.id, configID: fixture.config.id)
+        let question = StoredMessage(sessionID: session.id, role: .user, content: "q", idempotencyKey: "rec-1")
+        var answer = StoredMessage(
+            sessionID: session.id, role: .assistant, content: "a", provider: "gemini", model: "gemini-2.0-flash",
+            usage: Usage(promptTokens: 40, completionTokens: 9))
+        var streamed = AttemptRecord(
+            target: Target(provider: "gemini", model: "gemini-2.0-flash"), outcome: .success,
+            latency: .milliseconds(812), usage: Usage(promptTokens: 40, completionTokens: 9, cachedPromptTokens: 32),
+            cost: 7_400)
+        streamed.timeToFirstTokenMilliseconds = 301
+        answer.attempts = [
+            AttemptRecord(
+                target: Target(provider: "bedrock", model: "deepseek.v3-v1:0", regionName: "ap-south-1"),
+                outcome: .failed(.rateLimited), latency: .milliseconds(120), status: 429, cost: 0),
+            AttemptRecord(
+                target: Target(provider: "bedrock", model: "deepseek.v3-v1:0", regionName: "ap-south-1"),
+                outcome: .failed(.overloaded), latency: .milliseconds(95), status: 503,
+                usage: Usage(promptTokens: 12, completionTokens: 3), cost: nil),
+            AttemptRecord(
+                target: Target(provider: "byteplus", model: "deepseek-v3"), outcome: .skippedCooldown, cost: 0),
+            streamed,
+        ]
+        try await fixture.store.chats.saveTurn(newSession: session, user: question, reply: answer)
+        let records = try await fixture.store.chats.attempts(messageIDs: [answer.id, question.id, UUID()])
+        #expect(records == [answer.id: answer.attempts])
+        #expect(try await fixture.store.chats.attempts(messageIDs: []) == [:])
+    }
+
     @Test(arguments: TestStores.configurations)
     func aSessionIsFoundByTheKeyThatOpenedItAndTheKeyIsUnique(configuration: StoreConfiguration) async throws {
         let fixture = try await Fixture(configuration)

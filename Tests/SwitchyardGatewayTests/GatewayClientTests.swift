@@ -164,6 +164,12 @@ import Testing
             #expect(text == "one two three four")
             #expect(usage != nil && usage?.completionTokens ?? 0 > 0)
             #expect(error == nil)
+            // Once the stream has ended, its attempt log holds the serving attempt with the final usage (in process,
+            // or from the gateway's closing `cost` event over HTTP) and the time to its first token.
+            let served = try #require(stream.attempts.value.last)
+            #expect(served.outcome == .success && served.provider == "openai")
+            #expect(served.usage == usage)
+            #expect(served.timeToFirstTokenMilliseconds != nil)
         }
     }
 

@@ -18,6 +18,8 @@ public final class ChatStreamDelivery: @unchecked Sendable {
     let user: User
     let provider: String
     let model: String
+    /// The gateway's attempts, complete once the stream has ended.
+    let attempts: StreamAttempts
     private var iterator: AsyncThrowingStream<StreamEvent, any Error>.AsyncIterator
     private(set) var text = ""
     private(set) var reported: Usage?
@@ -31,6 +33,7 @@ public final class ChatStreamDelivery: @unchecked Sendable {
         self.user = user
         provider = stream.provider
         model = stream.model
+        attempts = stream.attempts
         iterator = stream.events.makeAsyncIterator()
     }
 
@@ -100,7 +103,8 @@ extension ChatService {
         }
         let reply = try await finish(
             delivery.turn, request: delivery.request, user: delivery.user, text: delivery.text, usage: delivery.usage,
-            provider: delivery.provider, model: delivery.model, interrupted: interrupted)
+            provider: delivery.provider, model: delivery.model, interrupted: interrupted,
+            attempts: delivery.attempts.value)
         if interrupted {
             logger.warning(
                 "streamed turn interrupted; the delivered part is stored and charged",

@@ -109,7 +109,7 @@ public struct ChatService: Sendable {
             }
             return try await finish(
                 turn, request: request, user: user, text: response.text, usage: response.usage,
-                provider: response.provider, model: response.model, interrupted: false)
+                provider: response.provider, model: response.model, interrupted: false, attempts: response.attempts)
         }
     }
 
@@ -155,7 +155,7 @@ public struct ChatService: Sendable {
     /// Stores the turn and settles its hold at the actual cost, in one transaction.
     func finish(
         _ turn: PreparedTurn, request: ChatTurnRequest, user: User, text: String, usage: Usage, provider: String?,
-        model: String?, interrupted: Bool
+        model: String?, interrupted: Bool, attempts: [AttemptRecord]
     ) async throws -> ChatTurnReply {
         let finishedAt = now()
         var charge: Int64?
@@ -175,9 +175,10 @@ public struct ChatService: Sendable {
         let userMessage = StoredMessage(
             sessionID: turn.session.id, role: .user, content: turn.text, idempotencyKey: request.idempotencyKey,
             createdAt: finishedAt)
-        let reply = StoredMessage(
+        var reply = StoredMessage(
             sessionID: turn.session.id, role: .assistant, content: text, provider: provider, model: model,
             configID: turn.config.id, usage: usage, charge: charge, interrupted: interrupted, createdAt: finishedAt)
+        reply.attempts = attempts
         let receipt: TurnReceipt
         do {
             receipt = try await chats.saveTurn(

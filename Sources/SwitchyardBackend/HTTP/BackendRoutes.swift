@@ -73,6 +73,7 @@ public enum BackendRoutes {
             instructions: dependencies.languageInstructions, table: dependencies.languageTable,
             limit: dependencies.maximumBodyBytes
         ).register(on: admin)
+        AdminSessionsController<Context>(chats: dependencies.chats).register(on: admin)
         AdminWalletsController<Context>(
             users: dependencies.users, wallets: dependencies.wallets, limit: dependencies.maximumBodyBytes
         ).register(on: admin)

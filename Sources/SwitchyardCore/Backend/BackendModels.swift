@@ -304,6 +304,8 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     /// A streamed reply cut before it finished: it holds what was delivered.
     public var interrupted: Bool
     public var createdAt: Date
+    /// On replies: the gateway's attempts that produced it (the call record), stored with it.
+    public var attempts: [AttemptRecord] = []
 
     /// - Parameters:
     ///   - id: Its id.

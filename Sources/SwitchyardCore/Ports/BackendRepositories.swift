@@ -136,6 +136,8 @@ public protocol ChatRepository: Sendable {
     func sessions(userID: UUID, botID: UUID, offset: Int, limit: Int) async throws -> [SessionSummary]
     /// Soft-deletes a user's session: its messages are no longer served. - Returns: Whether it was live.
     func deleteSession(id: UUID, userID: UUID, at date: Date) async throws -> Bool
+    /// The call records of some replies: each one's gateway attempts, in order.
+    func attempts(messageIDs: [UUID]) async throws -> [UUID: [AttemptRecord]]
 }
 
 /// A session in a user's list.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How the backend reaches the gateway: in process when both roles run together, over HTTP otherwise.
 public protocol GatewayClient: Sendable {
     /// - Parameter request: What to generate.
@@ -62,11 +64,33 @@ public struct GatewayStream: Sendable {
     /// The events from the first content token on. A break after that point throws (a ``ProviderFailure`` when it
     /// is classified).
     public var events: AsyncThrowingStream<StreamEvent, any Error>
+    /// The chain walk's attempts: those up to the commit point at first, every one with the serving attempt's final
+    /// usage and cost once the stream has ended.
+    public var attempts: StreamAttempts
 
-    public init(provider: String, model: String, events: AsyncThrowingStream<StreamEvent, any Error>) {
+    public init(
+        provider: String, model: String, events: AsyncThrowingStream<StreamEvent, any Error>,
+        attempts: StreamAttempts = StreamAttempts()
+    ) {
         self.provider = provider
         self.model = model
         self.events = events
+        self.attempts = attempts
+    }
+}
+
+/// A stream's attempt log, completed by its producer when the stream ends.
+public final class StreamAttempts: Sendable {
+    private let records: Mutex<[AttemptRecord]>
+
+    public init(_ attempts: [AttemptRecord] = []) {
+        records = Mutex(attempts)
+    }
+
+    public var value: [AttemptRecord] { records.withLock { $0 } }
+
+    public func set(_ attempts: [AttemptRecord]) {
+        records.withLock { $0 = attempts }
     }
 }
 
@@ -89,6 +113,8 @@ extension GatewayClient {
             continuation.yield(.finish(response.finishReason))
             continuation.finish()
         }
-        return GatewayStream(provider: response.provider, model: response.model, events: events)
+        return GatewayStream(
+            provider: response.provider, model: response.model, events: events,
+            attempts: StreamAttempts(response.attempts))
     }
 }

@@ -10,6 +10,18 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
         /// The target is cooling down; nothing was sent.
         case skippedCooldown
 
+        /// Reads a wire name back. - Returns: nil for a name it does not know.
+        public init?(name: String) {
+            switch name {
+            case "success": self = .success
+            case "skipped_unavailable": self = .skippedUnavailable
+            case "skipped_cooldown": self = .skippedCooldown
+            default:
+                guard let kind = ProviderFailure.Kind(rawValue: name) else { return nil }
+                self = .failed(kind)
+            }
+        }
+
         /// The wire name, as in the `attempts[].outcome` field.
         public var name: String {
             switch self {
@@ -81,17 +93,11 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
         model = try container.decode(String.self, forKey: .model)
         regionName = try container.decodeIfPresent(String.self, forKey: .regionName)
         let name = try container.decode(String.self, forKey: .outcome)
-        switch name {
-        case "success": outcome = .success
-        case "skipped_unavailable": outcome = .skippedUnavailable
-        case "skipped_cooldown": outcome = .skippedCooldown
-        default:
-            guard let kind = ProviderFailure.Kind(rawValue: name) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .outcome, in: container, debugDescription: "unknown outcome \(name)")
-            }
-            outcome = .failed(kind)
+        guard let outcome = Outcome(name: name) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .outcome, in: container, debugDescription: "unknown outcome \(name)")
         }
+        self.outcome = outcome
         latencyMilliseconds = try container.decode(Int.self, forKey: .latencyMilliseconds)
         status = try container.decodeIfPresent(Int.self, forKey: .status)
         usage = try container.decodeIfPresent(Usage.self, forKey: .usage)

@@ -49,6 +49,7 @@ extension InProcessGatewayClient {
             throw error.callError
         }
         let service = self.service
+        let attempts = StreamAttempts(committed.attempts)
         let events = AsyncThrowingStream<StreamEvent, any Error> { continuation in
             let pump = Task {
                 var tally = StreamTally()
@@ -62,18 +63,22 @@ extension InProcessGatewayClient {
                         continuation.yield(event)
                     }
                     service.streamEnded(committed, usage: tally.usage, failure: nil)
+                    // Before the end is seen: the reader stores the attempts as soon as the events end.
+                    attempts.set(committed.attempts(with: tally.usage))
                     continuation.finish()
                 } catch {
                     let failure =
                         Task.isCancelled
                         ? ProviderFailure(.transport, detail: "cancelled") : HTTPTransport.classify(error)
                     service.streamEnded(committed, usage: tally.usage, failure: failure)
+                    attempts.set(committed.attempts(with: tally.usage))
                     continuation.finish(throwing: failure)
                 }
             }
             continuation.onTermination = { _ in pump.cancel() }
         }
-        return GatewayStream(provider: committed.target.provider, model: committed.target.model, events: events)
+        return GatewayStream(
+            provider: committed.target.provider, model: committed.target.model, events: events, attempts: attempts)
     }
 }
 
@@ -197,13 +202,18 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
         }
         let provider = response.headers.first(name: "x-switchyard-provider") ?? request.provider
         let model = response.headers.first(name: "x-switchyard-model") ?? request.model
+        let attempts = StreamAttempts()
         let events = AsyncThrowingStream<StreamEvent, any Error> { continuation in
             let reader = Task {
                 var parser = SSEParser()
                 do {
                     for try await buffer in response.body {
                         for event in parser.feed(buffer.readableBytesView) {
-                            if let decoded = try GenerateStreamEncoder.decode(event) { continuation.yield(decoded) }
+                            if let record = GenerateStreamEncoder.summary(event) {
+                                attempts.set(record.attempts)
+                            } else if let decoded = try GenerateStreamEncoder.decode(event) {
+                                continuation.yield(decoded)
+                            }
                         }
                     }
                     continuation.finish()
@@ -215,7 +225,7 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
             }
             continuation.onTermination = { _ in reader.cancel() }
         }
-        return GatewayStream(provider: provider, model: model, events: events)
+        return GatewayStream(provider: provider, model: model, events: events, attempts: attempts)
     }
 
     /// `POST /v1/generate/` with `body` and a current service token.

@@ -8,8 +8,9 @@ import SwitchyardProviders
 /// `POST /v1/generate/` with `"stream": true`, for a backend that runs apart from the gateway: the gateway's own
 /// events, past the commit point (nothing is sent before the first content token; a failure before it is an ordinary
 /// error response). `event: delta` `{"text"}`, `event: usage` (the ``Usage`` fields), `event: finish` `{"reason"}`,
-/// then `event: cost` `{"cost"}` (dollars, every attempt, null for an unpriced model) when it ended well, or, when it
-/// broke after it began, `event: error` `{"code": <failure kind>, "message"}` as the last event.
+/// then `event: cost` `{"cost", "attempts"}` (dollars for every attempt, null for an unpriced model; the attempt log
+/// with the streaming attempt's final usage) when it ended well, or, when it broke after it began, `event: error`
+/// `{"code": <failure kind>, "message"}` as the last event.
 /// The serving provider and model are in the `x-switchyard-provider` / `x-switchyard-model` headers.
 enum GenerateStreamEncoder {
     struct Delta: Codable {
@@ -25,16 +26,19 @@ enum GenerateStreamEncoder {
         var message: String
     }
 
-    struct Cost: Encodable {
+    /// The last event of a stream that ended well.
+    struct Summary: Codable {
         var cost: Decimal?
+        var attempts: [AttemptRecord]
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(cost, forKey: .cost)
+            try container.encode(attempts, forKey: .attempts)
         }
 
         enum CodingKeys: String, CodingKey {
-            case cost
+            case cost, attempts
         }
     }
 
@@ -56,8 +60,12 @@ enum GenerateStreamEncoder {
                     tally.add(event)
                     try await writer.write(frame(event))
                 }
-                let cost = committed.cost(with: tally.usage)
-                try await writer.write(frame("cost", Cost(cost: cost.map(NanoDollars.decimal))))
+                try await writer.write(
+                    frame(
+                        "cost",
+                        Summary(
+                            cost: committed.cost(with: tally.usage).map(NanoDollars.decimal),
+                            attempts: committed.attempts(with: tally.usage))))
             } catch {
                 // The upstream broke, or the client went away (then this write fails too, and the upstream is cut).
                 failure = error as? ProviderFailure ?? HTTPTransport.classify(error)
@@ -82,6 +90,12 @@ enum GenerateStreamEncoder {
 
     static func frame(_ name: String, _ value: some Encodable) throws -> ByteBuffer {
         try SSEFrame.named(name, value)
+    }
+
+    /// Reads a stream's closing `cost` event, for ``HTTPGatewayClient``. - Returns: nil for any other event.
+    static func summary(_ event: SSEEvent) -> Summary? {
+        guard event.event == "cost" else { return nil }
+        return try? JSONDecoder().decode(Summary.self, from: Data(event.data.utf8))
     }
 
     /// Reads one event back into the gateway's event, for ``HTTPGatewayClient``.

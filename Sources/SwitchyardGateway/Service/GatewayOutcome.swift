@@ -35,9 +35,18 @@ public struct CommittedStream: Sendable {
     /// What the request costs (every attempt) once the stream delivered `usage`, in nano-dollars; nil for an
     /// unpriced model.
     public func cost(with usage: Usage) -> Int64? {
+        ended(with: usage).cost
+    }
+
+    /// Every attempt, the streaming one with `usage` and its cost.
+    public func attempts(with usage: Usage) -> [AttemptRecord] {
+        ended(with: usage).attempts
+    }
+
+    private func ended(with usage: Usage) -> ChainWalk {
         var walk = walk
         walk.recordStreamEnd(usage: usage)
-        return walk.cost
+        return walk
     }
 }
 

@@ -101,6 +101,25 @@ enum ChatStatements {
                 """, rows)
     }
 
+    /// One statement inserting `rows` (from ``TurnRows``) into `turn_attempts`.
+    static func insertAttempts(_ rows: [[StoreBind]]) -> StoreStatement {
+        insert(
+            into: """
+                turn_attempts (message_id, position, provider, model, region, outcome, status, latency_ms, ttft_ms,
+                prompt_tokens, completion_tokens, cached_tokens, cost_nanos, retry, created_at)
+                """, rows)
+    }
+
+    /// The call records of some replies, in order.
+    static func attempts(messageIDs: [UUID]) -> StoreStatement {
+        StoreStatement(
+            """
+            SELECT message_id, position, provider, model, region, outcome, status, latency_ms, ttft_ms, prompt_tokens,
+            completion_tokens, cached_tokens, cost_nanos FROM turn_attempts
+            WHERE message_id IN (\(placeholders(messageIDs.count))) ORDER BY message_id, position
+            """, messageIDs.map { .uuid($0) })
+    }
+
     /// Ends an open session.
     static func endSession(id: UUID, at date: Date) -> StoreStatement {
         StoreStatement(
@@ -136,6 +155,8 @@ enum ChatStatements {
 struct TurnRows {
     var sessions: [[StoreBind]] = []
     var messages: [[StoreBind]] = []
+    /// The replies' call records.
+    var attempts: [[StoreBind]] = []
 
     init(_ turns: [PendingTurn], lastSequence: (UUID) throws -> Int64) rethrows {
         var next: [UUID: Int64] = [:]
@@ -151,6 +172,7 @@ struct TurnRows {
             let seq = try next[sessionID] ?? lastSequence(sessionID) + 1
             messages.append(Self.message(turn.user, seq: seq, replyTo: nil))
             messages.append(Self.message(turn.reply, seq: seq + 1, replyTo: turn.user.id))
+            attempts += Self.attempts(of: turn.reply)
             next[sessionID] = seq + 2
         }
     }
@@ -159,6 +181,26 @@ struct TurnRows {
     static func continuedSessions(_ turns: [PendingTurn]) -> [UUID] {
         let started = Set(turns.compactMap(\.newSession?.id))
         return Array(Set(turns.map(\.user.sessionID)).subtracting(started))
+    }
+
+    /// A reply's attempts; `retry` counts the earlier attempts at the same target.
+    private static func attempts(of reply: StoredMessage) -> [[StoreBind]] {
+        var tries: [String: Int64] = [:]
+        return reply.attempts.enumerated().map { position, attempt in
+            let target = "\(attempt.provider)/\(attempt.model)@\(attempt.regionName ?? "")"
+            let retry = tries[target, default: 0]
+            tries[target] = retry + 1
+            return [
+                .uuid(reply.id), .integer(Int64(position)), .text(attempt.provider), .text(attempt.model),
+                .text(attempt.regionName), .text(attempt.outcome.name), .integer(attempt.status.map(Int64.init)),
+                .integer(Int64(attempt.latencyMilliseconds)),
+                .integer(attempt.timeToFirstTokenMilliseconds.map(Int64.init)),
+                .integer(attempt.usage.map { Int64($0.promptTokens) }),
+                .integer(attempt.usage.map { Int64($0.completionTokens) }),
+                .integer(attempt.usage.map { Int64($0.cachedPromptTokens) }), .integer(attempt.cost), .integer(retry),
+                .date(reply.createdAt),
+            ]
+        }
     }
 
     private static func message(_ message: StoredMessage, seq: Int64, replyTo: UUID?) -> [StoreBind] {

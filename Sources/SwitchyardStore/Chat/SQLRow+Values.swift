@@ -91,6 +91,27 @@ extension SQLRow {
             deletedAt: try decode(column: "deleted_at", as: Date?.self))
     }
 
+    /// A `turn_attempts` row. An outcome this version does not know reads as a transport failure.
+    func attemptRecord() throws -> AttemptRecord {
+        let prompt = try decode(column: "prompt_tokens", as: Int?.self)
+        var record = AttemptRecord(
+            target: Target(
+                provider: try decode(column: "provider", as: String.self),
+                model: try decode(column: "model", as: String.self),
+                regionName: try decode(column: "region", as: String?.self)),
+            outcome: AttemptRecord.Outcome(name: try decode(column: "outcome", as: String.self)) ?? .failed(.transport),
+            latency: .milliseconds(try decode(column: "latency_ms", as: Int.self)),
+            status: try decode(column: "status", as: Int?.self),
+            usage: try prompt.map {
+                Usage(
+                    promptTokens: $0, completionTokens: try decode(column: "completion_tokens", as: Int?.self) ?? 0,
+                    cachedPromptTokens: try decode(column: "cached_tokens", as: Int?.self) ?? 0)
+            },
+            cost: try decode(column: "cost_nanos", as: Int64?.self))
+        record.timeToFirstTokenMilliseconds = try decode(column: "ttft_ms", as: Int?.self)
+        return record
+    }
+
     func storedMessage() throws -> StoredMessage {
         let prompt = try decode(column: "prompt_tokens", as: Int?.self)
         let completion = try decode(column: "completion_tokens", as: Int?.self)

@@ -34,6 +34,14 @@ extension StatementChatStore {
         try await rows(ChatStatements.session(id: id)) { try $0.chatSession() }.first
     }
 
+    func attempts(messageIDs: [UUID]) async throws -> [UUID: [AttemptRecord]] {
+        guard !messageIDs.isEmpty else { return [:] }
+        let rows = try await rows(ChatStatements.attempts(messageIDs: messageIDs)) {
+            (try $0.decode(column: "message_id", as: UUID.self), try $0.attemptRecord())
+        }
+        return Dictionary(grouping: rows, by: \.0).mapValues { $0.map(\.1) }
+    }
+
     func recentMessages(sessionID: UUID, limit: Int) async throws -> [StoredMessage] {
         try await rows(ChatStatements.recentMessages(sessionID: sessionID, limit: limit)) { try $0.storedMessage() }
             .reversed()

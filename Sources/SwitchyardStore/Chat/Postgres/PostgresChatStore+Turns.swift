@@ -19,5 +19,10 @@ extension PostgresChatStore {
         let rows = TurnRows(turns) { last[$0] ?? 0 }
         if !rows.sessions.isEmpty { _ = try await postgresRows(ChatStatements.insertSessions(rows.sessions), on: db) }
         _ = try await postgresRows(ChatStatements.insertMessages(rows.messages), on: db)
+        // PostgreSQL takes at most 65 535 binds in one statement: 15 per attempt.
+        for chunk in stride(from: 0, to: rows.attempts.count, by: 4_000) {
+            let slice = Array(rows.attempts[chunk..<min(chunk + 4_000, rows.attempts.count)])
+            _ = try await postgresRows(ChatStatements.insertAttempts(slice), on: db)
+        }
     }
 }

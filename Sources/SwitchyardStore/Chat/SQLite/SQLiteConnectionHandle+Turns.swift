@@ -13,5 +13,6 @@ extension SQLiteConnectionHandle {
         }
         for row in rows.sessions { try run(ChatStatements.insertSessions([row])) }
         for row in rows.messages { try run(ChatStatements.insertMessages([row])) }
+        for row in rows.attempts { try run(ChatStatements.insertAttempts([row])) }
     }
 }

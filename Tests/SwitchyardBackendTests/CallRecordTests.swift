@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import SwitchyardCore
+import SwitchyardStore
+import Testing
+
+/// Each stored reply keeps the gateway attempts that produced it, and operators read them per session.
+@Suite struct CallRecordTests {
+    /// A route whose first target always fails, so that every turn takes a fallback.
+    static let routing = RoutingTable(routes: [
+        .init(name: "sturdy", targets: [Target(provider: "broken", model: "x"), Target(provider: "mock", model: "y")])
+    ])
+
+    /// mock/y at $1 per million prompt tokens and $2 per million completion tokens.
+    static var prices: PriceTable {
+        var prices = PriceTable()
+        prices.set(
+            ModelPrice(inputMicrosPerMillion: 1_000_000, outputMicrosPerMillion: 2_000_000), provider: "mock",
+            model: "y")
+        return prices
+    }
+
+    @Test func aTurnsAttemptsAreStoredWithItsReplyAndShownPerSession() async throws {
+        try await BackendHarness.run(routing: Self.routing, prices: Self.prices) { app in
+            let bot = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"Recorded","status":"launched"}"#)
+            let slug = try requireString(bot.json["slug"])
+            let config = try await app.admin(
+                .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"route":"sturdy","is_active":true}"#)
+            #expect(config.status == 201, "\(config.body)")
+            let first = try await app.user("rec", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"one two"}"#)
+            #expect(first.status == 200, "\(first.body)")
+            let session = try requireString(first.json["session_id"])
+            let streamed = try await app.user(
+                "rec", .post, "/v1/bots/\(slug)/chat",
+                json: #"{"session_id":"\#(session)","message":"three four five","stream":true}"#)
+            #expect(streamed.status == 200)
+            #expect(streamed.body.contains("event: done"), "\(streamed.body)")
+
+            let view = try await app.admin(.get, "/admin/v1/sessions/\(session)")
+            #expect(view.status == 200, "\(view.body)")
+            let turns = try #require(view.json["turns"] as? [[String: Any]])
+            #expect(turns.count == 2)
+            for (index, turn) in turns.enumerated() {
+                let message = try #require(turn["message"] as? [String: Any])
+                #expect(message["content"] as? String == ["one two", "three four five"][index])
+                let attempts = try #require(turn["attempts"] as? [[String: Any]])
+                #expect(attempts.map { $0["provider"] as? String } == ["broken", "mock"])
+                #expect(attempts[0]["outcome"] as? String != "success")
+                #expect((attempts[0]["cost"] as? NSNumber)?.intValue == 0, "a failure that reported no tokens")
+                #expect(attempts[1]["outcome"] as? String == "success")
+                let usage = try #require(attempts[1]["usage"] as? [String: Any])
+                let prompt = try #require(usage["prompt_tokens"] as? Int)
+                let completion = try #require(usage["completion_tokens"] as? Int)
+                #expect(prompt > 0 && completion > 0)
+                let cost = try #require(attempts[1]["cost"] as? NSNumber)
+                #expect(
+                    NanoDollars.nanos(cost.decimalValue) == Int64(prompt) * 1_000 + Int64(completion) * 2_000,
+                    "tokens × the table's price")
+                let reply = try #require(turn["reply"] as? [String: Any])
+                #expect(reply["provider"] as? String == "mock")
+            }
+            #expect(
+                (turns[1]["attempts"] as? [[String: Any]])?[1]["ttft_ms"] is Int, "the stream's time to first token")
+
+            let missing = try await app.admin(.get, "/admin/v1/sessions/\(UUID().uuidString)")
+            #expect(missing.status == 404)
+        }
+    }
+
+    /// The records are written by the turn's own transaction: read back from the store, each reply has them.
+    @Test func theStoreReadsRecordsBackByReply() async throws {
+        try await BackendHarness.run(routing: Self.routing, prices: Self.prices) { app in
+            let bot = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"Stored","status":"launched"}"#)
+            let slug = try requireString(bot.json["slug"])
+            _ = try await app.admin(
+                .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"route":"sturdy","is_active":true}"#)
+            let reply = try await app.user("st", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"hello"}"#)
+            let session = try #require(UUID(uuidString: try requireString(reply.json["session_id"])))
+            let messages = try await app.store.chats.recentMessages(sessionID: session, limit: 10)
+            let replyID = try #require(messages.last?.id)
+            let records = try await app.store.chats.attempts(messageIDs: [replyID, messages[0].id])
+            #expect(records.keys.sorted { $0.uuidString < $1.uuidString } == [replyID])
+            #expect(records[replyID]?.map(\.provider) == ["broken", "mock"])
+            #expect(records[replyID]?.last?.outcome == .success)
+        }
+    }
+}
