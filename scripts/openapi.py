@@ -173,6 +173,15 @@ doc = {
                 "ended_at": {"type": "string"}, "deleted_at": {"type": "string"},
                 "turns": {"type": "array", "items": {"type": "object", "required": ["reply", "attempts"], "properties": {
                     "message": ref("Message"), "reply": ref("Message"), "attempts": {"type": "array", "items": ref("Attempt")}}}}}},
+            "UsageReport": {"type": "object", "required": ["from", "to", "group_by", "groups"], "properties": {
+                "from": {"type": "string"}, "to": {"type": "string"}, "group_by": {"type": "string"},
+                "groups": {"type": "array", "items": {"type": "object", "required": ["key", "attempts", "turns", "latency_ms", "errors", "tokens", "cost", "unpriced_attempts"], "properties": {
+                    "key": {"type": "string"}, "attempts": {"type": "integer"}, "turns": {"type": "integer"},
+                    "success_rate": {"type": ["number", "null"]}, "fallback_rate": {"type": ["number", "null"]},
+                    "latency_ms": {"type": "object", "properties": {"p50": {"type": ["integer", "null"]}, "p95": {"type": ["integer", "null"]}, "p99": {"type": ["integer", "null"]}}},
+                    "errors": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "tokens": {"type": "object", "properties": {"prompt": {"type": "integer"}, "completion": {"type": "integer"}}},
+                    "cost": {"type": "number"}, "unpriced_attempts": {"type": "integer"}}}}}},
             "Profile": {"type": "object", "properties": {k: {"type": "string"} for k in ["id", "external_id", "name", "gender", "time_zone", "language", "birth_date", "birth_time", "birth_place"]} | {"age": {"type": "integer"}, "response_length": {"type": "string", "enum": ["short", "medium", "long"]}}},
         },
     },
@@ -242,6 +251,11 @@ doc["paths"].update({
     "/admin/v1/sessions/{id}": {"get": {"summary": "A session's turns (oldest first, the last `limit`, default 100, at most 250), each user message with the reply and the reply's call record: every gateway attempt with provider, model, region, outcome, status, latency, time to first token, tokens and cost", "security": admin,
         "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 250}}],
         "responses": {"200": ok("AdminSession"), "404": err("No such session"), **bad}}},
+    "/admin/v1/usage": {"get": {"summary": "Usage figures from the stored call records, per provider, model, bot or UTC day: attempts sent, turns, success rate, nearest-rank p50/p95/p99 latency of the attempts, fallback rate (turns served by other than their first attempt), failures by kind, tokens and cost (dollars of the priced attempts; `unpriced_attempts` counts the others). Turns that failed are not stored, so their attempts are not counted.", "security": admin,
+        "parameters": [{"name": "from", "in": "query", "schema": {"type": "string"}, "description": "ISO 8601 time or YYYY-MM-DD (UTC); default: 24 hours before `to`"},
+                       {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "ISO 8601 time or YYYY-MM-DD (UTC), exclusive; default: now"},
+                       {"name": "group_by", "in": "query", "schema": {"type": "string", "enum": ["provider", "model", "bot", "day"]}}],
+        "responses": {"200": ok("UsageReport"), **bad}}},
     "/v1/bots": {"get": {"summary": "Launched bots", "security": user, "responses": {"200": {"description": "Bots", "content": {"application/json": {"schema": {"type": "array", "items": ref("Bot")}}}}, **bad}}},
     "/v1/bots/{slug}/chat": {"post": {"summary": "One chat turn", "security": user, "parameters": slug, "requestBody": json_body("ChatInput"),
         "responses": {"200": {"description": "The reply, or an SSE stream when `stream` is true", "content": {"application/json": {"schema": ref("ChatOutput")}, "text/event-stream": {"schema": {"type": "string"}}}}, **bad,

@@ -174,7 +174,7 @@ private func registerBackend(
             wallets: store.chats, chat: chat,
             userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
             knownProviders: knownProviders, knownRoutes: knownRoutes, languageInstructions: catalog,
-            languageTable: languages))
+            languageTable: languages, usage: store.chats))
 }
 
 /// The shared upstream client: pooled, with enough connections per host for a busy gateway.

@@ -85,3 +85,41 @@ import Testing
         }
     }
 }
+
+/// The usage API over the stored records, through the router.
+@Suite struct UsageAPITests {
+    @Test func usageIsGroupedFromTheStoredRecords() async throws {
+        try await BackendHarness.run(routing: CallRecordTests.routing, prices: CallRecordTests.prices) { app in
+            let bot = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"Counted","status":"launched"}"#)
+            let slug = try requireString(bot.json["slug"])
+            _ = try await app.admin(
+                .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"route":"sturdy","is_active":true}"#)
+            for index in 0..<3 {
+                let reply = try await app.user("u\(index)", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"hi"}"#)
+                #expect(reply.status == 200)
+            }
+            let byProvider = try await app.admin(.get, "/admin/v1/usage?group_by=provider")
+            #expect(byProvider.status == 200, "\(byProvider.body)")
+            let groups = try #require(byProvider.json["groups"] as? [[String: Any]])
+            #expect(groups.map { $0["key"] as? String } == ["broken", "mock"])
+            #expect(groups.map { $0["attempts"] as? Int } == [3, 3])
+            #expect(groups.map { $0["success_rate"] as? Double } == [0, 1])
+            #expect(groups[1]["fallback_rate"] as? Double == 1, "every turn was served by its second attempt")
+            #expect((groups[1]["cost"] as? NSNumber)?.doubleValue ?? 0 > 0)
+
+            let byBot = try await app.admin(.get, "/admin/v1/usage?group_by=bot")
+            #expect((byBot.json["groups"] as? [[String: Any]])?.map { $0["key"] as? String } == [slug])
+            let none = try await app.admin(.get, "/admin/v1/usage?from=2020-01-01&to=2020-01-02")
+            #expect((none.json["groups"] as? [Any])?.isEmpty == true)
+
+            for (query, param) in [
+                ("group_by=user", "group_by"), ("from=yesterday", "from"), ("from=2026-01-02&to=2026-01-01", "from"),
+                ("from=2020-01-01&to=2026-01-01", "from"),
+            ] {
+                let bad = try await app.admin(.get, "/admin/v1/usage?\(query)")
+                #expect(bad.status == 400, "\(query)")
+                #expect((bad.json["error"] as? [String: Any])?["param"] as? String == param, "\(query): \(bad.body)")
+            }
+        }
+    }
+}

@@ -10,6 +10,8 @@ public struct BackendDependencies: Sendable {
     public var prompts: any PromptRepository
     public var users: any UserRepository
     public var chats: any ChatRepository
+    /// The call records, for the usage figures.
+    public var usage: (any UsageRepository)?
     public var wallets: any WalletRepository
     public var chat: ChatService
     public var userTokens: UserTokenVerifier
@@ -29,8 +31,9 @@ public struct BackendDependencies: Sendable {
         userTokens: UserTokenVerifier,
         adminKey: Secret, knownProviders: Set<String>, knownRoutes: Set<String> = [],
         languageInstructions: any LanguageInstructionRepository, languageTable: LanguageInstructionTable,
-        maximumBodyBytes: Int = 1 << 20
+        usage: (any UsageRepository)? = nil, maximumBodyBytes: Int = 1 << 20
     ) {
+        self.usage = usage
         self.knownRoutes = knownRoutes
         self.languageInstructions = languageInstructions
         self.languageTable = languageTable
@@ -74,6 +77,9 @@ public enum BackendRoutes {
             limit: dependencies.maximumBodyBytes
         ).register(on: admin)
         AdminSessionsController<Context>(chats: dependencies.chats).register(on: admin)
+        if let usage = dependencies.usage {
+            AdminUsageController<Context>(usage: usage, bots: dependencies.bots).register(on: admin)
+        }
         AdminWalletsController<Context>(
             users: dependencies.users, wallets: dependencies.wallets, limit: dependencies.maximumBodyBytes
         ).register(on: admin)

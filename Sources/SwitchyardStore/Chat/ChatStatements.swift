@@ -120,6 +120,17 @@ enum ChatStatements {
             """, messageIDs.map { .uuid($0) })
     }
 
+    /// Every attempt written in `[from, to)`, with its turn's bot.
+    static func usageRecords(from: Date, to: Date) -> StoreStatement {
+        StoreStatement(
+            """
+            SELECT a.message_id, a.position, s.bot_id, a.provider, a.model, a.outcome, a.latency_ms, a.prompt_tokens,
+            a.completion_tokens, a.cost_nanos, a.created_at FROM turn_attempts a
+            JOIN chat_messages m ON m.id = a.message_id JOIN chat_sessions s ON s.id = m.session_id
+            WHERE a.created_at >= ? AND a.created_at < ?
+            """, [.date(from), .date(to)])
+    }
+
     /// Ends an open session.
     static func endSession(id: UUID, at date: Date) -> StoreStatement {
         StoreStatement(

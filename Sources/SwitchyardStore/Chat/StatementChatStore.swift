@@ -42,6 +42,24 @@ extension StatementChatStore {
         return Dictionary(grouping: rows, by: \.0).mapValues { $0.map(\.1) }
     }
 
+    func usageRecords(from: Date, to: Date) async throws -> [UsageRecord] {
+        try await rows(ChatStatements.usageRecords(from: from, to: to)) { row in
+            UsageRecord(
+                turnID: try row.decode(column: "message_id", as: UUID.self),
+                position: try row.decode(column: "position", as: Int.self),
+                botID: try row.decode(column: "bot_id", as: UUID.self),
+                provider: try row.decode(column: "provider", as: String.self),
+                model: try row.decode(column: "model", as: String.self),
+                outcome: AttemptRecord.Outcome(name: try row.decode(column: "outcome", as: String.self))
+                    ?? .failed(.transport),
+                latencyMilliseconds: try row.decode(column: "latency_ms", as: Int.self),
+                promptTokens: try row.decode(column: "prompt_tokens", as: Int?.self) ?? 0,
+                completionTokens: try row.decode(column: "completion_tokens", as: Int?.self) ?? 0,
+                cost: try row.decode(column: "cost_nanos", as: Int64?.self),
+                createdAt: try row.decode(column: "created_at", as: Date.self))
+        }
+    }
+
     func recentMessages(sessionID: UUID, limit: Int) async throws -> [StoredMessage] {
         try await rows(ChatStatements.recentMessages(sessionID: sessionID, limit: limit)) { try $0.storedMessage() }
             .reversed()
