@@ -20,13 +20,19 @@ import Testing
         return prices
     }
 
+    /// A launched bot whose active config names the route `sturdy`. - Returns: Its slug.
+    static func routedBot(_ app: BackendHarness, name: String) async throws -> String {
+        let bot = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"\#(name)","status":"launched"}"#)
+        let slug = try requireString(bot.json["slug"])
+        let config = try await app.admin(
+            .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"route":"sturdy","is_active":true}"#)
+        #expect(config.status == 201, "\(config.body)")
+        return slug
+    }
+
     @Test func aTurnsAttemptsAreStoredWithItsReplyAndShownPerSession() async throws {
         try await BackendHarness.run(routing: Self.routing, prices: Self.prices) { app in
-            let bot = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"Recorded","status":"launched"}"#)
-            let slug = try requireString(bot.json["slug"])
-            let config = try await app.admin(
-                .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"route":"sturdy","is_active":true}"#)
-            #expect(config.status == 201, "\(config.body)")
+            let slug = try await Self.routedBot(app, name: "Recorded")
             let first = try await app.user("rec", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"one two"}"#)
             #expect(first.status == 200, "\(first.body)")
             let session = try requireString(first.json["session_id"])
@@ -70,10 +76,7 @@ import Testing
     /// The records are written by the turn's own transaction: read back from the store, each reply has them.
     @Test func theStoreReadsRecordsBackByReply() async throws {
         try await BackendHarness.run(routing: Self.routing, prices: Self.prices) { app in
-            let bot = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"Stored","status":"launched"}"#)
-            let slug = try requireString(bot.json["slug"])
-            _ = try await app.admin(
-                .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"route":"sturdy","is_active":true}"#)
+            let slug = try await Self.routedBot(app, name: "Stored")
             let reply = try await app.user("st", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"hello"}"#)
             let session = try #require(UUID(uuidString: try requireString(reply.json["session_id"])))
             let messages = try await app.store.chats.recentMessages(sessionID: session, limit: 10)
@@ -90,10 +93,7 @@ import Testing
 @Suite struct UsageAPITests {
     @Test func usageIsGroupedFromTheStoredRecords() async throws {
         try await BackendHarness.run(routing: CallRecordTests.routing, prices: CallRecordTests.prices) { app in
-            let bot = try await app.admin(.post, "/admin/v1/bots", json: #"{"name":"Counted","status":"launched"}"#)
-            let slug = try requireString(bot.json["slug"])
-            _ = try await app.admin(
-                .post, "/admin/v1/bots/\(slug)/llm-configs", json: #"{"route":"sturdy","is_active":true}"#)
+            let slug = try await CallRecordTests.routedBot(app, name: "Counted")
             for index in 0..<3 {
                 let reply = try await app.user("u\(index)", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"hi"}"#)
                 #expect(reply.status == 200)
