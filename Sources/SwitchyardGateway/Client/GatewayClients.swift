@@ -64,14 +64,14 @@ extension InProcessGatewayClient {
                     }
                     service.streamEnded(committed, usage: tally.usage, failure: nil)
                     // Before the end is seen: the reader stores the attempts as soon as the events end.
-                    attempts.set(committed.attempts(with: tally.usage))
+                    attempts.set(committed.ended(with: tally.usage).attempts)
                     continuation.finish()
                 } catch {
                     let failure =
                         Task.isCancelled
                         ? ProviderFailure(.transport, detail: "cancelled") : HTTPTransport.classify(error)
                     service.streamEnded(committed, usage: tally.usage, failure: failure)
-                    attempts.set(committed.attempts(with: tally.usage))
+                    attempts.set(committed.ended(with: tally.usage).attempts)
                     continuation.finish(throwing: failure)
                 }
             }

@@ -103,7 +103,8 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
                 }
                 if !tally.finished { try await writer.write(try encoder.chunk(for: .finish(.stop))!) }
                 if includeUsage {
-                    try await writer.write(encoder.usageChunk(tally.usage, cost: committed.cost(with: tally.usage)))
+                    try await writer.write(
+                        encoder.usageChunk(tally.usage, cost: committed.ended(with: tally.usage).cost))
                 }
                 try await writer.write(ChunkEncoder.done)
             } catch let error as ProviderFailure {

@@ -60,12 +60,9 @@ enum GenerateStreamEncoder {
                     tally.add(event)
                     try await writer.write(frame(event))
                 }
+                let ended = committed.ended(with: tally.usage)
                 try await writer.write(
-                    frame(
-                        "cost",
-                        Summary(
-                            cost: committed.cost(with: tally.usage).map(NanoDollars.decimal),
-                            attempts: committed.attempts(with: tally.usage))))
+                    frame("cost", Summary(cost: ended.cost.map(NanoDollars.decimal), attempts: ended.attempts)))
             } catch {
                 // The upstream broke, or the client went away (then this write fails too, and the upstream is cut).
                 failure = error as? ProviderFailure ?? HTTPTransport.classify(error)

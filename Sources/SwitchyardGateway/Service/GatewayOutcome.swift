@@ -32,18 +32,9 @@ public struct CommittedStream: Sendable {
     var walk: ChainWalk
     public var attempts: [AttemptRecord] { walk.attempts }
 
-    /// What the request costs (every attempt) once the stream delivered `usage`, in nano-dollars; nil for an
-    /// unpriced model.
-    public func cost(with usage: Usage) -> Int64? {
-        ended(with: usage).cost
-    }
-
-    /// Every attempt, the streaming one with `usage` and its cost.
-    public func attempts(with usage: Usage) -> [AttemptRecord] {
-        ended(with: usage).attempts
-    }
-
-    private func ended(with usage: Usage) -> ChainWalk {
+    /// The walk once the stream delivered `usage`: its ``ChainWalk/attempts`` (the streaming one with that usage and
+    /// its cost) and its ``ChainWalk/cost`` (every attempt, in nano-dollars; nil for an unpriced model).
+    public func ended(with usage: Usage) -> ChainWalk {
         var walk = walk
         walk.recordStreamEnd(usage: usage)
         return walk
