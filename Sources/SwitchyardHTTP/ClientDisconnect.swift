@@ -192,8 +192,25 @@ public final class Drain: Sendable {
     /// Fires when the drain time is over.
     public let expired = OnceSignal()
     private let started = Mutex(false)
+    private let listener = Mutex<(any Channel)?>(nil)
 
     public init() {}
+
+    /// Remembers the server's listening channel (the application's `onServerRunning`).
+    public func listening(_ channel: any Channel) {
+        listener.withLock { $0 = channel }
+    }
+
+    /// Stops accepting connections without closing the listener, then waits `settle` for accepts already under way
+    /// to finish. Closing a listener while NIO is accepting a connection drops that connection's async wrapper
+    /// before the connection becomes active, which traps in NIO (`Deinited NIOAsyncWriter without calling
+    /// finish()`); with accepting stopped first, the close that follows races with nothing. Connections still
+    /// waiting in the kernel's queue are refused when the listener closes.
+    public func stopAccepting(settle: Duration = .milliseconds(50)) async {
+        guard let channel = listener.withLock({ $0 }) else { return }
+        try? await channel.setOption(ChannelOptions.autoRead, value: false).get()
+        try? await Task.sleep(for: settle)
+    }
 
     /// Starts the drain clock (once; later calls do nothing).
     public func begin(grace: Duration) {

@@ -12,16 +12,23 @@ import SwitchyardProviders
 import SwitchyardStore
 
 /// The request context of the combined application.
-public struct AppRequestContext: ServiceAuthenticatedContext, UserAuthenticatedContext, ConnectionAwareContext {
+public struct AppRequestContext: ServiceAuthenticatedContext, UserAuthenticatedContext, ConnectionAwareContext,
+    RequestRecordingContext
+{
     public var coreContext: CoreRequestContextStorage
-    public var service: String?
     public var user: User?
     public var app: String?
     public let channel: (any Channel)?
+    public let record = RequestRecord()
+
+    /// Kept in the shared ``RequestRecord``, so that the request log (outside the authenticating middleware) sees it.
+    public var service: String? {
+        get { record.service }
+        set { record.service = newValue }
+    }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        service = nil
         user = nil
         channel = source.channel
     }
@@ -85,6 +92,8 @@ public func buildApplication(
         }
     }
     let availability = store?.availability
+    // Outermost: one audit line per request, with the status the error middleware decided.
+    router.add(middleware: RequestLogMiddleware<AppRequestContext>(logger: logger))
     router.add(
         middleware: ErrorMiddleware<AppRequestContext>(
             record: { metrics.recordRequest(route: $0, status: $1) },
@@ -145,7 +154,7 @@ public func buildApplication(
     let application = Application(
         router: router, server: .http1(additionalChannelHandlers: [disconnects.makeWatcher()]),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
-        services: services, logger: logger)
+        services: services, onServerRunning: { drain.listening($0) }, logger: logger)
     return BuiltApplication(application: application, gateway: gateway, store: store, drain: drain, routes: routes)
 }
 

@@ -33,6 +33,7 @@ extension BuiltApplication {
                     logger.notice(
                         "\(signal): draining; no new connections, in-flight requests have \(drainSeconds) s")
                     drain.begin(grace: .seconds(drainSeconds))
+                    await drain.stopAccepting()
                     await group.triggerGracefulShutdown()
                 }
             }

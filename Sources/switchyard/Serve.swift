@@ -22,11 +22,25 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The port to bind (default: server.port, else 8080).")
     var port: Int?
 
+    @Option(help: "Log lines as json (one object per line) or text (default: text on a terminal, else json).")
+    var logFormat: LogFormat?
+
+    enum LogFormat: String, ExpressibleByArgument {
+        case json, text
+    }
+
     func run() async throws {
+        let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .info
+        let format = logFormat ?? (isatty(STDERR_FILENO) == 1 ? .text : .json)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .info
-            return handler
+            switch format {
+            case .json:
+                return JSONLogHandler(label: label, level: level)
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let logger = Logger(label: "switchyard")
         let settings: ServerSettings

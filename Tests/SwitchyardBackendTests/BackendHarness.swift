@@ -25,7 +25,7 @@ struct BackendHarness: Sendable {
 
     static func run(
         providers extra: [ProviderSettings] = [], routing: RoutingTable = RoutingTable(), live: Bool = false,
-        prices: PriceTable = PriceTable(),
+        prices: PriceTable = PriceTable(), logger: Logger = Logger(label: "test"),
         _ body: @Sendable (BackendHarness) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString).sqlite")
@@ -42,7 +42,7 @@ struct BackendHarness: Sendable {
             backend: BackendSettings(
                 database: .sqlite(path: path), adminKey: Secret(adminKey), userJWTSecret: Secret(userSecret),
                 appTimeZone: TimeZone(identifier: "Asia/Kolkata")!))
-        let built = try await buildApplication(settings: settings, httpClient: .shared, logger: Logger(label: "test"))
+        let built = try await buildApplication(settings: settings, httpClient: .shared, logger: logger)
         let store = try requireStore(built.store)
         let routes = built.routes
         defer {

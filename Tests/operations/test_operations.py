@@ -3,6 +3,7 @@ waits for the database, SIGKILL and SIGTERM under a chat load.
 
 Run by scripts/operations.sh, which starts a PostgreSQL cluster of its own (so that stopping it disturbs no other
 test) and sets SWITCHYARD_BIN, OPS_PG_URL (with a password that must never be logged), the secrets and OPS_LOGDIR."""
+import json
 import os
 import re
 import signal
@@ -220,7 +221,23 @@ def test_sigterm_under_load_drains_and_exits_0(store):
     # Every accepted turn got its answer: none was cut with a reset, none failed.
     assert set(load.outcomes) == {200}, load.outcomes
     assert_acknowledged_turns_stored_once(load, store, log)
-    assert "draining" in read(log)
+    text = read(log)
+    assert "draining" in text
+    assert_an_audit_line_per_turn_and_no_secrets(text, load)
+
+
+def assert_an_audit_line_per_turn_and_no_secrets(text, load):
+    """The whole run's log (JSON lines, as a process without a terminal writes them): one audit line per answered
+    turn, and none of the keys, the tokens or the users' texts."""
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    turns = [line for line in lines if line.get("message") == "request" and line.get("route") == "/v1/bots/{slug}/chat"]
+    assert len([t for t in turns if t["status"] == "200"]) >= len(load.acknowledged)
+    assert all(t["request_id"] and "latency_ms" in t for t in turns)
+    secrets = [os.environ[name] for name in ("SWITCHYARD_ADMIN_KEY", "SWITCHYARD_USER_JWT_SECRET",
+                                             "SWITCHYARD_JWT_SECRET", "OPS_PG_PASSWORD")]
+    secrets += list(load.tokens.values()) + [text_ for _, _, _, text_ in load.acknowledged]
+    leaked = [secret[:16] for secret in secrets if secret in text]
+    assert not leaked, f"in the log: {leaked}"
 
 
 def test_a_turn_longer_than_the_drain_is_answered_503(tmp_path):

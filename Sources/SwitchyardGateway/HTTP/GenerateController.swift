@@ -35,6 +35,10 @@ struct GenerateController<Context: RequestContext>: Sendable {
         } catch {
             throw APIError.from(error)
         }
-        return try JSONCoding.response(GenerateResponseDTO(response))
+        return try JSONCoding.response(
+            GenerateResponseDTO(response),
+            headers: ServedHeaders.fields(
+                id: ServedHeaders.randomID(), provider: response.provider, model: response.model,
+                attempts: response.attempts.count))
     }
 }
