@@ -70,11 +70,7 @@ public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMidd
         var metadata: Logger.Metadata = [
             "request_id": .string(id), "method": .string(request.method.rawValue),
             "route": .string(context.endpointPath ?? "unmatched"), "status": .stringConvertible(status),
-            "latency_ms": .string(
-                String(
-                    format: "%.2f",
-                    Double(elapsed.components.attoseconds) / 1e15
-                        + Double(elapsed.components.seconds) * 1000)),
+            "latency_ms": .string(Self.milliseconds(elapsed)),
         ]
         if let service = context.record.service { metadata["service"] = .string(service) }
         extra(&metadata)
@@ -91,6 +87,13 @@ public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMidd
             })
         else { return nil }
         return id
+    }
+
+    /// `12.34`: milliseconds with two decimals, by integer arithmetic.
+    static func milliseconds(_ duration: Duration) -> String {
+        let hundredths = duration.components.seconds * 100_000 + duration.components.attoseconds / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     static func newID() -> String {

@@ -1,16 +1,16 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// Log lines as JSON objects, one per line on standard error: `time` (ISO 8601, UTC, milliseconds), `level`,
-/// `logger` (the label), `message`, and the metadata's keys at the top level (`source` too). For a log collector;
+/// `logger` (the label), `message`, `source`, and the metadata's keys at the top level, sorted. For a log collector;
 /// `--log-format text` (the default on a terminal) keeps swift-log's own lines.
+///
+/// Every request writes one line (the audit log), so the line is built by hand into one buffer and written with a
+/// single `write`: no JSON serializer, no date formatter, no `Data` per line.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     let label: String
-
-    private static let output = Mutex(())
 
     public init(label: String, level: Logger.Level) {
         self.label = label
@@ -23,29 +23,83 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: Any] = [:]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            object[key] = Self.json(value)
+        var line = "{\"time\":\""
+        line.reserveCapacity(256)
+        Self.appendTime(Date().timeIntervalSince1970, to: &line)
+        line += "\",\"level\":\"\(event.level.rawValue)\",\"logger\":"
+        Self.append(quoted: label, to: &line)
+        line += ",\"message\":"
+        Self.append(quoted: "\(event.message)", to: &line)
+        line += ",\"source\":"
+        Self.append(quoted: event.source, to: &line)
+        let all = (event.metadata?.isEmpty ?? true) ? metadata : metadata.merging(event.metadata!) { $1 }
+        for key in all.keys.sorted() where !["time", "level", "logger", "message", "source"].contains(key) {
+            line += ","
+            Self.append(quoted: key, to: &line)
+            line += ":"
+            Self.append(all[key]!, to: &line)
         }
-        object["time"] = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
-        object["level"] = event.level.rawValue
-        object["logger"] = label
-        object["message"] = "\(event.message)"
-        object["source"] = event.source
-        guard
-            var line = try? JSONSerialization.data(
-                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return }
-        line.append(0x0A)
-        Self.output.withLock { _ in FileHandle.standardError.write(line) }
+        line += "}\n"
+        line.withUTF8 { bytes in _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
     }
 
-    static func json(_ value: Logger.Metadata.Value) -> Any {
+    static func append(_ value: Logger.Metadata.Value, to line: inout String) {
         switch value {
-        case .string(let text): text
-        case .stringConvertible(let convertible): "\(convertible)"
-        case .array(let values): values.map(json)
-        case .dictionary(let values): values.mapValues(json)
+        case .string(let text): append(quoted: text, to: &line)
+        case .stringConvertible(let convertible): append(quoted: "\(convertible)", to: &line)
+        case .array(let values):
+            line += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { line += "," }
+                append(value, to: &line)
+            }
+            line += "]"
+        case .dictionary(let values):
+            line += "{"
+            for (index, key) in values.keys.sorted().enumerated() {
+                if index > 0 { line += "," }
+                append(quoted: key, to: &line)
+                line += ":"
+                append(values[key]!, to: &line)
+            }
+            line += "}"
         }
+    }
+
+    /// A JSON string: `"` and `\` escaped, control characters as `\u00XX`.
+    static func append(quoted text: String, to line: inout String) {
+        line += "\""
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            line += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": line += "\\\""
+                case "\\": line += "\\\\"
+                case "\n": line += "\\n"
+                case "\r": line += "\\r"
+                case "\t": line += "\\t"
+                case let control where control.value < 0x20:
+                    let hex = String(control.value, radix: 16)
+                    line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: line.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        line += "\""
+    }
+
+    /// `2026-12-01T06:20:18.257Z`, from the epoch seconds.
+    static func appendTime(_ seconds: Double, to line: inout String) {
+        let totalMillis = Int64((seconds * 1000).rounded())
+        var time = time_t(totalMillis / 1000)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let millis = Int(totalMillis % 1000)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        line += "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+        line += "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))."
+        line += millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        line += "Z"
     }
 }
