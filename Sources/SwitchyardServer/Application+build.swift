@@ -52,15 +52,17 @@ public struct BuiltApplication<App: ApplicationProtocol> {
 ///   - httpClient: The shared upstream client (its owner shuts it down).
 ///   - logger: The root logger.
 ///   - clock: The gateway's clock: latency, deadlines, backoff and time-to-first-token waits.
+///   - tracing: Where spans go (chat turns, attempts, the request of each); nil when tracing is off.
 /// - Returns: The application, ready to run.
 /// - Throws: ``SettingsError`` for settings that cannot work together.
 public func buildApplication(
-    settings: ServerSettings, httpClient: HTTPClient, logger: Logger, clock: some Clock<Duration> = ContinuousClock()
+    settings: ServerSettings, httpClient: HTTPClient, logger: Logger, clock: some Clock<Duration> = ContinuousClock(),
+    tracing: TraceSettings? = nil
 ) async throws
     -> BuiltApplication<some ApplicationProtocol>
 {
     let router = Router(context: AppRequestContext.self)
-    let metrics = GatewayMetrics()
+    let serviceMetrics = GatewayMetrics.makeServiceMetrics()
     // The backend's prerequisites first: a backend that cannot reach a gateway opens no database. Opening PostgreSQL
     // connects nobody yet (the pool connects on first use), so a database that does not answer delays nothing here:
     // the server starts, `/ready` says 503, and the database watch logs each try until it answers.
@@ -96,7 +98,7 @@ public func buildApplication(
     router.add(middleware: RequestLogMiddleware<AppRequestContext>(logger: logger))
     router.add(
         middleware: ErrorMiddleware<AppRequestContext>(
-            record: { metrics.recordRequest(route: $0, status: $1) },
+            record: { serviceMetrics.recordRequest(route: $0, status: $1) },
             classify: { error in
                 guard let availability, availability.observe(error) else { return nil }
                 return .temporarilyUnavailable(
@@ -116,8 +118,8 @@ public func buildApplication(
             let registry = ProviderFactory.registry(
                 settings.providers, transport: HTTPTransport(client: httpClient), logger: logger)
             let service = GatewayService(
-                registry: registry, routing: settings.routing, settings: settings.gateway, metrics: metrics,
-                logger: logger, clock: clock)
+                registry: registry, routing: settings.routing, settings: settings.gateway,
+                metrics: GatewayMetrics(service: serviceMetrics), tracing: tracing, logger: logger, clock: clock)
             let verifier: ServiceTokenVerifier
             do {
                 verifier = try await ServiceTokenVerifier(
@@ -132,7 +134,7 @@ public func buildApplication(
             ).register(on: router)
             gateway = service
         } else {
-            BackendStatusRoutes.register(on: router, readiness: Readiness(readiness))
+            BackendStatusRoutes.register(on: router, readiness: Readiness(readiness), metrics: serviceMetrics)
         }
         if let backend = settings.backend, let store {
             let client: any GatewayClient = remoteGateway ?? InProcessGatewayClient(service: gateway!)

@@ -8,6 +8,7 @@ import NIOCore
 import NIOPosix
 import SwitchyardCore
 import SwitchyardGateway
+import SwitchyardHTTP
 import SwitchyardProviders
 import SwitchyardServer
 import SwitchyardTesting
@@ -232,10 +233,10 @@ import Testing
                     #expect(clock.now.offset == .zero)
                     clock.advance(by: .seconds(60))
                     // Wait until the request has been answered (counted), then count the upstream calls.
-                    for _ in 0..<5_000 where !metrics.render().contains(#"route="/v1/generate""#) {
+                    for _ in 0..<5_000 where !metrics.service.renderText().contains(#"route="/v1/generate""#) {
                         try await Task.sleep(for: .milliseconds(1))
                     }
-                    #expect(metrics.render().contains(#"route="/v1/generate",status="503""#))
+                    #expect(metrics.service.renderText().contains(#"route="/v1/generate",status="503""#))
                     #expect(await primary.state.requestCount == 1)
                     #expect(await fallback.state.requestCount == 0)
                 }

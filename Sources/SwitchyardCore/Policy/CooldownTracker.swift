@@ -77,6 +77,12 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
         return now < until
     }
 
+    /// - Parameter now: The current instant.
+    /// - Returns: Every target seen so far, and whether it is cooling down now.
+    public func states(now: Instant) -> [TargetKey: Bool] {
+        records.mapValues { record in record.coolingUntil.map { now < $0 } ?? false }
+    }
+
     /// Records a success: it counts toward the failure rate and ends any cooldown.
     /// - Parameters:
     ///   - key: The target.

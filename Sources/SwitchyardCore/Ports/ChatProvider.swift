@@ -11,6 +11,10 @@ public protocol ChatProvider: Sendable {
     /// The region used when a target names none, for providers that have regions.
     var defaultRegion: String? { get }
 
+    /// The provider as the OpenTelemetry GenAI conventions name it (`gen_ai.provider.name`: `openai`,
+    /// `anthropic`, `aws.bedrock`, `gcp.gemini`, …); the provider id where the conventions have no name for it.
+    var genAIProviderName: String { get }
+
     /// Generates a whole answer.
     /// - Parameters:
     ///   - request: What to generate.
@@ -31,4 +35,5 @@ public protocol ChatProvider: Sendable {
 
 extension ChatProvider {
     public var defaultRegion: String? { nil }
+    public var genAIProviderName: String { id }
 }

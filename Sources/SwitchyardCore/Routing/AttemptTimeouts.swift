@@ -24,6 +24,8 @@ public struct RoutePlan: Sendable, Equatable {
     public var timeouts: AttemptTimeouts
     /// An answer without text (empty or whitespace) counts as a failed attempt, and the chain moves on.
     public var requireContent: Bool
+    /// The conversation the request belongs to (a generation request's `metadata.session`), for traces.
+    public var sessionID: String?
 
     /// - Parameters:
     ///   - chain: The targets, in order.

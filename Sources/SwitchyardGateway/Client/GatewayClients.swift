@@ -62,7 +62,7 @@ extension InProcessGatewayClient {
                         tally.add(event)
                         continuation.yield(event)
                     }
-                    service.streamEnded(committed, usage: tally.usage, failure: nil)
+                    service.streamEnded(committed, usage: tally.usage, failure: nil, finishReason: tally.finishReason)
                     // Before the end is seen: the reader stores the attempts as soon as the events end.
                     attempts.set(committed.ended(with: tally.usage).attempts)
                     continuation.finish()
@@ -70,7 +70,8 @@ extension InProcessGatewayClient {
                     let failure =
                         Task.isCancelled
                         ? ProviderFailure(.transport, detail: "cancelled") : HTTPTransport.classify(error)
-                    service.streamEnded(committed, usage: tally.usage, failure: failure)
+                    service.streamEnded(
+                        committed, usage: tally.usage, failure: failure, finishReason: tally.finishReason)
                     attempts.set(committed.ended(with: tally.usage).attempts)
                     continuation.finish(throwing: failure)
                 }

@@ -115,7 +115,7 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
                 failure = HTTPTransport.classify(error)
                 try? await writer.write(encoder.errorChunk(failure!, usage: tally.usage))
             }
-            service.streamEnded(committed, usage: tally.usage, failure: failure)
+            service.streamEnded(committed, usage: tally.usage, failure: failure, finishReason: tally.finishReason)
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)

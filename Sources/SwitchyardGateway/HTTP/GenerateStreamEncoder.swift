@@ -71,7 +71,7 @@ enum GenerateStreamEncoder {
                         frame("error", Failure(code: failure.kind.rawValue, message: failure.message)))
                 }
             }
-            service.streamEnded(committed, usage: tally.usage, failure: failure)
+            service.streamEnded(committed, usage: tally.usage, failure: failure, finishReason: tally.finishReason)
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)

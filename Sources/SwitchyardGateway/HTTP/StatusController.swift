@@ -25,10 +25,7 @@ struct StatusController<Context: RequestContext>: Sendable {
                 Health(status: ready ? "ready" : "not_ready"), status: ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4"
-            return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: service.metrics.render())))
+            service.metrics.service.response()
         }
     }
 }

@@ -7,13 +7,15 @@ import SwitchyardHTTP
 struct StreamTally {
     private(set) var characters = 0
     private(set) var reported: Usage?
-    private(set) var finished = false
+    /// The provider's finish reason, once it sent one.
+    private(set) var finishReason: FinishReason?
+    var finished: Bool { finishReason != nil }
 
     mutating func add(_ event: StreamEvent) {
         switch event {
         case .delta(let text): characters += text.count
         case .usage(let usage): reported = usage
-        case .finish: finished = true
+        case .finish(let reason): finishReason = reason
         }
     }
 

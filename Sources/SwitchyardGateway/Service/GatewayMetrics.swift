@@ -1,51 +1,138 @@
+import Metrics
 import SwitchyardCore
-import Synchronization
+import SwitchyardHTTP
 
-/// Counters for `/metrics`, in the Prometheus text format. Label values are provider ids, outcome names and
-/// routes: a small, closed set, never request data.
+/// The gateway's metrics, named after the OpenTelemetry GenAI conventions where they have a name
+/// (`gen_ai.client.operation.duration`, `gen_ai.client.token.usage`, `gen_ai.client.operation.time_to_first_chunk`,
+/// with their bucket boundaries), recorded through swift-metrics into the application's ``ServiceMetrics``.
+///
+/// Labels: the configured provider id (`provider`) or its GenAI name (`gen_ai_provider_name`), the model, the region,
+/// the outcome or error type: all from the configuration and a closed set of names, never from request data.
 public final class GatewayMetrics: Sendable {
-    private struct State {
-        var requests: [String: Int] = [:]
-        var attempts: [String: Int] = [:]
-        var tokens: [String: Int] = [:]
+    public static let operationDuration = "gen_ai_client_operation_duration_seconds"
+    public static let tokenUsage = "gen_ai_client_token_usage"
+    public static let timeToFirstChunk = "gen_ai_client_operation_time_to_first_chunk_seconds"
+    public static let attemptsTotal = "switchyard_upstream_attempts_total"
+    public static let fallbacksTotal = "switchyard_fallbacks_total"
+    public static let costTotal = "switchyard_cost_nanodollars_total"
+    public static let coolingDown = "switchyard_target_cooling_down"
+
+    /// The conventions' advisory bucket boundaries for `gen_ai.client.operation.duration` (0.01 s to 81.92 s), in
+    /// milliseconds so that they print exactly.
+    public static let durationBoundaries: [Int] = [
+        10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120, 10240, 20480, 40960, 81920,
+    ]
+    /// The conventions' advisory bucket boundaries for `gen_ai.client.token.usage` (tokens).
+    public static let tokenBoundaries: [Double] = [
+        1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1_048_576, 4_194_304, 16_777_216, 67_108_864,
+    ]
+    /// The conventions' advisory bucket boundaries for time to the first chunk (0.001 s to 10 s), in milliseconds.
+    public static let firstChunkBoundaries: [Int] = [
+        1, 5, 10, 20, 40, 60, 80, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
+    ]
+
+    /// A ``ServiceMetrics`` with the buckets above.
+    public static func makeServiceMetrics() -> ServiceMetrics {
+        ServiceMetrics(
+            durationBuckets: [
+                operationDuration: durationBoundaries.map(Duration.milliseconds),
+                timeToFirstChunk: firstChunkBoundaries.map(Duration.milliseconds),
+            ],
+            valueBuckets: [tokenUsage: tokenBoundaries])
     }
 
-    private let state = Mutex(State())
+    public let service: ServiceMetrics
 
-    public init() {}
-
-    /// Counts a finished HTTP request.
-    public func recordRequest(route: String, status: Int) {
-        state.withLock { $0.requests["route=\"\(route)\",status=\"\(status)\"", default: 0] += 1 }
+    /// - Parameter service: Where the metrics go; made with ``makeServiceMetrics()`` for the buckets to apply.
+    public init(service: ServiceMetrics = GatewayMetrics.makeServiceMetrics()) {
+        self.service = service
     }
 
-    /// Counts one upstream attempt.
-    public func recordAttempt(provider: String, outcome: String) {
-        state.withLock { $0.attempts["provider=\"\(provider)\",outcome=\"\(outcome)\"", default: 0] += 1 }
-    }
-
-    /// Adds the tokens of a served (or cut) answer.
-    public func recordTokens(provider: String, usage: Usage) {
-        state.withLock {
-            $0.tokens["provider=\"\(provider)\",direction=\"prompt\"", default: 0] += usage.promptTokens
-            $0.tokens["provider=\"\(provider)\",direction=\"completion\"", default: 0] += usage.completionTokens
-        }
-    }
-
-    /// - Returns: The exposition text.
-    public func render() -> String {
-        let snapshot = state.withLock { $0 }
-        var lines: [String] = []
-        func family(_ name: String, _ help: String, _ values: [String: Int]) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) counter")
-            for (labels, value) in values.sorted(by: { $0.key < $1.key }) {
-                lines.append("\(name){\(labels)} \(value)")
+    /// Records the attempts of one finished request: every attempt by outcome (skipped ones too), and for each one
+    /// sent its duration, tokens, time to first chunk and cost; a fallback when the serving attempt was not the
+    /// first one sent.
+    /// - Parameters:
+    ///   - attempts: The request's attempt log, final (a stream's with the usage it delivered).
+    ///   - streamDuration: For a committed stream, how long it ran from its request to its end (its attempt
+    ///     record's latency is its time to first token).
+    ///   - providerName: The GenAI name of a provider id.
+    public func record(
+        _ attempts: [AttemptRecord], streamDuration: Duration? = nil, providerName: (String) -> String
+    ) {
+        let served = attempts.lastIndex { $0.outcome == .success }
+        var firstSent: Int?
+        for (index, attempt) in attempts.enumerated() {
+            let outcome = attempt.outcome.name
+            Counter(
+                label: Self.attemptsTotal,
+                dimensions: [
+                    ("provider", attempt.provider), ("model", attempt.model), ("region", attempt.regionName ?? ""),
+                    ("outcome", outcome),
+                ], factory: service.factory
+            ).increment()
+            switch attempt.outcome {
+            case .skippedCooldown, .skippedUnavailable: continue
+            case .success, .failed: break
+            }
+            if firstSent == nil { firstSent = index }
+            var dimensions = [
+                ("gen_ai_operation_name", "chat"), ("gen_ai_provider_name", providerName(attempt.provider)),
+                ("gen_ai_request_model", attempt.model),
+            ]
+            let duration =
+                (index == served ? streamDuration : nil) ?? .milliseconds(attempt.latencyMilliseconds)
+            if case .failed(let kind) = attempt.outcome {
+                Timer(
+                    label: Self.operationDuration, dimensions: dimensions + [("error_type", kind.rawValue)],
+                    factory: service.factory
+                ).record(duration: duration)
+            } else {
+                Timer(label: Self.operationDuration, dimensions: dimensions, factory: service.factory)
+                    .record(duration: duration)
+            }
+            if let ttft = attempt.timeToFirstTokenMilliseconds {
+                Timer(label: Self.timeToFirstChunk, dimensions: dimensions, factory: service.factory)
+                    .record(duration: .milliseconds(ttft))
+            }
+            if let usage = attempt.usage {
+                dimensions.append(("gen_ai_token_type", "input"))
+                Recorder(label: Self.tokenUsage, dimensions: dimensions, factory: service.factory)
+                    .record(usage.promptTokens)
+                dimensions[dimensions.count - 1].1 = "output"
+                Recorder(label: Self.tokenUsage, dimensions: dimensions, factory: service.factory)
+                    .record(usage.completionTokens)
+            }
+            if let cost = attempt.cost, cost > 0 {
+                Counter(
+                    label: Self.costTotal, dimensions: [("provider", attempt.provider), ("model", attempt.model)],
+                    factory: service.factory
+                ).increment(by: cost)
             }
         }
-        family("switchyard_http_requests_total", "HTTP requests answered, by route and status.", snapshot.requests)
-        family("switchyard_upstream_attempts_total", "Upstream attempts, by provider and outcome.", snapshot.attempts)
-        family("switchyard_tokens_total", "Tokens served, by provider and direction.", snapshot.tokens)
-        return lines.joined(separator: "\n") + "\n"
+        if let served, let firstSent, served != firstSent {
+            Counter(
+                label: Self.fallbacksTotal,
+                dimensions: [("provider", attempts[served].provider), ("model", attempts[served].model)],
+                factory: service.factory
+            ).increment()
+        }
+    }
+
+    /// Sets the cooling-down gauge of every target seen: 1 while it cools down, else 0.
+    public func recordCooldowns(_ states: [TargetKey: Bool]) {
+        for (key, cooling) in states {
+            Gauge(
+                label: Self.coolingDown,
+                dimensions: [("provider", key.provider), ("model", key.model), ("region", key.regionName ?? "")],
+                factory: service.factory
+            ).record(cooling ? 1 : 0)
+        }
+    }
+}
+
+extension Timer {
+    fileprivate func record(duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

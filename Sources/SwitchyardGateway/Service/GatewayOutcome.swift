@@ -1,4 +1,5 @@
 import SwitchyardCore
+import Tracing
 
 /// Why a request produced no answer, with its attempt log.
 public struct GatewayFailure: Error, Sendable {
@@ -30,6 +31,10 @@ public struct CommittedStream: Sendable {
     public var rest: EventIteratorBox
     /// The chain walk up to the commit point; its last attempt is the one streaming.
     var walk: ChainWalk
+    /// When its attempt started, on the gateway's clock.
+    var started: AnyClock.Instant
+    /// The serving attempt's span, ended with the stream.
+    var span: (any Span)?
     public var attempts: [AttemptRecord] { walk.attempts }
 
     /// The walk once the stream delivered `usage`: its ``ChainWalk/attempts`` (the streaming one with that usage and

@@ -1,5 +1,6 @@
 import Logging
 import SwitchyardCore
+import SwitchyardHTTP
 import SwitchyardProviders
 import Synchronization
 
@@ -10,6 +11,7 @@ public final class GatewayService: Sendable {
     public let routing: RoutingTable
     public let settings: GatewaySettings
     public let metrics: GatewayMetrics
+    private let spans: AttemptSpans
     private let cooldowns: Mutex<CooldownTracker<AnyClock.Instant>>
     private let clock: AnyClock
     private let logger: Logger
@@ -21,6 +23,7 @@ public final class GatewayService: Sendable {
     ///   - routing: Routes and fallback rules.
     ///   - settings: Timeouts, retries and cooldown thresholds.
     ///   - metrics: Where counters go.
+    ///   - tracing: Where attempt spans go; nil for none.
     ///   - logger: The gateway's logger.
     ///   - clock: Measures latency and deadlines, and sleeps between retries (a manual clock in tests).
     public init(
@@ -28,6 +31,7 @@ public final class GatewayService: Sendable {
         routing: RoutingTable,
         settings: GatewaySettings = .init(),
         metrics: GatewayMetrics = .init(),
+        tracing: TraceSettings? = nil,
         logger: Logger = Logger(label: "switchyard.gateway"),
         clock: some Clock<Duration> = ContinuousClock()
     ) {
@@ -36,8 +40,14 @@ public final class GatewayService: Sendable {
         self.routing = routing
         self.settings = settings
         self.metrics = metrics
+        self.spans = AttemptSpans(settings: tracing)
         self.cooldowns = Mutex(CooldownTracker(settings: settings.cooldown))
         self.logger = logger
+        metrics.service.onRender { [weak self] in
+            guard let self else { return }
+            let now = self.clock.now
+            self.metrics.recordCooldowns(self.cooldowns.withLock { $0.states(now: now) })
+        }
     }
 
     // MARK: Planning
@@ -66,9 +76,11 @@ public final class GatewayService: Sendable {
             let chain = ChainBuilder.chain(
                 route: route, table: routing, systemInstruction: request.systemInstruction,
                 regionName: request.regionName)
-            return RoutePlan(
+            var plan = RoutePlan(
                 chain: chain, timeouts: route.timeouts?.applied(to: defaultTimeouts) ?? defaultTimeouts,
                 requireContent: request.requireContent)
+            plan.sessionID = request.metadata["session"]?.stringValue
+            return plan
         }
         let primary = Target(
             provider: request.provider, model: request.model, retry: request.retry ?? settings.defaultRetries)
@@ -76,7 +88,9 @@ public final class GatewayService: Sendable {
         let chain = ChainBuilder.chain(
             primary: primary, explicitFallbacks: request.fallbacks, table: routing,
             systemInstruction: request.systemInstruction, regionName: request.regionName)
-        return RoutePlan(chain: chain, timeouts: defaultTimeouts, requireContent: request.requireContent)
+        var plan = RoutePlan(chain: chain, timeouts: defaultTimeouts, requireContent: request.requireContent)
+        plan.sessionID = request.metadata["session"]?.stringValue
+        return plan
     }
 
     /// Logs, once per provider and model, that a primary has no fallback rule (only the universal fallback follows
@@ -135,25 +149,36 @@ public final class GatewayService: Sendable {
                 if target.regionName == nil { target.regionName = provider.defaultRegion }
                 let started = clock.now
                 let timeout = min(plan.timeouts.attempt, started.duration(to: deadline))
+                let attemptRequest = self.request(request, for: target)
+                let span = spans.start(
+                    target, providerName: provider.genAIProviderName, request: attemptRequest,
+                    sessionID: plan.sessionID, streamed: false)
                 do {
-                    let result = try await provider.complete(self.request(request, for: target), timeout: timeout)
+                    let result = try await provider.complete(attemptRequest, timeout: timeout)
                     if plan.requireContent, result.text.trimmingWhitespace().isEmpty {
                         throw ProviderFailure(.emptyResponse, detail: "the answer held no text")
                     }
                     let latency = started.duration(to: clock.now)
                     walk.recordSuccess(target, latency: latency, usage: result.usage)
                     noteSuccess(target, usage: result.usage)
+                    spans.end(
+                        span, record: walk.attempts.last, finishReason: result.finishReason, output: result.text)
+                    record(walk.attempts)
                     return GenerationResponse(
                         text: result.text, finishReason: result.finishReason, usage: result.usage,
                         provider: target.provider, model: target.model, attempts: walk.attempts, cost: walk.cost)
                 } catch {
                     // A call cut short because the caller went away says nothing about the provider.
-                    guard !Task.isCancelled else { throw cancelled(walk) }
+                    guard !Task.isCancelled else {
+                        spans.end(span, record: nil, errorType: "cancelled")
+                        throw cancelled(walk)
+                    }
                     let failure = HTTPTransport.classify(error)
                     noteFailure(target, failure)
                     walk.recordFailure(
                         failure, target: target, latency: started.duration(to: clock.now),
                         jitterUnit: Double.random(in: -1...1))
+                    spans.end(span, record: walk.attempts.last, errorType: failure.kind.rawValue)
                 }
             }
         }
@@ -184,35 +209,48 @@ public final class GatewayService: Sendable {
                 if target.regionName == nil { target.regionName = provider.defaultRegion }
                 let started = clock.now
                 let firstTokenBudget = min(plan.timeouts.timeToFirstToken, started.duration(to: deadline))
+                let attemptRequest = self.request(request, for: target)
+                let span = spans.start(
+                    target, providerName: provider.genAIProviderName, request: attemptRequest,
+                    sessionID: plan.sessionID, streamed: true)
                 do {
                     let (head, box) = try await firstContent(
-                        provider: provider, request: self.request(request, for: target), budget: firstTokenBudget,
+                        provider: provider, request: attemptRequest, budget: firstTokenBudget,
                         streamTimeout: plan.timeouts.stream, requireContent: plan.requireContent)
                     let firstToken = started.duration(to: clock.now)
                     walk.recordSuccess(target, latency: firstToken, usage: nil)
                     walk.recordFirstToken(after: firstToken)
-                    return CommittedStream(target: target, head: head, rest: box, walk: walk)
+                    spans.firstToken(span)
+                    return CommittedStream(
+                        target: target, head: head, rest: box, walk: walk, started: started, span: span)
                 } catch {
                     // A call cut short because the caller went away says nothing about the provider.
-                    guard !Task.isCancelled else { throw cancelled(walk) }
+                    guard !Task.isCancelled else {
+                        spans.end(span, record: nil, errorType: "cancelled")
+                        throw cancelled(walk)
+                    }
                     let failure = HTTPTransport.classify(error)
                     noteFailure(target, failure)
                     walk.recordFailure(
                         failure, target: target, latency: started.duration(to: clock.now),
                         jitterUnit: Double.random(in: -1...1))
+                    spans.end(span, record: walk.attempts.last, errorType: failure.kind.rawValue)
                 }
             }
         }
     }
 
-    /// Records how a committed stream ended, for cooldown and metrics.
+    /// Records how a committed stream ended, for cooldown, metrics and its attempt's span.
     /// - Parameters:
     ///   - target: The target that served it.
     ///   - usage: The usage delivered (or estimated).
     ///   - failure: The failure that cut it, if one did.
+    ///   - finishReason: How the provider said it finished, if it did.
     /// - Returns: What the whole request cost (every attempt), in nano-dollars; nil for an unpriced model.
     @discardableResult
-    public func streamEnded(_ stream: CommittedStream, usage: Usage, failure: ProviderFailure?) -> Int64? {
+    public func streamEnded(
+        _ stream: CommittedStream, usage: Usage, failure: ProviderFailure?, finishReason: FinishReason? = nil
+    ) -> Int64? {
         let target = stream.target
         var walk = stream.walk
         walk.recordStreamEnd(usage: usage)
@@ -221,7 +259,10 @@ public final class GatewayService: Sendable {
         } else {
             noteSuccess(target, usage: usage)
         }
-        if failure != nil { metrics.recordTokens(provider: target.provider, usage: usage) }
+        record(walk.attempts, streamDuration: stream.started.duration(to: clock.now))
+        spans.end(
+            stream.span, record: walk.attempts.last { $0.outcome == .success },
+            finishReason: finishReason, errorType: failure?.kind.rawValue)
         return walk.cost
     }
 
@@ -287,14 +328,11 @@ public final class GatewayService: Sendable {
         if transition == .recovered {
             logger.info("target recovered", metadata: ["target": "\(target.key)"])
         }
-        metrics.recordAttempt(provider: target.provider, outcome: "success")
-        metrics.recordTokens(provider: target.provider, usage: usage)
     }
 
     private func noteFailure(_ target: Target, _ failure: ProviderFailure) {
         let now = clock.now
         let transition = cooldowns.withLock { $0.recordFailure(target.key, kind: failure.kind, now: now) }
-        metrics.recordAttempt(provider: target.provider, outcome: failure.kind.rawValue)
         logger.warning("attempt failed", metadata: ["target": "\(target.key)", "kind": "\(failure.kind.rawValue)"])
         // The upstream's own words may quote the request: debug only.
         logger.debug("attempt failure detail", metadata: ["target": "\(target.key)", "detail": "\(failure.detail)"])
@@ -306,7 +344,15 @@ public final class GatewayService: Sendable {
     }
 
     private func cancelled(_ walk: ChainWalk) -> GatewayFailure {
-        GatewayFailure(reason: .cancelled, lastFailure: walk.lastFailure, attempts: walk.attempts)
+        record(walk.attempts)
+        return GatewayFailure(reason: .cancelled, lastFailure: walk.lastFailure, attempts: walk.attempts)
+    }
+
+    /// Records a finished request's attempts in the metrics.
+    private func record(_ attempts: [AttemptRecord], streamDuration: Duration? = nil) {
+        metrics.record(attempts, streamDuration: streamDuration) { [registry] id in
+            registry.provider(id)?.genAIProviderName ?? id
+        }
     }
 
     private func finalFailure(_ walk: ChainWalk) -> GatewayFailure {
@@ -320,6 +366,7 @@ public final class GatewayService: Sendable {
         } else {
             reason = .exhausted
         }
+        record(walk.attempts)
         return GatewayFailure(reason: reason, lastFailure: walk.lastFailure, attempts: walk.attempts)
     }
 }

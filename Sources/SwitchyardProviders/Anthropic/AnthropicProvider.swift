@@ -11,6 +11,7 @@ public struct AnthropicProvider: ChatProvider {
     public static let defaultBaseURL = "https://api.anthropic.com"
 
     public let id: String
+    public var genAIProviderName: String { "anthropic" }
     private let baseURL: String
     private let apiKey: Secret
     private let transport: HTTPTransport

@@ -18,6 +18,7 @@ public struct BedrockProvider: ChatProvider {
     public static let defaultRegion = "ap-south-1"
 
     public let id: String
+    public var genAIProviderName: String { "aws.bedrock" }
     private let authentication: Authentication
     public let defaultRegion: String?
     /// `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`: one endpoint for every region (a proxy, or a test server).

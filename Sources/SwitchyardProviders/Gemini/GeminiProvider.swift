@@ -10,6 +10,7 @@ public struct GeminiProvider: ChatProvider {
     public static let defaultBaseURL = "https://generativelanguage.googleapis.com"
 
     public let id: String
+    public var genAIProviderName: String { "gcp.gemini" }
     private let baseURL: String
     private let apiKey: Secret
     private let transport: HTTPTransport

@@ -7,6 +7,7 @@ import SwitchyardCore
 /// One member of the OpenAI-protocol family (OpenAI, Groq, OpenRouter, BytePlus, Mistral, or any compatible server).
 public struct OpenAICompatibleProvider: ChatProvider {
     public let id: String
+    public var genAIProviderName: String { flavor.genAIProviderName ?? id }
     public let flavor: OpenAIFlavor
     private let baseURL: String
     private let apiKey: Secret?

@@ -12,6 +12,16 @@ public enum OpenAIFlavor: String, Sendable, CaseIterable {
     /// Any OpenAI-compatible server (vLLM, Ollama, an AI-SDK service): a base URL, and a key if it wants one.
     case openaiCompatible = "openai-compatible"
 
+    /// The `gen_ai.provider.name` of the OpenTelemetry GenAI conventions; nil where they have none.
+    public var genAIProviderName: String? {
+        switch self {
+        case .openai: "openai"
+        case .groq: "groq"
+        case .mistral: "mistral_ai"
+        case .openrouter, .byteplus, .openaiCompatible: nil
+        }
+    }
+
     /// The default base URL, without a trailing slash; nil where the operator must give one.
     public var defaultBaseURL: String? {
         switch self {
