@@ -76,7 +76,8 @@ public func buildApplication(
                     "--role backend needs SWITCHYARD_GATEWAY_URL (and the gateway's SWITCHYARD_JWT_SECRET).")
             }
             let client = HTTPGatewayClient(
-                baseURL: url, client: httpClient, minter: try await ServiceTokenMinter(secret: settings.jwtSecret))
+                baseURL: url, client: httpClient, minter: try await ServiceTokenMinter(secret: settings.jwtSecret),
+                tracer: tracing?.tracer)
             remoteGateway = client
         }
         let opened = try await Store.open(backend.database, logger: logger)
@@ -96,6 +97,9 @@ public func buildApplication(
     let availability = store?.availability
     // Outermost: one audit line per request, with the status the error middleware decided.
     router.add(middleware: RequestLogMiddleware<AppRequestContext>(logger: logger))
+    // A server span per request, joined to the caller's trace by its W3C `traceparent` (the backend's, when the
+    // gateway runs apart). Hummingbird's middleware uses the process's bootstrapped tracer.
+    if tracing != nil { router.add(middleware: TracingMiddleware<AppRequestContext>()) }
     router.add(
         middleware: ErrorMiddleware<AppRequestContext>(
             record: { serviceMetrics.recordRequest(route: $0, status: $1) },
@@ -142,7 +146,7 @@ public func buildApplication(
                 on: router, store: store, gateway: client, settings: backend,
                 knownProviders: Set(settings.providers.map(\.id)),
                 knownRoutes: Set(settings.routing.routes.map(\.name)),
-                logger: logger)
+                logger: logger, tracing: tracing)
             services.append(DatabaseWatch(availability: store.availability))
             services.append(
                 HoldSweeper(
@@ -163,7 +167,7 @@ public func buildApplication(
 /// Migrates and seeds when embedded, then registers the backend's routes on `store`.
 private func registerBackend(
     on router: Router<AppRequestContext>, store: Store, gateway: any GatewayClient, settings backend: BackendSettings,
-    knownProviders: Set<String>, knownRoutes: Set<String>, logger: Logger
+    knownProviders: Set<String>, knownRoutes: Set<String>, logger: Logger, tracing: TraceSettings?
 ) async throws -> [String] {
     let catalog = store.catalog
     if backend.migrateOnStart { try await store.migrate() }
@@ -177,7 +181,7 @@ private func registerBackend(
         settings: .init(
             appTimeZone: backend.appTimeZone, responseLengths: backend.responseLengths,
             holdTimeout: TimeInterval(backend.holdTimeoutSeconds), sessionIdleMinutes: backend.sessionIdleMinutes),
-        languages: languages, logger: logger)
+        languages: languages, logger: logger, tracing: tracing)
     return BackendRoutes.register(
         on: router,
         dependencies: BackendDependencies(
@@ -193,5 +197,8 @@ public func makeHTTPClient() -> HTTPClient {
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)
     configuration.timeout = .init(connect: .seconds(10))
+    // No automatic client spans or `traceparent` on calls to model providers: the gateway records its own attempt
+    // spans, and the backend's gateway client writes trace context itself.
+    configuration.tracing.tracer = nil
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 }

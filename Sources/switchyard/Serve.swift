@@ -49,9 +49,16 @@ struct Serve: AsyncParsableCommand {
         } catch let error as SettingsError {
             throw ValidationError(error.description)
         }
+        let telemetry: Telemetry
+        do {
+            telemetry = try Telemetry.start(environment: ProcessInfo.processInfo.environment, logger: logger)
+        } catch let error as SettingsError {
+            throw ValidationError(error.description)
+        }
         let client = makeHTTPClient()
         do {
-            let built = try await buildApplication(settings: settings, httpClient: client, logger: logger)
+            let built = try await buildApplication(
+                settings: settings, httpClient: client, logger: logger, tracing: telemetry.tracing)
             if settings.jwtSecretIsEphemeral, settings.role != .backend {
                 let minter = try await ServiceTokenMinter(secret: settings.jwtSecret)
                 let lifetime = settings.maximumTokenLifetime
@@ -85,7 +92,10 @@ struct Serve: AsyncParsableCommand {
 
                         """.utf8))
             }
-            try await built.runUntilSignalled(drainSeconds: settings.drainSeconds, logger: logger)
+            // The exporter runs beside the server and sends what is queued once it has stopped.
+            try await telemetry.run {
+                try await built.runUntilSignalled(drainSeconds: settings.drainSeconds, logger: logger)
+            }
             // Every handler has returned, so every acknowledged turn is committed; this closes the connections.
             await built.store?.shutdown()
         } catch {

@@ -8,6 +8,7 @@ import NIOCore
 import SwitchyardBackend
 import SwitchyardCore
 import SwitchyardGateway
+import SwitchyardHTTP
 import SwitchyardProviders
 import SwitchyardServer
 import SwitchyardStore
@@ -25,7 +26,7 @@ struct BackendHarness: Sendable {
 
     static func run(
         providers extra: [ProviderSettings] = [], routing: RoutingTable = RoutingTable(), live: Bool = false,
-        prices: PriceTable = PriceTable(), logger: Logger = Logger(label: "test"),
+        prices: PriceTable = PriceTable(), logger: Logger = Logger(label: "test"), tracing: TraceSettings? = nil,
         _ body: @Sendable (BackendHarness) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString).sqlite")
@@ -42,7 +43,8 @@ struct BackendHarness: Sendable {
             backend: BackendSettings(
                 database: .sqlite(path: path), adminKey: Secret(adminKey), userJWTSecret: Secret(userSecret),
                 appTimeZone: TimeZone(identifier: "Asia/Kolkata")!))
-        let built = try await buildApplication(settings: settings, httpClient: .shared, logger: logger)
+        let built = try await buildApplication(
+            settings: settings, httpClient: .shared, logger: logger, tracing: tracing)
         let store = try requireStore(built.store)
         let routes = built.routes
         defer {

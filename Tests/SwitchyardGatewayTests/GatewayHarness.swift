@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import SwitchyardCore
 import SwitchyardGateway
+import SwitchyardHTTP
 import SwitchyardProviders
 import SwitchyardServer
 import SwitchyardTesting
@@ -50,11 +51,11 @@ enum GatewayHarness {
 
     /// Runs `body` against the gateway in router mode (no socket for the gateway itself).
     static func withGateway<T: Sendable>(
-        _ settings: ServerSettings, clock: some Clock<Duration> = ContinuousClock(),
+        _ settings: ServerSettings, clock: some Clock<Duration> = ContinuousClock(), tracing: TraceSettings? = nil,
         _ body: @Sendable (any TestClientProtocol, GatewayService) async throws -> T
     ) async throws -> T {
         let built = try await buildApplication(
-            settings: settings, httpClient: .shared, logger: Logger(label: "test"), clock: clock)
+            settings: settings, httpClient: .shared, logger: Logger(label: "test"), clock: clock, tracing: tracing)
         let service = try requireGateway(built.gateway)
         return try await built.application.test(.router) { client in try await body(client, service) }
     }

@@ -56,10 +56,10 @@ def status_of(port, path):
         return None
 
 
-def start_server(binary, port, config, log_path, env=None, wait_for="/health"):
-    """Starts `switchyard serve` and waits (10 s at most) until `wait_for` answers 200."""
+def start_server(binary, port, config, log_path, env=None, wait_for="/health", args=()):
+    """Starts `switchyard serve` (with extra `args`) and waits (10 s at most) until `wait_for` answers 200."""
     log = open(log_path, "a")
-    process = subprocess.Popen([binary, "serve", "--port", str(port)],
+    process = subprocess.Popen([binary, "serve", "--port", str(port), *args],
                                env=dict(os.environ, SWITCHYARD_CONFIG=config, **(env or {})),
                                stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 10

@@ -40,9 +40,11 @@ extension ChatService {
         {
             throw ChatFailure.sessionEnded(session.id)
         }
-        let prompt = try await renderPrompt(
-            config: config, version: snapshot.prompts[config.id], bot: bot, user: user, message: text, history: history,
-            app: request.app)
+        let prompt = try await childSpan("prompt render") {
+            try await renderPrompt(
+                config: config, version: snapshot.prompts[config.id], bot: bot, user: user, message: text,
+                history: history, app: request.app)
+        }
         let pricing = session.pricing
         let completedTurns = (history.last?.sequence ?? 0) / 2
         let charged = pricing?.charges(turnAfter: completedTurns) ?? false

@@ -20,6 +20,8 @@ public final class ChatStreamDelivery: @unchecked Sendable {
     let model: String
     /// The gateway's attempts, complete once the stream has ended.
     let attempts: StreamAttempts
+    /// The turn's span, ended by ``ChatService/complete(_:)``.
+    let trace: TurnSpan
     private var iterator: AsyncThrowingStream<StreamEvent, any Error>.AsyncIterator
     private(set) var text = ""
     private(set) var reported: Usage?
@@ -27,8 +29,9 @@ public final class ChatStreamDelivery: @unchecked Sendable {
     /// Why the upstream broke the stream, if it did.
     private(set) var failure: ProviderFailure?
 
-    init(turn: PreparedTurn, request: ChatTurnRequest, user: User, stream: GatewayStream) {
+    init(turn: PreparedTurn, request: ChatTurnRequest, user: User, stream: GatewayStream, trace: TurnSpan) {
         self.turn = turn
+        self.trace = trace
         self.request = request
         self.user = user
         provider = stream.provider
@@ -76,16 +79,28 @@ extension ChatService {
     /// failure here is an ordinary error response (nothing was streamed yet).
     /// - Throws: ``ChatFailure``.
     public func openStream(_ request: ChatTurnRequest, user: User, slug: String) async throws -> ChatStreamStart {
-        let turn: PreparedTurn
-        switch try await prepare(request, user: user, slug: slug) {
-        case .stored(let reply): return .stored(reply)
-        case .ready(let ready): turn = ready
-        }
-        do throws(GatewayCallError) {
-            let stream = try await gateway.streamOrGenerate(turn.generation)
-            return .live(ChatStreamDelivery(turn: turn, request: request, user: user, stream: stream))
+        let trace = startTurnSpan(slug: slug)
+        do {
+            let start = try await trace.bound { () async throws -> ChatStreamStart in
+                let turn: PreparedTurn
+                switch try await prepare(request, user: user, slug: slug) {
+                case .stored(let reply): return .stored(reply)
+                case .ready(let ready): turn = ready
+                }
+                trace.describe(turn, user: user)
+                do throws(GatewayCallError) {
+                    let stream = try await gateway.streamOrGenerate(turn.generation)
+                    return .live(
+                        ChatStreamDelivery(turn: turn, request: request, user: user, stream: stream, trace: trace))
+                } catch {
+                    throw await failed(turn, error)
+                }
+            }
+            if case .stored(let reply) = start { trace.succeeded(reply) }
+            return start
         } catch {
-            throw await failed(turn, error)
+            trace.failed(error)
+            throw error
         }
     }
 
@@ -94,6 +109,17 @@ extension ChatService {
     /// - Parameter delivery: The stream, read as far as the user received it.
     /// - Returns: The stored reply, and the failure that cut the stream if the upstream did.
     public func complete(_ delivery: ChatStreamDelivery) async throws -> (ChatTurnReply, ChatFailure?) {
+        do {
+            let (reply, failure) = try await delivery.trace.bound { try await store(delivery) }
+            delivery.trace.succeeded(reply)
+            return (reply, failure)
+        } catch {
+            delivery.trace.failed(error)
+            throw error
+        }
+    }
+
+    private func store(_ delivery: ChatStreamDelivery) async throws -> (ChatTurnReply, ChatFailure?) {
         let interrupted = !delivery.finished || delivery.failure != nil
         if delivery.text.isEmpty {
             // Nothing reached the user: like a failed turn, nothing is stored and nothing is charged.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// The chat flow of DESIGN.md §1: load the bot and its config, render the prompt, hold the turn's worst case from
 /// the user's wallet (paid sessions), call the gateway with the config's chain, then store the user message and the
@@ -46,6 +47,8 @@ public struct ChatService: Sendable {
     /// Language instructions by app and language.
     let languages: LanguageInstructionTable
     let logger: Logger
+    /// Where the spans of turns go; nil when tracing is off.
+    let tracing: TraceSettings?
     /// Makes the id of a new session (which also picks its A/B variant).
     let makeSessionID: @Sendable () -> UUID
     /// The wall clock: session minutes, hold expiry, idle sessions.
@@ -64,11 +67,13 @@ public struct ChatService: Sendable {
     ///   - settings: Time zone, response lengths, history window, billing times.
     ///   - languages: Language instructions by app and language.
     ///   - logger: The logger.
+    ///   - tracing: Where the spans of turns go; nil for none.
     ///   - makeSessionID: Makes new session ids (fixed ones in tests).
     ///   - now: The wall clock (a fixed one in tests).
     public init(
         catalog: any ChatBotReader, chats: any ChatRepository, wallets: any WalletRepository,
         gateway: any GatewayClient, settings: Settings, languages: LanguageInstructionTable = .init(), logger: Logger,
+        tracing: TraceSettings? = nil,
         makeSessionID: @escaping @Sendable () -> UUID = { UUID() }, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.makeSessionID = makeSessionID
@@ -79,6 +84,7 @@ public struct ChatService: Sendable {
         self.settings = settings
         self.languages = languages
         self.logger = logger
+        self.tracing = tracing
         self.now = now
     }
 
@@ -90,12 +96,27 @@ public struct ChatService: Sendable {
     /// - Returns: The reply.
     /// - Throws: ``ChatFailure``.
     public func chat(_ request: ChatTurnRequest, user: User, slug: String) async throws -> ChatTurnReply {
+        let trace = startTurnSpan(slug: slug)
+        do {
+            let reply = try await trace.bound { try await runTurn(request, user: user, slug: slug, trace: trace) }
+            trace.succeeded(reply)
+            return reply
+        } catch {
+            trace.failed(error)
+            throw error
+        }
+    }
+
+    private func runTurn(
+        _ request: ChatTurnRequest, user: User, slug: String, trace: TurnSpan
+    ) async throws -> ChatTurnReply {
         try await deduplicated(request, user: user, slug: slug) {
             let turn: PreparedTurn
             switch try await prepare(request, user: user, slug: slug) {
             case .stored(let reply): return reply
             case .ready(let ready): turn = ready
             }
+            trace.describe(turn, user: user)
             let response: GenerationResponse
             do throws(GatewayCallError) {
                 response = try await gateway.generate(turn.generation)
@@ -181,8 +202,11 @@ public struct ChatService: Sendable {
         reply.attempts = attempts
         let receipt: TurnReceipt
         do {
-            receipt = try await chats.saveTurn(
-                newSession: turn.isNew ? turn.session : nil, user: userMessage, reply: reply, settlement: settlement)
+            receipt = try await childSpan("database commit") {
+                try await chats.saveTurn(
+                    newSession: turn.isNew ? turn.session : nil, user: userMessage, reply: reply,
+                    settlement: settlement)
+            }
         } catch {
             // The same idempotency key arrived twice at once and the other request committed first (the database
             // refused this one): answer with what it stored, so the turn exists once.

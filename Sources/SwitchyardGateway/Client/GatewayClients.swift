@@ -7,6 +7,7 @@ import NIOHTTP1
 import SwitchyardCore
 import SwitchyardHTTP
 import SwitchyardProviders
+import Tracing
 
 /// Calls the gateway in the same process, when both roles run together: the same validation as
 /// `POST /v1/generate/`, and failures classified straight into ``GatewayCallError``.
@@ -106,6 +107,9 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
     private let serviceName: String
     private let tokenLifetime: TimeInterval
     private let tokens: TokenStore
+    /// Writes the current trace context (W3C `traceparent`) into each call, so that the gateway's spans join the
+    /// turn's trace; nil when tracing is off.
+    private let tracer: (any Tracer)?
 
     /// Serializes minting so that concurrent calls share one token.
     actor TokenStore {
@@ -130,8 +134,9 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
     ///   - tokenLifetime: Lifetime of each minted token, in seconds.
     public init(
         baseURL: String, client: HTTPClient, minter: ServiceTokenMinter, serviceName: String = "backend",
-        tokenLifetime: TimeInterval = 300
+        tokenLifetime: TimeInterval = 300, tracer: (any Tracer)? = nil
     ) {
+        self.tracer = tracer
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.client = client
         self.minter = minter
@@ -236,6 +241,9 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
         http.headers.add(name: "content-type", value: "application/json")
         http.headers.add(name: "authorization", value: "Bearer \(try await currentToken())")
         http.body = .bytes(try JSONCoding.encode(body))
+        if let tracer, let context = InstrumentationContext.current {
+            tracer.inject(context, into: &http.headers, using: HeaderInjector())
+        }
         return http
     }
 
@@ -316,5 +324,12 @@ struct GenerateRequestBody: Encodable {
         case topK = "top_k"
         case maxTokens = "max_tokens"
         case regionName = "region_name"
+    }
+}
+
+/// Writes trace context into an outgoing request's headers.
+private struct HeaderInjector: Injector {
+    func inject(_ value: String, forKey key: String, into headers: inout HTTPHeaders) {
+        headers.replaceOrAdd(name: key, value: value)
     }
 }
