@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwitchyardCore
 
 /// Log lines as JSON objects, one per line on standard error: `time` (ISO 8601, UTC, milliseconds), `level`,
 /// `logger` (the label), `message`, `source`, and the metadata's keys at the top level, sorted. For a log collector;
@@ -27,15 +28,15 @@ public struct JSONLogHandler: LogHandler {
         line.reserveCapacity(256)
         Self.appendTime(Date().timeIntervalSince1970, to: &line)
         line += "\",\"level\":\"\(event.level.rawValue)\",\"logger\":"
-        Self.append(quoted: label, to: &line)
+        JSONQuoting.append(label, to: &line)
         line += ",\"message\":"
-        Self.append(quoted: "\(event.message)", to: &line)
+        JSONQuoting.append("\(event.message)", to: &line)
         line += ",\"source\":"
-        Self.append(quoted: event.source, to: &line)
+        JSONQuoting.append(event.source, to: &line)
         let all = (event.metadata?.isEmpty ?? true) ? metadata : metadata.merging(event.metadata!) { $1 }
         for key in all.keys.sorted() where !["time", "level", "logger", "message", "source"].contains(key) {
             line += ","
-            Self.append(quoted: key, to: &line)
+            JSONQuoting.append(key, to: &line)
             line += ":"
             Self.append(all[key]!, to: &line)
         }
@@ -45,8 +46,8 @@ public struct JSONLogHandler: LogHandler {
 
     static func append(_ value: Logger.Metadata.Value, to line: inout String) {
         switch value {
-        case .string(let text): append(quoted: text, to: &line)
-        case .stringConvertible(let convertible): append(quoted: "\(convertible)", to: &line)
+        case .string(let text): JSONQuoting.append(text, to: &line)
+        case .stringConvertible(let convertible): JSONQuoting.append("\(convertible)", to: &line)
         case .array(let values):
             line += "["
             for (index, value) in values.enumerated() {
@@ -58,35 +59,12 @@ public struct JSONLogHandler: LogHandler {
             line += "{"
             for (index, key) in values.keys.sorted().enumerated() {
                 if index > 0 { line += "," }
-                append(quoted: key, to: &line)
+                JSONQuoting.append(key, to: &line)
                 line += ":"
                 append(values[key]!, to: &line)
             }
             line += "}"
         }
-    }
-
-    /// A JSON string: `"` and `\` escaped, control characters as `\u00XX`.
-    static func append(quoted text: String, to line: inout String) {
-        line += "\""
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            line += text
-        } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": line += "\\\""
-                case "\\": line += "\\\\"
-                case "\n": line += "\\n"
-                case "\r": line += "\\r"
-                case "\t": line += "\\t"
-                case let control where control.value < 0x20:
-                    let hex = String(control.value, radix: 16)
-                    line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: line.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        line += "\""
     }
 
     /// `2026-12-01T06:20:18.257Z`, from the epoch seconds.

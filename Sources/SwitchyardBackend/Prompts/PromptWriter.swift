@@ -111,8 +111,7 @@ enum PromptWriter {
     /// Characters neither YAML nor JSON take raw in a string: C0 and C1 controls (line breaks and tabs included),
     /// DEL, the Unicode line and paragraph separators and the byte-order mark.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
-            || scalar == "\u{FEFF}"
+        JSONQuoting.isEscaped(scalar)
     }
 
     static func json(_ prompt: RenderedPrompt) -> String {
@@ -164,24 +163,7 @@ enum PromptWriter {
 
     /// A double-quoted string, valid as JSON and as YAML: the characters either would not take raw are escaped.
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if isControl(scalar) {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONQuoting.quoted(text)
     }
 
     /// Top-level strings as paragraphs (a text template is one); structured sections as `Name:` and indented lines.

@@ -1,0 +1,45 @@
+/// Writes a string as a double-quoted JSON string literal (also a valid YAML double-quoted scalar): `"` and `\`
+/// escaped, newline, return and tab as `\n`, `\r`, `\t`, and every other control character (C0, DEL and C1), the
+/// line and paragraph separators (U+2028, U+2029) and the byte-order mark as `\uXXXX`. One implementation for the
+/// prompt writer's JSON and YAML output and the JSON log lines.
+public enum JSONQuoting {
+    /// Appends `text`, quoted, to `out`.
+    public static func append(_ text: String, to out: inout String) {
+        out += "\""
+        // Most text needs no escape: ASCII without controls, quotes or backslashes goes in as it is.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }) {
+            out += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if isEscaped(scalar) {
+                        let hex = String(scalar.value, radix: 16, uppercase: true)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+        }
+        out += "\""
+    }
+
+    /// - Returns: `text`, quoted.
+    public static func quoted(_ text: String) -> String {
+        var out = ""
+        append(text, to: &out)
+        return out
+    }
+
+    /// Whether a character other than the named escapes is written as `\uXXXX`.
+    public static func isEscaped(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+            || scalar == "\u{FEFF}"
+    }
+}
