@@ -32,7 +32,8 @@ doc = {
         "schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["message", "type"], "properties": {
                 "message": {"type": "string"}, "type": {"type": "string"}, "param": {"type": ["string", "null"]}, "code": {"type": ["string", "null"]},
-                "missing_fields": {"type": "array", "items": {"type": "string"}, "description": "With `code` profile_incomplete: the profile fields the bot requires that the user lacks."}}}}},
+                "missing_fields": {"type": "array", "items": {"type": "string"}, "description": "With `code` profile_incomplete: the profile fields the bot requires that the user lacks."},
+                "attempts": {"type": "array", "items": ref("Attempt"), "description": "On `POST /v1/generate/` when the chain failed: the attempts made, as in a successful answer."}}}}},
             "Message": {"type": "object", "required": ["role", "content"], "properties": {
                 "role": {"type": "string", "enum": ["system", "developer", "user", "assistant", "tool"]},
                 "content": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "object", "required": ["type", "text"], "properties": {"type": {"const": "text"}, "text": {"type": "string"}}}}]}}},

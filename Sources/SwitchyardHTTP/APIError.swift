@@ -18,6 +18,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var shouldRetry: Bool?
     /// The profile fields a request lacks (`missing_fields` in the error object).
     public var missingFields: [String]?
+    /// The gateway attempts a failed generation made (`attempts` in the error object of `/v1/generate/`), so that a
+    /// separate backend records them as an in-process one does.
+    public var attempts: [AttemptRecord]?
 
     /// - Parameters:
     ///   - status: The HTTP status.
@@ -54,13 +57,18 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             public var param: String?
             public var code: String?
             public var missingFields: [String]?
+            public var attempts: [AttemptRecord]?
 
-            public init(message: String, type: String, param: String?, code: String?, missingFields: [String]? = nil) {
+            public init(
+                message: String, type: String, param: String?, code: String?, missingFields: [String]? = nil,
+                attempts: [AttemptRecord]? = nil
+            ) {
                 self.message = message
                 self.type = type
                 self.param = param
                 self.code = code
                 self.missingFields = missingFields
+                self.attempts = attempts
             }
 
             public func encode(to encoder: any Encoder) throws {
@@ -70,10 +78,11 @@ public struct APIError: Error, HTTPResponseError, Sendable {
                 try container.encode(param, forKey: .param)
                 try container.encode(code, forKey: .code)
                 try container.encodeIfPresent(missingFields, forKey: .missingFields)
+                try container.encodeIfPresent(attempts, forKey: .attempts)
             }
 
             enum CodingKeys: String, CodingKey {
-                case message, type, param, code
+                case message, type, param, code, attempts
                 case missingFields = "missing_fields"
             }
         }
@@ -90,7 +99,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         let envelope = Envelope(
-            error: .init(message: message, type: type, param: param, code: code, missingFields: missingFields))
+            error: .init(
+                message: message, type: type, param: param, code: code, missingFields: missingFields,
+                attempts: attempts))
         let buffer = try JSONCoding.encode(envelope)
         return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }

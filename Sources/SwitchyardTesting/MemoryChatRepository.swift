@@ -8,11 +8,17 @@ public actor MemoryChatRepository: ChatRepository {
     public private(set) var messages: [UUID: [StoredMessage]] = [:]
     /// How many turns were stored.
     public private(set) var savedTurns = 0
+    /// The turns that got no reply.
+    public private(set) var failedTurns: [FailedTurn] = []
 
     public init() {}
 
     public func session(id: UUID) async throws -> ChatSession? {
         sessions[id]
+    }
+
+    public func saveFailedTurn(_ turn: FailedTurn) async throws {
+        failedTurns.append(turn)
     }
 
     public func attempts(messageIDs: [UUID]) async throws -> [UUID: [AttemptRecord]] {

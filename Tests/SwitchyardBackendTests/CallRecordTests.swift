@@ -107,8 +107,24 @@ import Testing
             #expect(groups[1]["fallback_rate"] as? Double == 1, "every turn was served by its second attempt")
             #expect((groups[1]["cost"] as? NSNumber)?.doubleValue ?? 0 > 0)
 
+            // A bot whose only target fails: its turns get no reply, and their attempts count all the same.
+            let (failing, _) = try await app.launchBot(name: "Failing", provider: "broken", model: "z")
+            let failed = try await app.user("u9", .post, "/v1/bots/\(failing)/chat", json: #"{"message":"hi"}"#)
+            #expect(failed.status == 503, "\(failed.body)")
+            let withFailure = try await app.admin(.get, "/admin/v1/usage?group_by=model")
+            let models = try #require(withFailure.json["groups"] as? [[String: Any]])
+            let z = try #require(models.first { $0["key"] as? String == "broken/z" })
+            #expect(z["attempts"] as? Int == 1)
+            #expect(z["turns"] as? Int == 1)
+            #expect(z["success_rate"] as? Double == 0)
+            #expect((z["errors"] as? [String: Any])?["overloaded"] as? Int == 1)
+
             let byBot = try await app.admin(.get, "/admin/v1/usage?group_by=bot")
-            #expect((byBot.json["groups"] as? [[String: Any]])?.map { $0["key"] as? String } == [slug])
+            #expect(
+                (byBot.json["groups"] as? [[String: Any]])?.map { $0["key"] as? String }.sorted {
+                    ($0 ?? "") < ($1 ?? "")
+                }
+                    == [failing, slug].sorted())
             let none = try await app.admin(.get, "/admin/v1/usage?from=2020-01-01&to=2020-01-02")
             #expect((none.json["groups"] as? [Any])?.isEmpty == true)
 

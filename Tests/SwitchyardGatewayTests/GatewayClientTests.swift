@@ -114,6 +114,9 @@ import Testing
             let limited = await #expect(throws: GatewayCallError.self) { try await client.generate(openAI(0)) }
             #expect(limited?.reason == .provider(.rateLimited))
             #expect(limited?.retryAfter == .seconds(7))
+            // The attempt log comes back either way (over HTTP in the error object), so a failed turn is recorded.
+            #expect(tooLong?.attempts.map(\.outcome) == [.failed(.contextTooLong)])
+            #expect(limited?.attempts.map(\.status) == [429])
         }
     }
 

@@ -53,6 +53,7 @@ import Testing
         let path = try writeConfig(
             #"{"providers":{"openai":{"api_key":"sk-from-file","base_url":"http://127.0.0.1:2/v1"},"local":{"kind":"openai-compatible","base_url":"http://127.0.0.1:3/v1"}},"gateway":{"attempt_timeout_ms":1234}}"#
         )
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let settings = try await SettingsLoader.load(environment: [
             "SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path, "OPENAI_API_KEY": "sk-from-env",
             "GATEWAY_DEFAULT_RETRIES": "3",
@@ -85,6 +86,7 @@ import Testing
 
     @Test func anUnknownProviderKindIsRefused() async throws {
         let path = try writeConfig(#"{"providers":{"x":{"kind":"telepathy"}}}"#)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         await #expect(throws: SettingsError.self) {
             _ = try await SettingsLoader.load(environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path])
         }
@@ -150,12 +152,14 @@ import Testing
     @Test func billingTimesComeFromTheFileAndMustOutlastTheDeadline() async throws {
         let path = try writeConfig(
             #"{"gateway":{"request_deadline_ms":8000},"billing":{"hold_timeout_seconds":10,"session_idle_minutes":0}}"#)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let settings = try await SettingsLoader.load(
             environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path])
         #expect(settings.backend?.holdTimeoutSeconds == 10)
         #expect(settings.backend?.sessionIdleMinutes == 0)
         let short = try writeConfig(
             #"{"gateway":{"request_deadline_ms":30000},"billing":{"hold_timeout_seconds":20}}"#)
+        defer { try? FileManager.default.removeItem(atPath: short) }
         await #expect(throws: SettingsError.self) {
             _ = try await SettingsLoader.load(environment: [
                 "SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": short,
@@ -196,6 +200,7 @@ import Testing
     ])
     func badPricesAreRefusedWithTheirPlace(config: String, fragment: String) async throws {
         let path = try writeConfig(config)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             _ = try await SettingsLoader.load(environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path])
             Issue.record("accepted \(config)")

@@ -122,10 +122,13 @@ extension ChatService {
     private func store(_ delivery: ChatStreamDelivery) async throws -> (ChatTurnReply, ChatFailure?) {
         let interrupted = !delivery.finished || delivery.failure != nil
         if delivery.text.isEmpty {
-            // Nothing reached the user: like a failed turn, nothing is stored and nothing is charged.
+            // Nothing reached the user: like a failed turn, nothing is stored (but its attempts) and nothing is
+            // charged.
             await release(delivery.turn)
-            throw ChatFailure(
+            let failure = ChatFailure(
                 GatewayCallError(.provider(delivery.failure?.kind ?? .transport)), botName: delivery.turn.bot.name)
+            await record(delivery.turn, failure: failure, attempts: delivery.attempts.value)
+            throw failure
         }
         let reply = try await finish(
             delivery.turn, request: delivery.request, user: delivery.user, text: delivery.text, usage: delivery.usage,

@@ -144,10 +144,12 @@ public struct ChatService: Sendable {
         return try await inFlight.run("\(user.id.uuidString)|\(slug)|\(scope)|\(key)", body)
     }
 
-    /// Releases a failed turn's hold (the user pays nothing), logs the failure, and returns it as a ``ChatFailure``.
+    /// Releases a failed turn's hold (the user pays nothing), records its attempts, logs the failure, and returns it
+    /// as a ``ChatFailure``.
     func failed(_ turn: PreparedTurn, _ error: GatewayCallError) async -> ChatFailure {
         await release(turn)
         let failure = ChatFailure(error, botName: turn.bot.name)
+        await record(turn, failure: failure, attempts: error.attempts)
         let metadata: Logger.Metadata = [
             "bot": "\(turn.bot.slug)", "config": "\(turn.config.id)", "code": "\(failure.code)",
             "attempts": "\(error.attempts.count)",
@@ -159,6 +161,22 @@ public struct ChatService: Sendable {
             logger.warning("chat turn failed", metadata: metadata)
         }
         return failure
+    }
+
+    /// Keeps the attempts of a turn that got no reply, for the usage figures. A turn that reached no provider (an
+    /// invalid request, a gateway that did not answer) has none and leaves nothing. If the write fails, the user's
+    /// answer is the same; the log says so.
+    func record(_ turn: PreparedTurn, failure: ChatFailure, attempts: [AttemptRecord]) async {
+        guard !attempts.isEmpty else { return }
+        let record = FailedTurn(
+            botID: turn.bot.id, sessionID: turn.isNew ? nil : turn.session.id, configID: turn.config.id,
+            code: failure.code, attempts: attempts, createdAt: now())
+        do {
+            try await childSpan("database commit") { try await chats.saveFailedTurn(record) }
+        } catch {
+            logger.warning(
+                "could not record a failed turn's attempts", metadata: ["error": "\(type(of: error))"])
+        }
     }
 
     /// Voids the turn's hold. If that fails, the sweeper releases it when it expires.

@@ -2,7 +2,7 @@ import Foundation
 
 /// One stored gateway attempt, as the usage figures read it.
 public struct UsageRecord: Sendable, Equatable {
-    /// The reply it belongs to (one chat turn).
+    /// The turn it belongs to: its reply's id, or a failed turn's.
     public var turnID: UUID
     /// Its place in the turn's attempt log.
     public var position: Int
@@ -48,8 +48,9 @@ public struct UsageRecord: Sendable, Equatable {
 ///
 /// Per group: `attempts` sent (skipped targets are not counted), `success_rate` (successful attempts / attempts),
 /// latency percentiles of those attempts by the nearest-rank method (the value at rank ⌈p·n⌉ of the sorted
-/// latencies), `turns` (replies with at least one attempt in the group), `fallback_rate` (of those turns, the share
-/// whose serving attempt was not their first sent attempt), failures by kind, tokens and cost. `cost` is nil when an
+/// latencies), `turns` (turns with at least one attempt in the group: answered ones and, since the attempts of a
+/// failed turn are kept too, failed ones), `fallback_rate` (of those turns, the share answered by other than their
+/// first sent attempt), failures by kind, tokens and cost. `cost` is nil when an
 /// attempt in the group used tokens of an unpriced model (then `unpriced_attempts` counts them).
 public struct UsageReport: Sendable, Equatable {
     public enum Grouping: String, Sendable, CaseIterable {

@@ -138,6 +138,8 @@ public protocol ChatRepository: Sendable {
     func deleteSession(id: UUID, userID: UUID, at date: Date) async throws -> Bool
     /// The call records of some replies: each one's gateway attempts, in order.
     func attempts(messageIDs: [UUID]) async throws -> [UUID: [AttemptRecord]]
+    /// Records a turn that got no reply, with its gateway attempts, in one transaction.
+    func saveFailedTurn(_ turn: FailedTurn) async throws
 }
 
 /// A session in a user's list.

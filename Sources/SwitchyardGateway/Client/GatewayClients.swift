@@ -251,8 +251,9 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
     static func callError(_ response: HTTPClientResponse, body: ByteBuffer) -> GatewayCallError {
         let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
         let retryAfter = response.headers.first(name: "retry-after").flatMap(Int.init).map { Duration.seconds($0) }
+        let attempts = envelope?.error.attempts ?? []
         if let reason = GatewayErrorCode.reason(code: envelope?.error.code) {
-            return GatewayCallError(reason, retryAfter: retryAfter)
+            return GatewayCallError(reason, retryAfter: retryAfter, attempts: attempts)
         }
         if response.status == .badRequest, let error = envelope?.error {
             return GatewayCallError(
@@ -260,7 +261,7 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
                     RequestValidationError(
                         parameter: error.param, message: error.message ?? "The gateway refused the request.")))
         }
-        return GatewayCallError(.gatewayUnavailable, retryAfter: retryAfter)
+        return GatewayCallError(.gatewayUnavailable, retryAfter: retryAfter, attempts: attempts)
     }
 
     private struct ErrorEnvelope: Decodable {
@@ -268,6 +269,7 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
             var message: String?
             var code: String?
             var param: String?
+            var attempts: [AttemptRecord]?
         }
 
         var error: Body

@@ -12,6 +12,13 @@ extension APIError {
                 + "GET /v1/models lists what is available.")
     }
 
+    /// The same error, carrying the attempt log (the `/v1/generate/` surface's error object has it).
+    func with(attempts: [AttemptRecord]) -> APIError {
+        var error = self
+        error.attempts = attempts
+        return error
+    }
+
     /// Maps a gateway failure to the client: the provider's own words never appear, only the classified kind.
     static func from(_ failure: GatewayFailure) -> APIError {
         let tried = failure.attempts.map { "\($0.provider)/\($0.model): \($0.outcome.name)" }.joined(separator: ", ")

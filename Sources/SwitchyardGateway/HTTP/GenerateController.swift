@@ -25,7 +25,7 @@ struct GenerateController<Context: RequestContext>: Sendable {
             do {
                 committed = try await service.openStream(service.plan(for: generation), request: .init(generation))
             } catch {
-                throw APIError.from(error)
+                throw APIError.from(error).with(attempts: error.attempts)
             }
             return GenerateStreamEncoder.response(committed, service: service)
         }
@@ -33,7 +33,7 @@ struct GenerateController<Context: RequestContext>: Sendable {
         do {
             response = try await service.generate(service.plan(for: generation), request: .init(generation))
         } catch {
-            throw APIError.from(error)
+            throw APIError.from(error).with(attempts: error.attempts)
         }
         return try JSONCoding.response(
             GenerateResponseDTO(response),

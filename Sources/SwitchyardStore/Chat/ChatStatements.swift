@@ -110,6 +110,27 @@ enum ChatStatements {
                 """, rows)
     }
 
+    /// One statement inserting a failed turn.
+    static func insertFailedTurn(_ turn: FailedTurn) -> StoreStatement {
+        insert(
+            into: "failed_turns (id, bot_id, session_id, config_id, code, created_at)",
+            [
+                [
+                    .uuid(turn.id), .uuid(turn.botID), .uuid(turn.sessionID), .uuid(turn.configID), .text(turn.code),
+                    .date(turn.createdAt),
+                ]
+            ])
+    }
+
+    /// One statement inserting `rows` (from ``TurnRows/attempts(owner:_:at:)``) into `failed_turn_attempts`.
+    static func insertFailedAttempts(_ rows: [[StoreBind]]) -> StoreStatement {
+        insert(
+            into: """
+                failed_turn_attempts (turn_id, position, provider, model, region, outcome, status, latency_ms,
+                ttft_ms, prompt_tokens, completion_tokens, cached_tokens, cost_nanos, retry, created_at)
+                """, rows)
+    }
+
     /// The call records of some replies, in order.
     static func attempts(messageIDs: [UUID]) -> StoreStatement {
         StoreStatement(
@@ -120,15 +141,20 @@ enum ChatStatements {
             """, messageIDs.map { .uuid($0) })
     }
 
-    /// Every attempt written in `[from, to)`, with its turn's bot.
+    /// Every attempt written in `[from, to)`, with its turn's bot: those of answered turns and of failed ones.
     static func usageRecords(from: Date, to: Date) -> StoreStatement {
         StoreStatement(
             """
-            SELECT a.message_id, a.position, s.bot_id, a.provider, a.model, a.outcome, a.latency_ms, a.prompt_tokens,
-            a.completion_tokens, a.cost_nanos, a.created_at FROM turn_attempts a
+            SELECT a.message_id AS turn_id, a.position, s.bot_id, a.provider, a.model, a.outcome, a.latency_ms,
+            a.prompt_tokens, a.completion_tokens, a.cost_nanos, a.created_at FROM turn_attempts a
             JOIN chat_messages m ON m.id = a.message_id JOIN chat_sessions s ON s.id = m.session_id
             WHERE a.created_at >= ? AND a.created_at < ?
-            """, [.date(from), .date(to)])
+            UNION ALL
+            SELECT f.turn_id, f.position, t.bot_id, f.provider, f.model, f.outcome, f.latency_ms, f.prompt_tokens,
+            f.completion_tokens, f.cost_nanos, f.created_at FROM failed_turn_attempts f
+            JOIN failed_turns t ON t.id = f.turn_id
+            WHERE f.created_at >= ? AND f.created_at < ?
+            """, [.date(from), .date(to), .date(from), .date(to)])
     }
 
     /// Ends an open session.
@@ -183,7 +209,7 @@ struct TurnRows {
             let seq = try next[sessionID] ?? lastSequence(sessionID) + 1
             messages.append(Self.message(turn.user, seq: seq, replyTo: nil))
             messages.append(Self.message(turn.reply, seq: seq + 1, replyTo: turn.user.id))
-            attempts += Self.attempts(of: turn.reply)
+            attempts += Self.attempts(owner: turn.reply.id, turn.reply.attempts, at: turn.reply.createdAt)
             next[sessionID] = seq + 2
         }
     }
@@ -194,22 +220,23 @@ struct TurnRows {
         return Array(Set(turns.map(\.user.sessionID)).subtracting(started))
     }
 
-    /// A reply's attempts; `retry` counts the earlier attempts at the same target.
-    private static func attempts(of reply: StoredMessage) -> [[StoreBind]] {
+    /// The rows of a turn's attempts (a reply's, or a failed turn's), owned by `owner`; `retry` counts the earlier
+    /// attempts at the same target.
+    static func attempts(owner: UUID, _ records: [AttemptRecord], at date: Date) -> [[StoreBind]] {
         var tries: [String: Int64] = [:]
-        return reply.attempts.enumerated().map { position, attempt in
+        return records.enumerated().map { position, attempt in
             let target = "\(attempt.provider)/\(attempt.model)@\(attempt.regionName ?? "")"
             let retry = tries[target, default: 0]
             tries[target] = retry + 1
             return [
-                .uuid(reply.id), .integer(Int64(position)), .text(attempt.provider), .text(attempt.model),
+                .uuid(owner), .integer(Int64(position)), .text(attempt.provider), .text(attempt.model),
                 .text(attempt.regionName), .text(attempt.outcome.name), .integer(attempt.status.map(Int64.init)),
                 .integer(Int64(attempt.latencyMilliseconds)),
                 .integer(attempt.timeToFirstTokenMilliseconds.map(Int64.init)),
                 .integer(attempt.usage.map { Int64($0.promptTokens) }),
                 .integer(attempt.usage.map { Int64($0.completionTokens) }),
                 .integer(attempt.usage.map { Int64($0.cachedPromptTokens) }), .integer(attempt.cost), .integer(retry),
-                .date(reply.createdAt),
+                .date(date),
             ]
         }
     }

@@ -45,7 +45,7 @@ extension StatementChatStore {
     func usageRecords(from: Date, to: Date) async throws -> [UsageRecord] {
         try await rows(ChatStatements.usageRecords(from: from, to: to)) { row in
             UsageRecord(
-                turnID: try row.decode(column: "message_id", as: UUID.self),
+                turnID: try row.decode(column: "turn_id", as: UUID.self),
                 position: try row.decode(column: "position", as: Int.self),
                 botID: try row.decode(column: "bot_id", as: UUID.self),
                 provider: try row.decode(column: "provider", as: String.self),
@@ -57,6 +57,15 @@ extension StatementChatStore {
                 completionTokens: try row.decode(column: "completion_tokens", as: Int?.self) ?? 0,
                 cost: try row.decode(column: "cost_nanos", as: Int64?.self),
                 createdAt: try row.decode(column: "created_at", as: Date.self))
+        }
+    }
+
+    func saveFailedTurn(_ turn: FailedTurn) async throws {
+        let attempts = TurnRows.attempts(owner: turn.id, turn.attempts, at: turn.createdAt)
+        try await writeTransaction { tx in
+            _ = try await tx.rows(ChatStatements.insertFailedTurn(turn)) { _ in () }
+            // One row per statement: SQLite binds at most 999 values in one.
+            for row in attempts { _ = try await tx.rows(ChatStatements.insertFailedAttempts([row])) { _ in () } }
         }
     }
 
