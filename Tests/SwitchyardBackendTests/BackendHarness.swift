@@ -26,13 +26,15 @@ struct BackendHarness: Sendable {
 
     static func run(
         providers extra: [ProviderSettings] = [], routing: RoutingTable = RoutingTable(), live: Bool = false,
-        prices: PriceTable = PriceTable(), logger: Logger = Logger(label: "test"), tracing: TraceSettings? = nil,
+        prices: PriceTable = PriceTable(), rateLimits: RateLimitRules = .init(), logger: Logger = Logger(label: "test"),
+        tracing: TraceSettings? = nil,
         _ body: @Sendable (BackendHarness) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString).sqlite")
             .path
         var gateway = GatewaySettings(defaultRetries: 0, backoff: Backoff(base: .milliseconds(1), jitter: 0))
         gateway.prices = prices
+        gateway.rateLimits = rateLimits
         let settings = ServerSettings(
             port: 0, jwtSecret: Secret(gatewaySecret), routing: routing,
             providers: [

@@ -302,3 +302,26 @@ import Testing
         }
     }
 }
+
+/// The gateway's rate limit on an end user reaches the user as a 429 they can act on: the wait, in words and in
+/// `Retry-After`; nothing is stored.
+@Suite struct ChatRateLimitTests {
+    @Test func aLimitedUserIsToldHowLongToWait() async throws {
+        try await BackendHarness.run(rateLimits: RateLimitRules(user: RateLimit(requestsPerMinute: 2, burst: 1))) {
+            app in
+            let (slug, _) = try await app.launchBot(name: "Patient")
+            let first = try await app.user("eager", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"one"}"#)
+            #expect(first.status == 200)
+            let second = try await app.user("eager", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"two"}"#)
+            #expect(second.status == 429)
+            #expect(second.headers[.retryAfter] == "30")
+            #expect(second.error["code"] as? String == "too_many_requests")
+            #expect(
+                second.error["message"] as? String
+                    == "You're sending messages faster than Patient can answer. Please wait 30 seconds and send it again."
+            )
+            let other = try await app.user("calm", .post, "/v1/bots/\(slug)/chat", json: #"{"message":"one"}"#)
+            #expect(other.status == 200, "another user is not held back")
+        }
+    }
+}

@@ -167,6 +167,29 @@ import Testing
         }
     }
 
+    @Test func rateLimitsComeFromTheFileAndOutOfRangeOnesAreNamed() async throws {
+        let path = try writeConfig(
+            #"{"rate_limits":{"services":{"*":{"requests_per_minute":600},"backend":{"requests_per_minute":6000,"burst":300}},"users":{"requests_per_minute":20,"burst":5}}}"#
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let settings = try await SettingsLoader.load(
+            environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path])
+        #expect(
+            settings.gateway.rateLimits
+                == RateLimitRules(
+                    services: ["backend": RateLimit(requestsPerMinute: 6000, burst: 300)],
+                    defaultService: RateLimit(requestsPerMinute: 600, burst: 10),
+                    user: RateLimit(requestsPerMinute: 20, burst: 5)))
+        let bad = try writeConfig(#"{"rate_limits":{"users":{"requests_per_minute":20,"burst":0}}}"#)
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        do {
+            _ = try await SettingsLoader.load(environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": bad])
+            Issue.record("a burst of 0 was accepted")
+        } catch let error as SettingsError {
+            #expect(error.description.contains("`rate_limits.users.burst` must be 1 to 1000000; got 0"))
+        }
+    }
+
     /// The shipped table prices every model of the default chains except BytePlus's, and is dated.
     @Test func theDefaultConfigurationShipsDatedPrices() async throws {
         let prices = try await SettingsLoader.load(environment: ["SWITCHYARD_JWT_SECRET": secret]).gateway.prices

@@ -19,6 +19,8 @@ public struct ChatFailure: Error, Sendable, Equatable {
         case refused
         /// Every provider is unavailable for now: waiting helps.
         case unavailable(retryAfterSeconds: Int)
+        /// The user (or the whole service) sends faster than the gateway's rate limit allows: wait, then send again.
+        case rateLimited(retryAfterSeconds: Int)
         /// The wallet's available balance does not cover the turn's hold: top up.
         case paymentRequired
         /// The session was ended (explicitly or after being idle): start a new one.

@@ -29,9 +29,15 @@ extension ChatFailure {
                 kind: .refused, code: code,
                 message: "\(botName) can't answer because of a problem with its configuration. Retrying will not help; "
                     + "the operator has been told.")
+        case .rateLimited:
+            let seconds = min(max(error.retryAfterSeconds ?? 1, 1), Self.maximumRetryAfterSeconds)
+            self.init(
+                kind: .rateLimited(retryAfterSeconds: seconds), code: code,
+                message: "You're sending messages faster than \(botName) can answer. Please wait \(seconds) "
+                    + (seconds == 1 ? "second" : "seconds") + " and send it again.")
         case .provider, .noProvider, .deadline, .cancelled, .gatewayUnavailable:
-            let asked = error.retryAfter.map { Int($0.components.seconds) + ($0.components.attoseconds > 0 ? 1 : 0) }
-            let seconds = min(max(asked ?? Self.defaultRetryAfterSeconds, 1), Self.maximumRetryAfterSeconds)
+            let seconds = min(
+                max(error.retryAfterSeconds ?? Self.defaultRetryAfterSeconds, 1), Self.maximumRetryAfterSeconds)
             self.init(
                 kind: .unavailable(retryAfterSeconds: seconds), code: code,
                 message: "\(botName) can't answer right now. Please try again in \(seconds) seconds.")
@@ -59,6 +65,10 @@ extension APIError {
             return APIError(
                 .serviceUnavailable, type: "server_error", code: failure.code, message: failure.message,
                 retryAfterSeconds: ChatFailure.defaultRetryAfterSeconds)
+        case .rateLimited(let seconds):
+            return APIError(
+                .tooManyRequests, type: "rate_limit_error", code: failure.code, message: failure.message,
+                retryAfterSeconds: seconds)
         case .unavailable(let seconds):
             return APIError(
                 .serviceUnavailable, type: "server_error", code: failure.code, message: failure.message,

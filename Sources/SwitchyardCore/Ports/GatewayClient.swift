@@ -24,6 +24,8 @@ public struct GatewayCallError: Error, Sendable, Equatable {
         case cancelled
         /// The gateway itself could not be reached, refused our credentials, or answered something unreadable.
         case gatewayUnavailable
+        /// The gateway's rate limit for this caller or end user; `retryAfter` says when to try again.
+        case rateLimited
     }
 
     public var reason: Reason
@@ -44,6 +46,11 @@ public struct GatewayCallError: Error, Sendable, Equatable {
     /// A name for logs and the `code` of error bodies: the failure kind (`context_too_long`, `rate_limited`, …)
     /// or the gateway's own reason (`no_provider`, `deadline`, `cancelled`, `gateway_unavailable`,
     /// `invalid_request`).
+    /// ``retryAfter`` in whole seconds, rounded up; nil when no wait was given.
+    public var retryAfterSeconds: Int? {
+        retryAfter.map { Int($0.components.seconds) + ($0.components.attoseconds > 0 ? 1 : 0) }
+    }
+
     public var code: String {
         switch reason {
         case .provider(let kind): kind.rawValue
@@ -52,6 +59,7 @@ public struct GatewayCallError: Error, Sendable, Equatable {
         case .deadline: "deadline"
         case .cancelled: "cancelled"
         case .gatewayUnavailable: "gateway_unavailable"
+        case .rateLimited: "too_many_requests"
         }
     }
 }

@@ -19,12 +19,23 @@ public struct InProcessGatewayClient: StreamingGatewayClient {
         self.service = service
     }
 
-    public func generate(_ request: GenerationRequest) async throws(GatewayCallError) -> GenerationResponse {
+    /// The gateway's checks, as over HTTP: the request's validity, then the rate limits (this client is the
+    /// `backend` service, as the HTTP client's tokens say, and the request's `user`).
+    private func check(_ request: GenerationRequest) throws(GatewayCallError) {
         do {
             try service.validate(request)
         } catch {
             throw GatewayCallError(.invalidRequest(error))
         }
+        do {
+            try service.admit(service: HTTPGatewayClient.defaultServiceName, user: request.user)
+        } catch {
+            throw GatewayCallError(.rateLimited, retryAfter: .seconds(error.retryAfterSeconds))
+        }
+    }
+
+    public func generate(_ request: GenerationRequest) async throws(GatewayCallError) -> GenerationResponse {
+        try check(request)
         do {
             return try await service.generate(service.plan(for: request), request: ProviderRequest(request))
         } catch {
@@ -38,11 +49,7 @@ extension InProcessGatewayClient {
     /// break) is recorded for cooldown and metrics, as for `/v1/chat/completions`. Dropping the events (the user
     /// left) cancels the upstream.
     public func stream(_ request: GenerationRequest) async throws(GatewayCallError) -> GatewayStream {
-        do {
-            try service.validate(request)
-        } catch {
-            throw GatewayCallError(.invalidRequest(error))
-        }
+        try check(request)
         let committed: CommittedStream
         do {
             committed = try await service.openStream(service.plan(for: request), request: ProviderRequest(request))
@@ -107,6 +114,8 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
     private let serviceName: String
     private let tokenLifetime: TimeInterval
     private let tokens: TokenStore
+    /// The `service` claim of the backend's tokens.
+    public static let defaultServiceName = "backend"
     /// Writes the current trace context (W3C `traceparent`) into each call, so that the gateway's spans join the
     /// turn's trace; nil when tracing is off.
     private let tracer: (any Tracer)?
@@ -133,7 +142,7 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
     ///   - serviceName: The `service` claim.
     ///   - tokenLifetime: Lifetime of each minted token, in seconds.
     public init(
-        baseURL: String, client: HTTPClient, minter: ServiceTokenMinter, serviceName: String = "backend",
+        baseURL: String, client: HTTPClient, minter: ServiceTokenMinter, serviceName: String = defaultServiceName,
         tokenLifetime: TimeInterval = 300, tracer: (any Tracer)? = nil
     ) {
         self.tracer = tracer

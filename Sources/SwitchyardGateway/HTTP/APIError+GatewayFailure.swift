@@ -12,6 +12,13 @@ extension APIError {
                 + "GET /v1/models lists what is available.")
     }
 
+    /// 429 `rate_limited` with `Retry-After`, before any upstream call.
+    static func from(_ limited: RateLimitExceeded) -> APIError {
+        APIError(
+            .tooManyRequests, type: "rate_limit_error", code: GatewayErrorCode.rateLimited, message: limited.message,
+            retryAfterSeconds: limited.retryAfterSeconds)
+    }
+
     /// The same error, carrying the attempt log (the `/v1/generate/` surface's error object has it).
     func with(attempts: [AttemptRecord]) -> APIError {
         var error = self
@@ -79,6 +86,8 @@ enum GatewayErrorCode {
     static let noProvider = "no_provider_available"
     static let deadline = "deadline_exceeded"
     static let cancelled = "request_cancelled"
+    /// The gateway's own limit on the caller (a provider's is `rate_limit_exceeded`).
+    static let rateLimited = "rate_limited"
 
     private static let byKind: [ProviderFailure.Kind: String] = [
         .invalidRequest: "upstream_rejected",
@@ -111,6 +120,7 @@ enum GatewayErrorCode {
         case noProvider: return .noProvider
         case deadline: return .deadline
         case cancelled: return .cancelled
+        case rateLimited: return .rateLimited
         default: return nil
         }
     }

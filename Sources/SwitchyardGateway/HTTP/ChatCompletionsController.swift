@@ -7,7 +7,7 @@ import SwitchyardProviders
 
 /// `POST /v1/chat/completions`: OpenAI's Chat Completions, plain and streamed, over the fallback chain of the
 /// requested route or `provider/model`.
-struct ChatCompletionsController<Context: RequestContext>: Sendable {
+struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable {
     let service: GatewayService
 
     func register(on router: RouteRegistrar<RouterGroup<Context>>) {
@@ -25,6 +25,7 @@ struct ChatCompletionsController<Context: RequestContext>: Sendable {
         let providerRequest = ProviderRequest(
             model: dto.model, systemInstruction: system, messages: conversation, sampling: dto.sampling,
             user: dto.user)
+        do { try service.admit(service: context.service, user: dto.user) } catch { throw APIError.from(error) }
         let id = "chatcmpl-" + ServedHeaders.randomID()
         let created = Int(Date().timeIntervalSince1970)
         if dto.stream == true {

@@ -3,7 +3,7 @@ import SwitchyardCore
 import SwitchyardHTTP
 
 /// `POST /v1/generate/`: the internal payload, answered with the normalized shape and the attempt log.
-struct GenerateController<Context: RequestContext>: Sendable {
+struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
     let service: GatewayService
 
     func register(on router: RouteRegistrar<RouterGroup<Context>>) {
@@ -20,6 +20,7 @@ struct GenerateController<Context: RequestContext>: Sendable {
         } catch {
             throw APIError.invalidRequest(error.message, param: error.parameter)
         }
+        do { try service.admit(service: context.service, user: generation.user) } catch { throw APIError.from(error) }
         if dto.stream == true {
             let committed: CommittedStream
             do {

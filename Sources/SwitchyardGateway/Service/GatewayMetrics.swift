@@ -16,6 +16,7 @@ public final class GatewayMetrics: Sendable {
     public static let fallbacksTotal = "switchyard_fallbacks_total"
     public static let costTotal = "switchyard_cost_nanodollars_total"
     public static let coolingDown = "switchyard_target_cooling_down"
+    public static let rateLimitedTotal = "switchyard_rate_limited_total"
 
     /// The conventions' advisory bucket boundaries for `gen_ai.client.operation.duration` (0.01 s to 81.92 s), in
     /// milliseconds so that they print exactly.
@@ -116,6 +117,16 @@ public final class GatewayMetrics: Sendable {
                 factory: service.factory
             ).increment()
         }
+    }
+
+    /// Counts a request refused by a rate limit: by scope (`service` or `user`) and, for a service's, its name.
+    public func recordRateLimited(_ scope: RateLimiter<AnyClock.Instant>.Scope) {
+        let dimensions: [(String, String)]
+        switch scope {
+        case .service(let name): dimensions = [("scope", "service"), ("service", name)]
+        case .user: dimensions = [("scope", "user"), ("service", "")]
+        }
+        Counter(label: Self.rateLimitedTotal, dimensions: dimensions, factory: service.factory).increment()
     }
 
     /// Sets the cooling-down gauge of every target seen: 1 while it cools down, else 0.

@@ -22,6 +22,28 @@ public struct GatewayFailure: Error, Sendable {
     public var attempts: [AttemptRecord]
 }
 
+/// A request refused by a rate limit before any upstream call.
+public struct RateLimitExceeded: Error, Sendable {
+    public var refusal: RateLimiter<AnyClock.Instant>.Refusal
+
+    /// Whole seconds to wait, at least 1.
+    public var retryAfterSeconds: Int {
+        let (seconds, attoseconds) = refusal.retryAfter.components
+        return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
+    }
+
+    /// What a person reads: which limit, and how long to wait.
+    public var message: String {
+        let limit = "\(refusal.limit.requestsPerMinute) requests per minute (bursts of \(refusal.limit.burst))"
+        let whose: String
+        switch refusal.scope {
+        case .service(let name): whose = "service '\(name)'"
+        case .user: whose = "this user"
+        }
+        return "Rate limit reached for \(whose): \(limit). Retry in \(retryAfterSeconds) s."
+    }
+}
+
 /// A stream that passed its commit point: the first content token has arrived, and nothing has been sent yet.
 public struct CommittedStream: Sendable {
     public var target: Target

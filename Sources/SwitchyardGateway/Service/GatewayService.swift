@@ -13,6 +13,7 @@ public final class GatewayService: Sendable {
     public let metrics: GatewayMetrics
     private let spans: AttemptSpans
     private let cooldowns: Mutex<CooldownTracker<AnyClock.Instant>>
+    private let limiter: Mutex<RateLimiter<AnyClock.Instant>>
     private let clock: AnyClock
     private let logger: Logger
     /// The primaries already logged as having no fallback rule.
@@ -42,6 +43,7 @@ public final class GatewayService: Sendable {
         self.metrics = metrics
         self.spans = AttemptSpans(settings: tracing)
         self.cooldowns = Mutex(CooldownTracker(settings: settings.cooldown))
+        self.limiter = Mutex(RateLimiter(rules: settings.rateLimits))
         self.logger = logger
         metrics.service.onRender { [weak self] in
             guard let self else { return }
@@ -58,6 +60,19 @@ public final class GatewayService: Sendable {
     public func validate(_ request: GenerationRequest) throws(RequestValidationError) {
         try RequestValidation.validate(
             request, knownProviders: registry.knownIDs, knownRoutes: Set(routing.routes.map(\.name)))
+    }
+
+    /// Takes a token from the caller's service bucket and the end user's, before any upstream call.
+    /// - Parameters:
+    ///   - service: The calling service (the token's `service` claim); nil in process.
+    ///   - user: The request's `user`, if any.
+    /// - Throws: ``RateLimitExceeded`` when a bucket is empty (nothing is taken from the others).
+    public func admit(service: String?, user: String?) throws(RateLimitExceeded) {
+        guard !settings.rateLimits.isEmpty else { return }
+        let now = clock.now
+        guard let refusal = limiter.withLock({ $0.admit(service: service, user: user, now: now) }) else { return }
+        metrics.recordRateLimited(refusal.scope)
+        throw RateLimitExceeded(refusal: refusal)
     }
 
     /// The gateway's default attempt timeouts.

@@ -19,6 +19,8 @@ public struct GatewaySettings: Sendable {
     public var maximumBodyBytes: Int
     /// List prices: each attempt's cost.
     public var prices = PriceTable()
+    /// Token buckets per calling service and per end user (`rate_limits`), checked before any upstream call.
+    public var rateLimits = RateLimitRules()
 
     /// - Parameters:
     ///   - attemptTimeout: Per attempt.

@@ -44,6 +44,8 @@ struct ConfigurationFile: Decodable {
     var providers: [String: ProviderEntry]
     /// `prices`: what each attempt costs.
     var prices: PriceTable
+    /// `rate_limits`: token buckets per service and per end user.
+    var rateLimits: RateLimitRules
     var auth: Auth?
     /// `backend.language_instructions`: how to answer, by app and language.
     var languageInstructions: [LanguageInstruction]?
@@ -98,6 +100,7 @@ struct ConfigurationFile: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case routing, providers, auth, backend, prices
+        case rateLimits = "rate_limits"
     }
 
     init(from decoder: any Decoder) throws {
@@ -106,6 +109,8 @@ struct ConfigurationFile: Decodable {
         providers = try container.decodeIfPresent([String: ProviderEntry].self, forKey: .providers) ?? [:]
         auth = try container.decodeIfPresent(Auth.self, forKey: .auth)
         prices = try container.decodeIfPresent(PriceSection.self, forKey: .prices)?.table() ?? PriceTable()
+        rateLimits =
+            try container.decodeIfPresent(RateLimitSection.self, forKey: .rateLimits)?.rules() ?? RateLimitRules()
         let backend = try container.decodeIfPresent(Backend.self, forKey: .backend)
         languageInstructions = try backend?.instructions()
         responseLengths = try backend?.lengths()

@@ -54,6 +54,7 @@ public enum SettingsLoader {
         }
         var gateway = try gatewaySettings(reader)
         gateway.prices = file.prices
+        gateway.rateLimits = file.rateLimits
         let backend =
             role.runsBackend
             ? try backendSettings(file: file, environment: environment, reader: reader, embedded: embedded) : nil
