@@ -103,28 +103,4 @@ import Testing
             }
         }
     }
-
-    /// Copies of a turn share one piece of work, which is cancelled only when every copy's request is.
-    @Test func sharedWorkStopsWhenItsLastWaiterIsCancelled() async throws {
-        let turns = InFlightTurns()
-        let cancelled = Mutex(false)
-        let work: @Sendable () async throws -> ChatTurnReply = {
-            do {
-                try await Task.sleep(for: .seconds(30))
-            } catch {
-                cancelled.withLock { $0 = true }
-                throw error
-            }
-            throw CancellationError()
-        }
-        let first = Task { try await turns.run("key", work) }
-        let second = Task { try await turns.run("key", work) }
-        try await Task.sleep(for: .milliseconds(50))
-        first.cancel()
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(!cancelled.withLock { $0 }, "the other copy still waits")
-        second.cancel()
-        _ = await (first.result, second.result)
-        #expect(cancelled.withLock { $0 })
-    }
 }

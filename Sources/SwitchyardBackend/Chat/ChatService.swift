@@ -53,7 +53,11 @@ public struct ChatService: Sendable {
     let makeSessionID: @Sendable () -> UUID
     /// The wall clock: session minutes, hold expiry, idle sessions.
     let now: @Sendable () -> Date
-    let inFlight = InFlightTurns()
+    /// Copies of a request with the same idempotency key that arrive while the first runs share its result: one
+    /// provider call and one charge in this process. (Across replicas the wallet's pending-hold index does the same
+    /// for paid turns; for free ones the second copy finds the first's stored turn, or is refused by the idempotency
+    /// index and answers with it.)
+    let inFlight = SingleFlight<String, ChatTurnReply>()
     /// Compiled templates by their exact source: versions are immutable, so an entry is never stale.
     let templates = BoundedCache<String, PromptTemplate>(capacity: 512)
     /// Time zones by identifier: building one reads the zoneinfo database.
@@ -141,7 +145,7 @@ public struct ChatService: Sendable {
     ) async throws -> ChatTurnReply {
         guard let key = request.idempotencyKey else { return try await body() }
         let scope = request.sessionID?.uuidString ?? "new"
-        return try await inFlight.run("\(user.id.uuidString)|\(slug)|\(scope)|\(key)", body)
+        return try await inFlight.run("\(user.id.uuidString)|\(slug)|\(scope)|\(key)", body).value
     }
 
     /// Releases a failed turn's hold (the user pays nothing), records its attempts, logs the failure, and returns it

@@ -8,7 +8,7 @@ public enum ChatRole: String, Sendable, Codable, CaseIterable {
 }
 
 /// One text message of a conversation.
-public struct ChatMessage: Sendable, Equatable, Codable {
+public struct ChatMessage: Sendable, Hashable, Codable {
     public var role: ChatRole
     public var content: String
 

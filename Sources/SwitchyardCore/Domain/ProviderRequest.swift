@@ -1,5 +1,5 @@
 /// What one attempt asks of one provider: a single model, already resolved from the fallback chain.
-public struct ProviderRequest: Sendable, Equatable {
+public struct ProviderRequest: Sendable, Hashable {
     public var model: String
     public var systemInstruction: String?
     public var messages: [ChatMessage]

@@ -1,5 +1,5 @@
 /// Sampling knobs shared by every provider. A provider that lacks one drops it in its own mapping.
-public struct SamplingParameters: Sendable, Equatable {
+public struct SamplingParameters: Sendable, Hashable {
     public var temperature: Double?
     public var topP: Double?
     public var topK: Int?

@@ -26,6 +26,12 @@ public struct RoutePlan: Sendable, Equatable {
     public var requireContent: Bool
     /// The conversation the request belongs to (a generation request's `metadata.session`), for traces.
     public var sessionID: String?
+    /// The route it came from, if any, with its sharing rules.
+    public var routeName: String?
+    /// Identical concurrent requests share one upstream call (the route's `dedupe`).
+    public var dedupe = false
+    /// How long an answer may be served from the cache (the route's `cache.ttl_seconds`); nil: not cached.
+    public var cacheTTL: Duration?
 
     /// - Parameters:
     ///   - chain: The targets, in order.
@@ -35,5 +41,14 @@ public struct RoutePlan: Sendable, Equatable {
         self.chain = chain
         self.timeouts = timeouts
         self.requireContent = requireContent
+    }
+}
+
+extension RoutePlan {
+    /// Takes the route's name and its sharing rules (`dedupe`, `cache`).
+    public mutating func share(_ route: RoutingTable.Route) {
+        routeName = route.name
+        dedupe = route.dedupe ?? false
+        cacheTTL = route.cache.map { .seconds($0.ttlSeconds) }
     }
 }

@@ -8,15 +8,40 @@ public struct RoutingTable: Sendable, Equatable, Codable {
         public var targets: [Target]
         /// Timeouts of this route's attempts, where they differ from the gateway's defaults.
         public var timeouts: TimeoutOverrides?
+        /// Identical concurrent non-streamed requests (same service, same request) share one upstream call.
+        public var dedupe: Bool?
+        /// An exact-match cache of non-streamed answers to deterministic requests.
+        public var cache: CachePolicy?
 
         /// - Parameters:
         ///   - name: What clients send as `model`.
         ///   - targets: The chain, primary first.
         ///   - timeouts: Per-route timeouts, if any.
-        public init(name: String, targets: [Target], timeouts: TimeoutOverrides? = nil) {
+        ///   - dedupe: Whether identical concurrent requests share one upstream call.
+        ///   - cache: The response cache, if any.
+        public init(
+            name: String, targets: [Target], timeouts: TimeoutOverrides? = nil, dedupe: Bool? = nil,
+            cache: CachePolicy? = nil
+        ) {
             self.name = name
             self.targets = targets
             self.timeouts = timeouts
+            self.dedupe = dedupe
+            self.cache = cache
+        }
+    }
+
+    /// A route's response cache: answers live `ttl_seconds`.
+    public struct CachePolicy: Sendable, Equatable, Codable {
+        public var ttlSeconds: Int
+
+        /// - Parameter ttlSeconds: How long an answer is served from the cache.
+        public init(ttlSeconds: Int) {
+            self.ttlSeconds = ttlSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case ttlSeconds = "ttl_seconds"
         }
     }
 

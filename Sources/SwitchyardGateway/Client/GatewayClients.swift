@@ -37,7 +37,10 @@ public struct InProcessGatewayClient: StreamingGatewayClient {
     public func generate(_ request: GenerationRequest) async throws(GatewayCallError) -> GenerationResponse {
         try check(request)
         do {
-            return try await service.generate(service.plan(for: request), request: ProviderRequest(request))
+            return try await service.respond(
+                service.plan(for: request), request: ProviderRequest(request),
+                caller: HTTPGatewayClient.defaultServiceName
+            ).0
         } catch {
             throw error.callError
         }

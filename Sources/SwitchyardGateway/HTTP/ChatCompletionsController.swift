@@ -38,8 +38,9 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
             }
         }
         let response: GenerationResponse
+        let cache: CacheStatus?
         do {
-            response = try await service.generate(plan, request: providerRequest)
+            (response, cache) = try await service.respond(plan, request: providerRequest, caller: context.service)
         } catch {
             throw APIError.from(error)
         }
@@ -48,7 +49,8 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
             choices: [.init(message: .init(content: response.text), finishReason: response.finishReason.rawValue)],
             usage: CostedUsage(response.usage, cost: response.cost))
         var headers = ServedHeaders.fields(
-            id: id, provider: response.provider, model: response.model, attempts: response.attempts.count)
+            id: id, provider: response.provider, model: response.model, attempts: response.attempts.count,
+            cache: cache)
         if let cost = response.cost, let name = HTTPField.Name("x-switchyard-cost") {
             headers[name] = NanoDollars.decimalString(cost)
         }

@@ -31,8 +31,10 @@ struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
             return GenerateStreamEncoder.response(committed, service: service)
         }
         let response: GenerationResponse
+        let cache: CacheStatus?
         do {
-            response = try await service.generate(service.plan(for: generation), request: .init(generation))
+            (response, cache) = try await service.respond(
+                service.plan(for: generation), request: .init(generation), caller: context.service)
         } catch {
             throw APIError.from(error).with(attempts: error.attempts)
         }
@@ -40,6 +42,6 @@ struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
             GenerateResponseDTO(response),
             headers: ServedHeaders.fields(
                 id: ServedHeaders.randomID(), provider: response.provider, model: response.model,
-                attempts: response.attempts.count))
+                attempts: response.attempts.count, cache: cache))
     }
 }

@@ -17,6 +17,8 @@ public final class GatewayMetrics: Sendable {
     public static let costTotal = "switchyard_cost_nanodollars_total"
     public static let coolingDown = "switchyard_target_cooling_down"
     public static let rateLimitedTotal = "switchyard_rate_limited_total"
+    public static let cacheLookupsTotal = "switchyard_cache_lookups_total"
+    public static let deduplicatedTotal = "switchyard_deduplicated_total"
 
     /// The conventions' advisory bucket boundaries for `gen_ai.client.operation.duration` (0.01 s to 81.92 s), in
     /// milliseconds so that they print exactly.
@@ -127,6 +129,19 @@ public final class GatewayMetrics: Sendable {
         case .user: dimensions = [("scope", "user"), ("service", "")]
         }
         Counter(label: Self.rateLimitedTotal, dimensions: dimensions, factory: service.factory).increment()
+    }
+
+    /// Counts a cacheable request of a route: served from the cache (`hit`) or not (`miss`).
+    public func recordCache(route: String, status: CacheStatus) {
+        Counter(
+            label: Self.cacheLookupsTotal, dimensions: [("route", route), ("result", status.rawValue)],
+            factory: service.factory
+        ).increment()
+    }
+
+    /// Counts a request that shared another's upstream call.
+    public func recordDeduplicated(route: String) {
+        Counter(label: Self.deduplicatedTotal, dimensions: [("route", route)], factory: service.factory).increment()
     }
 
     /// Sets the cooling-down gauge of every target seen: 1 while it cools down, else 0.

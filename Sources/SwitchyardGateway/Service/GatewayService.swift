@@ -14,6 +14,7 @@ public final class GatewayService: Sendable {
     private let spans: AttemptSpans
     private let cooldowns: Mutex<CooldownTracker<AnyClock.Instant>>
     private let limiter: Mutex<RateLimiter<AnyClock.Instant>>
+    private let shared = SharedResponses()
     private let clock: AnyClock
     private let logger: Logger
     /// The primaries already logged as having no fallback rule.
@@ -95,6 +96,7 @@ public final class GatewayService: Sendable {
                 chain: chain, timeouts: route.timeouts?.applied(to: defaultTimeouts) ?? defaultTimeouts,
                 requireContent: request.requireContent)
             plan.sessionID = request.metadata["session"]?.stringValue
+            plan.share(route)
             return plan
         }
         let primary = Target(
@@ -127,7 +129,10 @@ public final class GatewayService: Sendable {
         if let route = routing.route(named: model) {
             let chain = ChainBuilder.chain(
                 route: route, table: routing, systemInstruction: systemInstruction, regionName: nil)
-            return RoutePlan(chain: chain, timeouts: route.timeouts?.applied(to: defaultTimeouts) ?? defaultTimeouts)
+            var plan = RoutePlan(
+                chain: chain, timeouts: route.timeouts?.applied(to: defaultTimeouts) ?? defaultTimeouts)
+            plan.share(route)
+            return plan
         }
         guard let slash = model.firstIndex(of: "/") else { return nil }
         let provider = String(model[..<slash])
@@ -141,6 +146,44 @@ public final class GatewayService: Sendable {
     }
 
     // MARK: Non-streamed
+
+    /// A non-streamed answer through the route's sharing rules: from its cache, or from one upstream call that
+    /// identical concurrent requests of the same caller share, or on its own (a route without rules, or a
+    /// `provider/model` request).
+    /// - Parameters:
+    ///   - plan: The plan, with its route's rules.
+    ///   - request: The request.
+    ///   - caller: The calling service: requests of different services never share.
+    /// - Returns: The answer, and its cache status when the route caches and the request is deterministic.
+    /// - Throws: ``GatewayFailure``.
+    public func respond(
+        _ plan: RoutePlan, request: ProviderRequest, caller: String?
+    ) async throws(GatewayFailure) -> (GenerationResponse, CacheStatus?) {
+        guard let route = plan.routeName, plan.dedupe || plan.cacheTTL != nil else {
+            return (try await generate(plan, request: request), nil)
+        }
+        let key = SharedResponses.Key(service: caller, route: route, request: request)
+        let cacheable = SharedResponses.isCacheable(plan, request)
+        if cacheable, let hit = shared.cached(key, now: clock.now) {
+            metrics.recordCache(route: route, status: .hit)
+            return (hit, .hit)
+        }
+        let response: GenerationResponse
+        if plan.dedupe {
+            let (value, joined) = try await shared.deduplicated(key) { () async throws(GatewayFailure) in
+                try await self.generate(plan, request: request)
+            }
+            if joined { metrics.recordDeduplicated(route: route) }
+            response = value
+        } else {
+            response = try await generate(plan, request: request)
+        }
+        guard cacheable, let ttl = plan.cacheTTL else { return (response, nil) }
+        let now = clock.now
+        shared.store(response, for: key, expires: now.advanced(by: ttl), now: now)
+        metrics.recordCache(route: route, status: .miss)
+        return (response, .miss)
+    }
 
     /// Walks the chain until one target answers.
     /// - Parameters:

@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import SwitchyardCore
+import SwitchyardGateway
+import SwitchyardProviders
+import SwitchyardTesting
+import Testing
+
+/// A route's opt-in sharing of non-streamed answers, counted by the fake upstream: `dedupe` (identical concurrent
+/// requests of one service share one call) and `cache` (deterministic requests served from memory until the TTL).
+@Suite struct SharingTests {
+    static let target = Target(provider: "openai", model: "gpt-4o-mini")
+    static let routing = RoutingTable(routes: [
+        .init(name: "shared", targets: [target], dedupe: true),
+        .init(name: "cached", targets: [target], cache: .init(ttlSeconds: 60)),
+        .init(name: "plain", targets: [target]),
+    ])
+
+    func withSharingGateway(
+        clock: ManualClock? = nil,
+        _ body: @Sendable (any TestClientProtocol, FakeOpenAIUpstream) async throws -> Void
+    ) async throws {
+        let upstream = FakeOpenAIUpstream(flavor: .openai)
+        try await upstream.run { url in
+            let settings = GatewayHarness.settings(
+                providers: [GatewayHarness.openAIFamily("openai", flavor: .openai, baseURL: url)],
+                routing: Self.routing)
+            if let clock {
+                try await GatewayHarness.withGateway(settings, clock: clock) { client, _ in
+                    try await body(client, upstream)
+                }
+            } else {
+                try await GatewayHarness.withGateway(settings) { client, _ in try await body(client, upstream) }
+            }
+        }
+    }
+
+    static func content(_ reply: TestResponse) -> String? {
+        ((reply.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
+    }
+
+    static func body(_ model: String, temperature: Double? = nil, user: String? = nil, text: String = "hi") -> String {
+        var fields = [#""model":"\#(model)""#, #""messages":[{"role":"user","content":"\#(text)"}]"#]
+        if let temperature { fields.append(#""temperature":\#(temperature)"#) }
+        if let user { fields.append(#""user":"\#(user)""#) }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    @Test func identicalConcurrentRequestsShareOneUpstreamCall() async throws {
+        try await withSharingGateway { client, upstream in
+            await upstream.state.enqueue(.delayed(.milliseconds(300), .success("one answer for all")))
+            let replies = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<5 {
+                    group.addTask {
+                        try await GatewayHarness.post(client, "/v1/chat/completions", json: Self.body("shared"))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(replies.map(\.status) == Array(repeating: 200, count: 5))
+            #expect(Set(replies.map(Self.content)) == ["one answer for all"])
+            #expect(await upstream.state.requestCount == 1, "five identical requests, one upstream call")
+            // Another service never shares a call with this one; a route without `dedupe` never shares.
+            let other = try await GatewayHarness.token(service: "other")
+            await upstream.state.enqueue(
+                .delayed(.milliseconds(200), .success("a")), .delayed(.milliseconds(200), .success("b")))
+            async let mine = GatewayHarness.post(client, "/v1/chat/completions", json: Self.body("plain"))
+            async let theirs = GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.body("plain"), token: other)
+            #expect(try await [mine.status, theirs.status] == [200, 200])
+            #expect(await upstream.state.requestCount == 3)
+            let metrics = PrometheusText(try await GatewayHarness.get(client, "/metrics", token: nil).body)
+            #expect(metrics.value(GatewayMetrics.deduplicatedTotal, ["route": "shared"]) == 4)
+        }
+    }
+
+    @Test func deterministicAnswersComeFromTheCacheUntilTheyExpire() async throws {
+        let clock = ManualClock()
+        try await withSharingGateway(clock: clock) { client, upstream in
+            let cache = HTTPField.Name("x-switchyard-cache")!
+            let first = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.body("cached", temperature: 0))
+            #expect(first.status == 200)
+            #expect(first.headers[cache] == "miss")
+            let second = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.body("cached", temperature: 0))
+            #expect(second.headers[cache] == "hit")
+            #expect(second.headers[HTTPField.Name("x-switchyard-attempts")!] == "0")
+            #expect(Self.content(second) == Self.content(first) && Self.content(first) != nil)
+            #expect(await upstream.state.requestCount == 1)
+
+            // Not deterministic, or naming its end user: never cached.
+            for body in [Self.body("cached", temperature: 0.7), Self.body("cached", temperature: 0, user: "ana")] {
+                let reply = try await GatewayHarness.post(client, "/v1/chat/completions", json: body)
+                #expect(reply.status == 200)
+                #expect(reply.headers[cache] == nil)
+            }
+            #expect(await upstream.state.requestCount == 3)
+
+            // A failure is not kept: the same request is sent upstream again.
+            await upstream.state.enqueue(
+                .raw(status: 500, body: OpenAIBytes.openAIError(message: "boom", type: "server_error", code: nil)))
+            let failed = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.body("cached", temperature: 0, text: "other"))
+            #expect(failed.status == 502)
+            let retried = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.body("cached", temperature: 0, text: "other"))
+            #expect(retried.status == 200)
+            #expect(retried.headers[cache] == "miss")
+            #expect(await upstream.state.requestCount == 5)
+
+            clock.advance(by: .seconds(61))
+            let expired = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.body("cached", temperature: 0))
+            #expect(expired.headers[cache] == "miss")
+            #expect(await upstream.state.requestCount == 6)
+            let metrics = PrometheusText(try await GatewayHarness.get(client, "/metrics", token: nil).body)
+            #expect(metrics.value(GatewayMetrics.cacheLookupsTotal, ["route": "cached", "result": "hit"]) == 1)
+            #expect(metrics.value(GatewayMetrics.cacheLookupsTotal, ["route": "cached", "result": "miss"]) == 3)
+        }
+    }
+}
