@@ -1,8 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 import SwitchyardBackend
 import SwitchyardCore
@@ -157,8 +160,17 @@ public func buildApplication(
         await store?.shutdown()
         throw error
     }
+    let http1 = HTTPServerBuilder.http1(
+        configuration: .init(additionalChannelHandlers: [disconnects.makeWatcher()]))
+    let server: HTTPServerBuilder
+    do {
+        server = try settings.tls.map { try .tls(http1, tlsConfiguration: serverTLS($0)) } ?? http1
+    } catch {
+        await store?.shutdown()
+        throw error
+    }
     let application = Application(
-        router: router, server: .http1(additionalChannelHandlers: [disconnects.makeWatcher()]),
+        router: router, server: server,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
         services: services, onServerRunning: { drain.listening($0) }, logger: logger)
     return BuiltApplication(application: application, gateway: gateway, store: store, drain: drain, routes: routes)
@@ -192,9 +204,32 @@ private func registerBackend(
             languageTable: languages, usage: store.chats))
 }
 
+/// TLS for the server from PEM files: the certificate chain as given, and its key.
+func serverTLS(_ files: TLSFiles) throws -> TLSConfiguration {
+    do {
+        let chain = try NIOSSLCertificate.fromPEMFile(files.certificateChain)
+        guard !chain.isEmpty else { throw SettingsError("No certificate in \(files.certificateChain).") }
+        let key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem)
+        return TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    } catch let error as SettingsError {
+        throw error
+    } catch {
+        throw SettingsError(
+            "Cannot use the TLS certificate \(files.certificateChain) with the key \(files.privateKey): PEM files of "
+                + "a certificate chain and its private key are needed (\(error)).")
+    }
+}
+
 /// The shared upstream client: pooled, with enough connections per host for a busy gateway.
-public func makeHTTPClient() -> HTTPClient {
+/// - Parameter additionalCAFile: A CA (PEM) trusted besides the system's roots (a gateway's own CA).
+public func makeHTTPClient(additionalCAFile: String? = nil) -> HTTPClient {
     var configuration = HTTPClient.Configuration()
+    if let additionalCAFile {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.additionalTrustRoots = [.file(additionalCAFile)]
+        configuration.tlsConfiguration = tls
+    }
     configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)
     configuration.timeout = .init(connect: .seconds(10))
     // No automatic client spans or `traceparent` on calls to model providers: the gateway records its own attempt

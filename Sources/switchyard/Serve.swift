@@ -22,6 +22,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The port to bind (default: server.port, else 8080).")
     var port: Int?
 
+    @Option(help: "A PEM certificate chain: serve HTTPS (with --tls-key; default: server.tls_cert).")
+    var tlsCert: String?
+
+    @Option(help: "The PEM private key of --tls-cert (default: server.tls_key).")
+    var tlsKey: String?
+
     @Option(help: "Log lines as json (one object per line) or text (default: text on a terminal, else json).")
     var logFormat: LogFormat?
 
@@ -45,7 +51,11 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "switchyard")
         let settings: ServerSettings
         do {
-            settings = try await SettingsLoader.load(role: role, host: host, port: port)
+            if (tlsCert == nil) != (tlsKey == nil) {
+                throw ValidationError("--tls-cert and --tls-key go together: give both, or neither.")
+            }
+            let tls = tlsCert.flatMap { cert in tlsKey.map { TLSFiles(certificateChain: cert, privateKey: $0) } }
+            settings = try await SettingsLoader.load(role: role, host: host, port: port, tls: tls)
         } catch let error as SettingsError {
             throw ValidationError(error.description)
         }
@@ -55,8 +65,9 @@ struct Serve: AsyncParsableCommand {
         } catch let error as SettingsError {
             throw ValidationError(error.description)
         }
-        let client = makeHTTPClient()
+        let client = makeHTTPClient(additionalCAFile: settings.gatewayCAFile)
         do {
+            let scheme = settings.tls == nil ? "http" : "https"
             let built = try await buildApplication(
                 settings: settings, httpClient: client, logger: logger, tracing: telemetry.tracing)
             if settings.jwtSecretIsEphemeral, settings.role != .backend {
@@ -69,7 +80,7 @@ struct Serve: AsyncParsableCommand {
                         No SWITCHYARD_JWT_SECRET is set: generated a secret for this run. A dev token, valid \(lifetime) s:
 
                           export SWITCHYARD_TOKEN=\(token)
-                          curl -s http://\(settings.host):\(settings.port)/v1/chat/completions \\
+                          curl -s \(scheme)://\(settings.host):\(settings.port)/v1/chat/completions \\
                             -H "Authorization: Bearer $SWITCHYARD_TOKEN" -H 'Content-Type: application/json' \\
                             -d '{"model":"switchyard-demo","messages":[{"role":"user","content":"Hello there"}]}'
 
@@ -86,7 +97,7 @@ struct Serve: AsyncParsableCommand {
                         """
                         Secrets not set (SWITCHYARD_ADMIN_KEY, SWITCHYARD_USER_JWT_SECRET) were generated for this run.
                         \(adminLine)  export USER_TOKEN=\(userToken)
-                          curl -s http://\(settings.host):\(settings.port)/v1/bots/mira/chat \\
+                          curl -s \(scheme)://\(settings.host):\(settings.port)/v1/bots/mira/chat \\
                             -H "Authorization: Bearer $USER_TOKEN" -H 'Content-Type: application/json' \\
                             -d '{"message":"What does my chart say about this week?"}'
 

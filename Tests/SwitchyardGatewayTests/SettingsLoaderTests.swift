@@ -167,6 +167,34 @@ import Testing
         }
     }
 
+    @Test func tlsNeedsACertificateAndAKeyThatCanBeRead() async throws {
+        let half = try writeConfig(#"{"server":{"tls_cert":"/etc/hostname"}}"#)
+        defer { try? FileManager.default.removeItem(atPath: half) }
+        let missing = try writeConfig(#"{"server":{"tls_cert":"/nonexistent/chain.pem","tls_key":"/etc/hostname"}}"#)
+        defer { try? FileManager.default.removeItem(atPath: missing) }
+        for (path, fragment) in [
+            (half, "TLS needs both a certificate and its key"),
+            (missing, "Cannot read the TLS certificate (--tls-cert, server.tls_cert) at /nonexistent/chain.pem"),
+        ] {
+            do {
+                _ = try await SettingsLoader.load(environment: [
+                    "SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path,
+                ])
+                Issue.record("accepted \(path)")
+            } catch let error as SettingsError {
+                #expect(error.description.contains(fragment), "\(error.description)")
+            }
+        }
+        do {
+            _ = try await SettingsLoader.load(environment: [
+                "SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_GATEWAY_CA_FILE": "/nonexistent/ca.pem",
+            ])
+            Issue.record("accepted a CA file that does not exist")
+        } catch let error as SettingsError {
+            #expect(error.description.contains("Cannot read SWITCHYARD_GATEWAY_CA_FILE at /nonexistent/ca.pem"))
+        }
+    }
+
     @Test func rateLimitsComeFromTheFileAndOutOfRangeOnesAreNamed() async throws {
         let path = try writeConfig(
             #"{"rate_limits":{"services":{"*":{"requests_per_minute":600},"backend":{"requests_per_minute":6000,"burst":300}},"users":{"requests_per_minute":20,"burst":5}}}"#

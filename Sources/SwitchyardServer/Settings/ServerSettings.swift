@@ -9,6 +9,12 @@ public struct ServerSettings: Sendable {
     public var role: ServerRole
     /// `server.drain_seconds`: how long in-flight requests may take after SIGTERM.
     public var drainSeconds: Int = 20
+    /// The certificate chain and key to serve TLS with (`--tls-cert`/`--tls-key`, `server.tls_cert`/`tls_key`); nil
+    /// serves plain HTTP.
+    public var tls: TLSFiles?
+    /// A CA (PEM) that the upstream client trusts besides the system's roots, for a gateway whose certificate it
+    /// issued (`SWITCHYARD_GATEWAY_CA_FILE`).
+    public var gatewayCAFile: String?
     /// The HS256 secret for service tokens.
     public var jwtSecret: Secret
     /// Whether the secret was generated for this run (embedded mode with none configured).
@@ -61,5 +67,19 @@ public struct ServerSettings: Sendable {
         self.providers = providers
         self.gateway = gateway
         self.backend = backend
+    }
+}
+
+/// PEM files of a server's TLS identity.
+public struct TLSFiles: Sendable, Equatable {
+    public var certificateChain: String
+    public var privateKey: String
+
+    /// - Parameters:
+    ///   - certificateChain: The certificate, then any intermediates.
+    ///   - privateKey: Its private key.
+    public init(certificateChain: String, privateKey: String) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
     }
 }

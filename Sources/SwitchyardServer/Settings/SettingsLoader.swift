@@ -8,7 +8,8 @@ import SwitchyardStore
 /// Reads ``ServerSettings`` from the environment and the JSON configuration file, through swift-configuration.
 ///
 /// Scalar keys (environment overrides file): `server.host` (`SERVER_HOST`), `server.port` (`SERVER_PORT`),
-/// `server.drain_seconds` (`SERVER_DRAIN_SECONDS`, default 20),
+/// `server.drain_seconds` (`SERVER_DRAIN_SECONDS`, default 20), `server.tls_cert` and `server.tls_key` (`SERVER_TLS_CERT`,
+/// `SERVER_TLS_KEY`: PEM files; both or neither), `SWITCHYARD_GATEWAY_CA_FILE` (a CA the upstream client trusts too),
 /// `switchyard.jwt.secret` (`SWITCHYARD_JWT_SECRET`, or a file named by `SWITCHYARD_JWT_SECRET_FILE`),
 /// `gateway.attempt_timeout_ms`, `gateway.request_deadline_ms`, `gateway.ttft_timeout_ms`,
 /// `gateway.stream_timeout_ms`, `gateway.default_retries`, `gateway.max_body_bytes`, `gateway.cooldown_seconds`.
@@ -25,13 +26,15 @@ public enum SettingsLoader {
     ///   - role: The role to run.
     ///   - host: A host given on the command line.
     ///   - port: A port given on the command line.
+    ///   - tls: A certificate chain and key given on the command line.
     /// - Returns: The settings.
     /// - Throws: ``SettingsError`` with an actionable message.
     public static func load(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         role: ServerRole = .all,
         host: String? = nil,
-        port: Int? = nil
+        port: Int? = nil,
+        tls: TLSFiles? = nil
     ) async throws -> ServerSettings {
         let path = environment["SWITCHYARD_CONFIG"] ?? defaultConfigPath()
         guard let path else { throw SettingsError("No configuration file: set SWITCHYARD_CONFIG to a JSON file.") }
@@ -76,7 +79,34 @@ public enum SettingsLoader {
             providers: try providers(file: file, environment: environment),
             gateway: gateway, backend: backend)
         settings.drainSeconds = try integer(reader, "server.drain_seconds", default: 20, in: 0...3600)
+        settings.tls = try tls ?? tlsFiles(reader)
+        if let tls = settings.tls {
+            try requireReadable(tls.certificateChain, "the TLS certificate (--tls-cert, server.tls_cert)")
+            try requireReadable(tls.privateKey, "the TLS key (--tls-key, server.tls_key)")
+        }
+        if let ca = environment["SWITCHYARD_GATEWAY_CA_FILE"], !ca.isEmpty {
+            try requireReadable(ca, "SWITCHYARD_GATEWAY_CA_FILE")
+            settings.gatewayCAFile = ca
+        }
         return settings
+    }
+
+    /// `server.tls_cert` and `server.tls_key`: both, or neither.
+    static func tlsFiles(_ reader: ConfigReader) throws -> TLSFiles? {
+        let certificate = reader.string(forKey: "server.tls_cert")
+        let key = reader.string(forKey: "server.tls_key")
+        switch (certificate, key) {
+        case (nil, nil): return nil
+        case (let certificate?, let key?): return TLSFiles(certificateChain: certificate, privateKey: key)
+        default:
+            throw SettingsError("TLS needs both a certificate and its key: set server.tls_cert and server.tls_key.")
+        }
+    }
+
+    static func requireReadable(_ path: String, _ what: String) throws {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw SettingsError("Cannot read \(what) at \(path).")
+        }
     }
 
     /// The embedded default: both roles in one process on SQLite. Only there are missing secrets generated.

@@ -1,7 +1,7 @@
 """Traces over OTLP/HTTP, checked from outside: a backend and a separate gateway (two processes) export to a local
 receiver that decodes the protobuf with the official `opentelemetry-proto` classes.
 
-Run by scripts/tracing.sh, which sets SWITCHYARD_BIN, the secrets and TRACE_LOGDIR."""
+Run by scripts/split-roles.sh, which sets SWITCHYARD_BIN, the secrets and SPLIT_LOGDIR."""
 import json
 import os
 import subprocess
@@ -17,7 +17,7 @@ from otlp_receiver import Receiver  # noqa: E402
 from switchyard_client import call, start_server, user_token  # noqa: E402
 
 BIN = os.environ["SWITCHYARD_BIN"]
-LOGDIR = os.environ["TRACE_LOGDIR"]
+LOGDIR = os.environ["SPLIT_LOGDIR"]
 CONFIG = os.path.join(os.path.dirname(__file__), "config.json")
 GATEWAY_PORT, BACKEND_PORT = 18771, 18772
 SERVER_KIND, CLIENT_KIND = 2, 3  # opentelemetry.proto.trace.v1.Span.SpanKind
