@@ -30,3 +30,24 @@ wait_until_ready() {
   done
   curl -fs "http://127.0.0.1:$1/ready" >/dev/null || { cat "$2"; return 1; }
 }
+
+# 32 random bytes as hex: a throwaway secret.
+random_hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# Exports fresh SWITCHYARD_JWT_SECRET, SWITCHYARD_ADMIN_KEY and SWITCHYARD_USER_JWT_SECRET for a test run.
+export_test_secrets() {
+  SWITCHYARD_JWT_SECRET="$(random_hex)" SWITCHYARD_ADMIN_KEY="$(random_hex)" SWITCHYARD_USER_JWT_SECRET="$(random_hex)"
+  export SWITCHYARD_JWT_SECRET SWITCHYARD_ADMIN_KEY SWITCHYARD_USER_JWT_SECRET
+}
+
+# Runs pytest from venv $1 on $2 (more pytest arguments after); when it fails, prints the tail of each log matching
+# the glob $3. Returns pytest's status.
+pytest_showing_logs() {
+  local venv="$1" tests="$2" logs="$3" status=0
+  shift 3
+  "$venv/bin/pytest" -q "$tests" "$@" || status=$?
+  if [ "$status" -ne 0 ]; then
+    for log in $logs; do echo "--- $log"; tail -40 "$log"; done
+  fi
+  return "$status"
+}

@@ -17,17 +17,11 @@ export SWITCHYARD_PG_PORT="${OPS_PG_PORT:-55433}" SWITCHYARD_PG_DATA="${OPS_PG_D
   || { cat "${TMPDIR:-/tmp}/switchyard-ops-pg-setup.log"; exit 1; }
 trap '"$ROOT/scripts/postgres.sh" stop >/dev/null 2>&1' EXIT
 
-random_hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 export OPS_ROOT="$ROOT" OPS_PG_PORT="$SWITCHYARD_PG_PORT" OPS_PG_DATA="$SWITCHYARD_PG_DATA"
 export OPS_PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 # Trust authentication ignores the password; it is there to prove that no log line carries it.
 export OPS_PG_PASSWORD="pw-$(random_hex | head -c 16)"
 export OPS_PG_URL="postgres://postgres:$OPS_PG_PASSWORD@127.0.0.1:$OPS_PG_PORT/switchyard_test?sslmode=disable"
 export SWITCHYARD_BIN="$BIN" OPS_LOGDIR="$(mktemp -d)"
-export SWITCHYARD_JWT_SECRET="$(random_hex)" SWITCHYARD_ADMIN_KEY="$(random_hex)" SWITCHYARD_USER_JWT_SECRET="$(random_hex)"
-status=0
-"$VENV/bin/pytest" -q Tests/operations "$@" || status=$?
-if [ "$status" -ne 0 ]; then
-  for log in "$OPS_LOGDIR"/*.log; do echo "--- $log"; tail -30 "$log"; done
-fi
-exit "$status"
+export_test_secrets
+pytest_showing_logs "$VENV" Tests/operations "$OPS_LOGDIR/*.log" "$@"

@@ -22,16 +22,9 @@ trap cleanup EXIT
 "$VENV/bin/python" Tests/interop/fake_upstream.py "$UPSTREAM_PORT" >"$LOGDIR/upstream.log" 2>&1 &
 pids+=($!)
 
-random_hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-export DATABASE_URL="$SWITCHYARD_TEST_POSTGRES_URL"
-export SWITCHYARD_JWT_SECRET="$(random_hex)" SWITCHYARD_ADMIN_KEY="$(random_hex)"
-export SWITCHYARD_USER_JWT_SECRET="$(random_hex)" INTEROP_UPSTREAM_KEY=upstream-key
+export DATABASE_URL="$SWITCHYARD_TEST_POSTGRES_URL" INTEROP_UPSTREAM_KEY=upstream-key
+export_test_secrets
 export SWITCHYARD_BIN="$BIN" REPLICAS_CONFIG="$ROOT/Tests/replicas/config.json" REPLICAS_LOGDIR="$LOGDIR"
 export REPLICAS_UPSTREAM_PORT="$UPSTREAM_PORT" REPLICAS_PORTS="18722,18723"
 SWITCHYARD_CONFIG="$REPLICAS_CONFIG" "$BIN" migrate >"$LOGDIR/migrate.log" 2>&1 || { cat "$LOGDIR/migrate.log"; exit 1; }
-status=0
-"$VENV/bin/pytest" -q Tests/replicas || status=$?
-if [ "$status" -ne 0 ]; then
-  for log in "$LOGDIR"/replica-*.log; do echo "--- $log"; tail -40 "$log"; done
-fi
-exit "$status"
+pytest_showing_logs "$VENV" Tests/replicas "$LOGDIR/replica-*.log"

@@ -11,12 +11,6 @@ cd "$ROOT"
 BIN="$(switchyard_binary "${1:-}")"
 shift || true
 VENV="$(python_venv split-venv pytest pytest opentelemetry-proto)"
-random_hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 export SWITCHYARD_BIN="$BIN" SPLIT_LOGDIR="$(mktemp -d)"
-export SWITCHYARD_JWT_SECRET="$(random_hex)" SWITCHYARD_ADMIN_KEY="$(random_hex)" SWITCHYARD_USER_JWT_SECRET="$(random_hex)"
-status=0
-"$VENV/bin/pytest" -q Tests/split "$@" || status=$?
-if [ "$status" -ne 0 ]; then
-  for log in "$SPLIT_LOGDIR"/*.log; do echo "--- $log"; tail -30 "$log"; done
-fi
-exit "$status"
+export_test_secrets
+pytest_showing_logs "$VENV" Tests/split "$SPLIT_LOGDIR/*.log" "$@"

@@ -9,16 +9,6 @@ import Tracing
 /// The gateway's attempt spans, recorded in memory: names and GenAI attributes, a stream's span ended with the
 /// stream (usage, finish reason, time of the first token), and content only when switched on.
 @Suite struct AttemptSpanTests {
-    static var settings: GatewaySettings {
-        var settings = GatewayHarness.fastSettings
-        var prices = PriceTable(asOf: "2026-11-30")
-        prices.set(
-            ModelPrice(inputMicrosPerMillion: 1_000_000, outputMicrosPerMillion: 2_000_000), provider: "mock",
-            model: "priced")
-        settings.prices = prices
-        return settings
-    }
-
     func run(
         content: Bool, _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws
@@ -26,7 +16,7 @@ import Tracing
     {
         let tracer = InMemoryTracer()
         try await GatewayHarness.withGateway(
-            GatewayHarness.settings(providers: [], gateway: Self.settings),
+            GatewayHarness.settings(providers: [], gateway: CostTests.settings),
             tracing: TraceSettings(tracer: tracer, recordsContent: content)
         ) { client, _ in try await body(client) }
         return tracer.finishedSpans

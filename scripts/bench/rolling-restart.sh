@@ -40,8 +40,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   eval "$("$ROOT/scripts/postgres.sh" 2>"$WORK/postgres-setup.log")"
   export DATABASE_URL="$SWITCHYARD_TEST_POSTGRES_URL"
 fi
-random_hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-export SWITCHYARD_JWT_SECRET="$(random_hex)" SWITCHYARD_ADMIN_KEY="$(random_hex)" SWITCHYARD_USER_JWT_SECRET="$(random_hex)"
+export_test_secrets
 cat >"$WORK/config.json" <<JSON
 {
   "server": { "host": "127.0.0.1" },
