@@ -230,7 +230,9 @@ public func makeHTTPClient(additionalCAFile: String? = nil) -> HTTPClient {
         tls.additionalTrustRoots = [.file(additionalCAFile)]
         configuration.tlsConfiguration = tls
     }
-    configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)
+    // A stream holds its upstream connection for its whole life: a thousand live streams to one provider need a
+    // thousand connections, or the later ones wait for the earlier ones to end.
+    configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
     configuration.timeout = .init(connect: .seconds(10))
     // No automatic client spans or `traceparent` on calls to model providers: the gateway records its own attempt
     // spans, and the backend's gateway client writes trace context itself.

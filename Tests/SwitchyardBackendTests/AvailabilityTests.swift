@@ -76,7 +76,7 @@ import Testing
                 port: 0, role: .gateway, jwtSecret: Secret(BackendHarness.gatewaySecret), routing: RoutingTable(),
                 providers: [ProviderSettings(id: "mock", kind: .mock(.init()))]),
             httpClient: .shared, logger: Logger(label: "test"))
-        try await gateway.application.test(.live) { gatewayClient in
+        try await BackendHarness.live(gateway) { gatewayClient in
             let port = try #require(gatewayClient.port)
             for (url, ready) in [("http://127.0.0.1:\(port)", true), ("http://127.0.0.1:1", false)] {
                 let path = FileManager.default.temporaryDirectory

@@ -12,6 +12,7 @@ import SwitchyardHTTP
 import SwitchyardProviders
 import SwitchyardServer
 import SwitchyardStore
+import SwitchyardTesting
 
 /// The whole application (both roles) on a fresh SQLite file, with the mock provider and a provider that always
 /// fails, plus helpers to call it as an admin or a user.
@@ -53,14 +54,29 @@ struct BackendHarness: Sendable {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         do {
-            try await built.application.test(live ? .live : .router) { client in
-                try await body(BackendHarness(client: client, store: store, routes: routes))
+            if live {
+                try await Self.live(built) { client in
+                    try await body(BackendHarness(client: client, store: store, routes: routes))
+                }
+            } else {
+                try await built.application.test(.router) { client in
+                    try await body(BackendHarness(client: client, store: store, routes: routes))
+                }
             }
         } catch {
             await store.shutdown()
             throw error
         }
         await store.shutdown()
+    }
+
+    /// Runs `body` against the application on a real socket (see ``withLiveServer(_:stopAccepting:_:)``).
+    static func live<T: Sendable>(
+        _ built: BuiltApplication<some ApplicationProtocol>,
+        _ body: @Sendable (any TestClientProtocol) async throws -> T
+    ) async throws -> T {
+        let drain = built.drain
+        return try await withLiveServer(built.application, stopAccepting: { await drain.stopAccepting() }, body)
     }
 
     static func requireStore(_ store: Store?) throws -> Store {

@@ -213,7 +213,7 @@ import Testing
                 let built = try await buildApplication(
                     settings: settings, httpClient: .shared, logger: Logger(label: "test"), clock: clock)
                 let metrics = try requireGateway(built.gateway).metrics
-                try await built.application.test(.live) { client in
+                try await GatewayHarness.live(built) { client in
                     let port = try #require(client.port)
                     let body =
                         #"{"provider":"openai","model":"gpt-4o-mini","retry":2,"fallbacks":[{"provider":"groq","model":"llama-3.1-8b-instant"}],"messages":[{"role":"user","content":"hi"}]}"#

@@ -32,7 +32,7 @@ import Testing
                 routing: RoutingTable(routes: []))
             let built = try await buildApplication(settings: settings, httpClient: .shared, logger: Logger(label: "t"))
             let service = try requireGateway(built.gateway)
-            try await built.application.test(.live) { client in
+            try await GatewayHarness.live(built) { client in
                 let port = try #require(client.port)
                 switch way {
                 case .http:
@@ -58,7 +58,7 @@ import Testing
     @Test func overHTTPTheTokenIsMintedOnceAndReused() async throws {
         let built = try await buildApplication(
             settings: GatewayHarness.settings(providers: []), httpClient: .shared, logger: Logger(label: "t"))
-        try await built.application.test(.live) { client in
+        try await GatewayHarness.live(built) { client in
             let port = try #require(client.port)
             let gateway = HTTPGatewayClient(
                 baseURL: "http://127.0.0.1:\(port)", client: .shared,

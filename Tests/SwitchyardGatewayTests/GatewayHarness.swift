@@ -49,6 +49,15 @@ enum GatewayHarness {
         [.authorization: "Bearer \(token)", .contentType: "application/json"]
     }
 
+    /// Runs `body` against the application on a real socket (see ``withLiveServer(_:stopAccepting:_:)``).
+    static func live<T: Sendable>(
+        _ built: BuiltApplication<some ApplicationProtocol>,
+        _ body: @Sendable (any TestClientProtocol) async throws -> T
+    ) async throws -> T {
+        let drain = built.drain
+        return try await withLiveServer(built.application, stopAccepting: { await drain.stopAccepting() }, body)
+    }
+
     /// Runs `body` against the gateway in router mode (no socket for the gateway itself).
     static func withGateway<T: Sendable>(
         _ settings: ServerSettings, clock: some Clock<Duration> = ContinuousClock(), tracing: TraceSettings? = nil,

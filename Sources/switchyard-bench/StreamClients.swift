@@ -1,0 +1,121 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `clients` streaming chat completions at once through a gateway; each one records when every SSE event arrives.
+/// Prints one JSON object: streams completed and failed, events, and the gaps between consecutive events
+/// (p50/p99/max over all streams, in milliseconds), and the wall time.
+struct StreamClients: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "streams", abstract: "Open many streaming chat completions at once and measure chunk gaps.")
+
+    @Option(help: "The gateway's base URL.")
+    var url: String = "http://127.0.0.1:18300"
+
+    @Option(help: "A bearer token.")
+    var token: String
+
+    @Option(help: "The model to ask for.")
+    var model: String = "openai/gpt-4o-mini"
+
+    @Option(help: "Concurrent streaming clients.")
+    var clients: Int = 1000
+
+    @Option(help: "Seconds to spread the clients' starts over.")
+    var rampSeconds: Double = 1
+
+    struct Outcome: Sendable {
+        var events = 0
+        var gaps: [Double] = []
+        var failure: String?
+    }
+
+    func run() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients + 16)
+        configuration.timeout = .init(connect: .seconds(30))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let body = #"{"model":"\#(model)","stream":true,"messages":[{"role":"user","content":"stream please"}]}"#
+        let started = ContinuousClock.now
+        let clientCount = clients
+        let ramp = rampSeconds
+        let outcomes = await withTaskGroup(of: Outcome.self) { group in
+            for index in 0..<clientCount {
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(ramp * Double(index) / Double(max(clientCount, 1))))
+                    return await Self.stream(
+                        client: client, url: url + "/v1/chat/completions", token: token, body: body)
+                }
+            }
+            var all: [Outcome] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        let wall = started.duration(to: .now)
+        try await client.shutdown()
+        let gaps = outcomes.flatMap(\.gaps).sorted()
+        func percentile(_ p: Double) -> Double {
+            guard !gaps.isEmpty else { return 0 }
+            return gaps[min(gaps.count - 1, Int((p * Double(gaps.count)).rounded(.up)) - 1)]
+        }
+        let failures = outcomes.compactMap(\.failure)
+        let summary: [String: Any] = [
+            "clients": clientCount, "completed": outcomes.count - failures.count, "failed": failures.count,
+            "failures": Array(Set(failures)).sorted().prefix(5).map { $0 },
+            "events": outcomes.reduce(0) { $0 + $1.events },
+            "gap_ms_p50": percentile(0.5), "gap_ms_p99": percentile(0.99), "gap_ms_max": gaps.last ?? 0,
+            "wall_seconds": Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// One stream: the gaps between its `data:` events, or why it failed (a non-200, a break, no `[DONE]`).
+    static func stream(client: HTTPClient, url: String, token: String, body: String) async -> Outcome {
+        var outcome = Outcome()
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(token)")
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        do {
+            let response = try await client.execute(request, timeout: .seconds(120))
+            guard response.status == .ok else {
+                outcome.failure = "status \(response.status.code)"
+                return outcome
+            }
+            var last: ContinuousClock.Instant?
+            var pending: [UInt8] = []
+            var done = false
+            for try await buffer in response.body {
+                let now = ContinuousClock.now
+                pending.append(contentsOf: buffer.readableBytesView)
+                // Each complete event ("\n\n"-terminated) counts at the time its last byte arrived.
+                while let end = Self.eventEnd(pending) {
+                    if pending.starts(with: Array("data: [DONE]".utf8)) { done = true }
+                    pending.removeFirst(end)
+                    outcome.events += 1
+                    if let last {
+                        let gap = last.duration(to: now)
+                        outcome.gaps.append(
+                            Double(gap.components.seconds) * 1000 + Double(gap.components.attoseconds) / 1e15)
+                    }
+                    last = now
+                }
+            }
+            if !done { outcome.failure = "ended without [DONE]" }
+        } catch {
+            outcome.failure = "\(type(of: error))"
+        }
+        return outcome
+    }
+
+    static func eventEnd(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 2 else { return nil }
+        for index in 1..<bytes.count where bytes[index] == 10 && bytes[index - 1] == 10 { return index + 1 }
+        return nil
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A soak: RATE (2500) chat completions a second through the gateway for DURATION seconds (600), against a fast fake
+# upstream, open loop (a request starts on schedule whether or not the earlier ones answered). Samples the gateway's
+# RSS and open descriptors every SAMPLE seconds (10) and prints the curve; exits 1 unless, after the first minute
+# (warm-up), RSS stays within 10 % of its first sample and descriptors within 10 % (or 16), and no request failed.
+# Usage: scripts/bench/soak.sh [path/to/switchyard [path/to/switchyard-bench]]   (default: builds both, release)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+. "$ROOT/scripts/lib.sh"
+RATE="${RATE:-2500}" DURATION="${DURATION:-600}" SAMPLE="${SAMPLE:-10}" WARMUP="${WARMUP:-60}"
+UPSTREAM_PORT="${UPSTREAM_PORT:-18091}" GATEWAY_PORT="${GATEWAY_PORT:-18301}"
+if [ -n "${1:-}" ]; then
+  BIN="$1" BENCH="${2:-$(dirname "$1")/switchyard-bench}"
+else
+  swift build -c release --product switchyard >/dev/null
+  swift build -c release --product switchyard-bench >/dev/null
+  BIN="$ROOT/.build/release/switchyard" BENCH="$ROOT/.build/release/switchyard-bench"
+fi
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+WORK="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+export_test_secrets
+"$BENCH" upstream --port "$UPSTREAM_PORT" >"$WORK/upstream.log" 2>&1 &
+pids+=($!)
+OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench LOG_LEVEL=warning \
+  "$BIN" serve --role gateway --port "$GATEWAY_PORT" --log-format json >"$WORK/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+pids+=("$GATEWAY_PID")
+wait_until_ready "$GATEWAY_PORT" "$WORK/gateway.log"
+TOKEN="$("$BIN" token --service bench --ttl 3600 | tail -1)"
+
+(
+  t=0
+  while kill -0 "$GATEWAY_PID" 2>/dev/null && [ ! -e "$WORK/done" ]; do
+    echo "$t $(awk '/VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status") $(ls "/proc/$GATEWAY_PID/fd" | wc -l)"
+    sleep "$SAMPLE"
+    t=$((t + SAMPLE))
+  done
+) >"$WORK/samples" &
+SAMPLER=$!
+"$BENCH" rate --url "http://127.0.0.1:$GATEWAY_PORT" --token "$TOKEN" --rps "$RATE" --seconds "$DURATION" \
+  --report-seconds "$SAMPLE" >"$WORK/load.jsonl"
+touch "$WORK/done"
+wait "$SAMPLER" || true
+python3 - "$WORK/samples" "$WORK/load.jsonl" "$RATE" "$DURATION" "$WARMUP" "$SAMPLE" <<'PY'
+import json, sys
+samples = [tuple(map(int, line.split())) for line in open(sys.argv[1]) if line.strip()]
+lines = [json.loads(line) for line in open(sys.argv[2]) if line.strip()]
+windows = {line["t"]: line for line in lines if "t" in line}
+total = next(line for line in lines if line.get("total"))
+rate, duration, warmup, step = map(int, sys.argv[3:7])
+print(f"soak: {rate} requests/s for {duration} s through the gateway")
+print("     t  RSS MiB  fds  answered/s  errors")
+for t, rss, fds in samples:
+    window = windows.get(t, {})
+    answered = window.get("ok", 0) / step
+    print(f"{t:6d}  {rss / 1024:7.1f}  {fds:4d}  {answered:10.0f}  {window.get('errors', 0):6d}")
+steady = [(t, rss, fds) for t, rss, fds in samples if t >= warmup]
+rss_values = [rss for _, rss, _ in steady] or [0]
+fd_values = [fds for _, _, fds in steady] or [0]
+rss_spread = (max(rss_values) - rss_values[0]) / max(rss_values[0], 1)
+fd_spread = max(fd_values) - min(fd_values)
+print(f"totals: started {total['started']}, answered {total['ok']}, errors {total['errors']}")
+print(f"after {warmup} s: RSS {rss_values[0] / 1024:.1f} -> {rss_values[-1] / 1024:.1f} MiB (max {max(rss_values) / 1024:.1f}, "
+      f"{100 * rss_spread:+.1f} %), descriptors {min(fd_values)}..{max(fd_values)}")
+checks = [("RSS within 10 % after warm-up", rss_spread <= 0.10),
+          ("descriptors flat (within 10 % or 16)", fd_spread <= max(16, 0.10 * max(fd_values))),
+          ("no errors", total["errors"] == 0 and total["ok"] == total["started"])]
+for name, ok in checks:
+    print(f"  {'PASS' if ok else 'FAIL'}: {name}")
+sys.exit(0 if all(ok for _, ok in checks) else 1)
+PY

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# A thousand live streams through the gateway: CLIENTS (1000) streaming chat completions at once, started over
+# RAMP seconds (1), against a fake upstream that sends CHUNKS (200) content chunks INTERVAL_MS (20) apart. Reports
+# streams completed and failed, the gaps between chunks as clients see them (p50/p99/max), the gateway's peak RSS and
+# open descriptors, and its CPU time per chunk; exits 1 unless every stream completed, the p99 gap is under
+# MAX_GAP_MS (60) and the peak RSS under MAX_RSS_MB (200).
+# Usage: scripts/bench/streams.sh [path/to/switchyard [path/to/switchyard-bench]]   (default: builds both, release)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+. "$ROOT/scripts/lib.sh"
+CLIENTS="${CLIENTS:-1000}" CHUNKS="${CHUNKS:-200}" INTERVAL_MS="${INTERVAL_MS:-20}" RAMP="${RAMP:-1}"
+MAX_GAP_MS="${MAX_GAP_MS:-60}" MAX_RSS_MB="${MAX_RSS_MB:-200}"
+UPSTREAM_PORT="${UPSTREAM_PORT:-18090}" GATEWAY_PORT="${GATEWAY_PORT:-18300}"
+if [ -n "${1:-}" ]; then
+  BIN="$1" BENCH="${2:-$(dirname "$1")/switchyard-bench}"
+else
+  swift build -c release --product switchyard >/dev/null
+  swift build -c release --product switchyard-bench >/dev/null
+  BIN="$ROOT/.build/release/switchyard" BENCH="$ROOT/.build/release/switchyard-bench"
+fi
+# Each stream holds a client connection and an upstream connection in the gateway.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+WORK="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+export_test_secrets
+"$BENCH" upstream --port "$UPSTREAM_PORT" --chunks "$CHUNKS" --interval-ms "$INTERVAL_MS" >"$WORK/upstream.log" 2>&1 &
+pids+=($!)
+OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench LOG_LEVEL=warning \
+  "$BIN" serve --role gateway --port "$GATEWAY_PORT" --log-format json >"$WORK/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+pids+=("$GATEWAY_PID")
+wait_until_ready "$GATEWAY_PORT" "$WORK/gateway.log"
+TOKEN="$("$BIN" token --service bench --ttl 3600 | tail -1)"
+
+ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY_PID/stat"; }
+# Peak RSS and descriptors, sampled every 100 ms while the clients run.
+sample() {
+  local rss=0 fds=0
+  while kill -0 "$GATEWAY_PID" 2>/dev/null && [ ! -e "$WORK/done" ]; do
+    local now
+    now=$(awk '/VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status")
+    [ "$now" -gt "$rss" ] && rss=$now
+    now=$(ls "/proc/$GATEWAY_PID/fd" | wc -l)
+    [ "$now" -gt "$fds" ] && fds=$now
+    sleep 0.1
+  done
+  echo "$rss $fds" >"$WORK/peak"
+}
+sample &
+SAMPLER=$!
+before=$(ticks)
+"$BENCH" streams --url "http://127.0.0.1:$GATEWAY_PORT" --token "$TOKEN" --clients "$CLIENTS" \
+  --ramp-seconds "$RAMP" >"$WORK/result.json"
+after=$(ticks)
+touch "$WORK/done"
+wait "$SAMPLER"
+python3 - "$WORK/result.json" "$WORK/peak" "$before" "$after" "$(getconf CLK_TCK)" "$CLIENTS" "$CHUNKS" \
+  "$INTERVAL_MS" "$MAX_GAP_MS" "$MAX_RSS_MB" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))
+rss_kb, fds = map(int, open(sys.argv[2]).read().split())
+before, after, hz = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+clients, chunks, interval, max_gap, max_rss = map(int, sys.argv[6:11])
+cpu = (after - before) / hz
+events = result["events"]
+print(f"{clients} streams x {chunks} chunks, {interval} ms apart, through the gateway")
+print(f"  completed {result['completed']}, failed {result['failed']} {result['failures'] or ''}")
+print(f"  chunk gap ms: p50 {result['gap_ms_p50']:.1f}  p99 {result['gap_ms_p99']:.1f}  max {result['gap_ms_max']:.1f}")
+print(f"  gateway: peak RSS {rss_kb / 1024:.0f} MiB, peak open descriptors {fds}, CPU {cpu:.2f} s for {events} events "
+      f"= {1e6 * cpu / max(events, 1):.1f} us per chunk; wall {result['wall_seconds']:.1f} s")
+checks = [("every stream completed", result["completed"] == clients),
+          (f"p99 gap under {max_gap} ms", result["gap_ms_p99"] < max_gap),
+          (f"peak RSS under {max_rss} MB", rss_kb / 1024 < max_rss)]
+for name, ok in checks:
+    print(f"  {'PASS' if ok else 'FAIL'}: {name}")
+sys.exit(0 if all(ok for _, ok in checks) else 1)
+PY
