@@ -11,14 +11,7 @@ struct SteadyLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rate", abstract: "Send chat completions at a fixed rate and count the answers.")
 
-    @Option(help: "The gateway's base URL.")
-    var url: String = "http://127.0.0.1:18300"
-
-    @Option(help: "A bearer token.")
-    var token: String
-
-    @Option(help: "The model to ask for.")
-    var model: String = "openai/gpt-4o-mini"
+    @OptionGroup var gateway: GatewayTarget
 
     @Option(help: "Requests per second.")
     var rps: Int = 1000
@@ -66,13 +59,16 @@ struct SteadyLoad: AsyncParsableCommand {
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxInFlight)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let body = ByteBuffer(
-            string: #"{"model":"\#(model)","messages":[{"role":"user","content":"What is the capital of France?"}]}"#)
+            string:
+                #"{"model":"\#(gateway.model)","messages":[{"role":"user","content":"What is the capital of France?"}]}"#
+        )
         let counts = Counts()
         let clock = ContinuousClock()
         let start = clock.now
         let interval = Duration.seconds(1) / rps
         let total = rps * seconds
-        let endpoint = url + "/v1/chat/completions"
+        let endpoint = gateway.completionsURL
+        let token = gateway.token
         let reporter = Task {
             var last = counts.snapshot()
             var window = 0

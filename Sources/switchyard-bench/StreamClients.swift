@@ -11,14 +11,7 @@ struct StreamClients: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streams", abstract: "Open many streaming chat completions at once and measure chunk gaps.")
 
-    @Option(help: "The gateway's base URL.")
-    var url: String = "http://127.0.0.1:18300"
-
-    @Option(help: "A bearer token.")
-    var token: String
-
-    @Option(help: "The model to ask for.")
-    var model: String = "openai/gpt-4o-mini"
+    @OptionGroup var gateway: GatewayTarget
 
     @Option(help: "Concurrent streaming clients.")
     var clients: Int = 1000
@@ -38,7 +31,8 @@ struct StreamClients: AsyncParsableCommand {
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients + 16)
         configuration.timeout = .init(connect: .seconds(30))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let body = #"{"model":"\#(model)","stream":true,"messages":[{"role":"user","content":"stream please"}]}"#
+        let body =
+            #"{"model":"\#(gateway.model)","stream":true,"messages":[{"role":"user","content":"stream please"}]}"#
         let started = ContinuousClock.now
         let clientCount = clients
         let ramp = rampSeconds
@@ -47,7 +41,7 @@ struct StreamClients: AsyncParsableCommand {
                 group.addTask {
                     try? await Task.sleep(for: .seconds(ramp * Double(index) / Double(max(clientCount, 1))))
                     return await Self.stream(
-                        client: client, url: url + "/v1/chat/completions", token: token, body: body)
+                        client: client, url: gateway.completionsURL, token: gateway.token, body: body)
                 }
             }
             var all: [Outcome] = []

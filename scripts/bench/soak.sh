@@ -8,32 +8,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 . "$ROOT/scripts/lib.sh"
+. "$ROOT/scripts/bench/gateway-bench.sh"
 RATE="${RATE:-2500}" DURATION="${DURATION:-600}" SAMPLE="${SAMPLE:-10}" WARMUP="${WARMUP:-60}"
 UPSTREAM_PORT="${UPSTREAM_PORT:-18091}" GATEWAY_PORT="${GATEWAY_PORT:-18301}"
-if [ -n "${1:-}" ]; then
-  BIN="$1" BENCH="${2:-$(dirname "$1")/switchyard-bench}"
-else
-  swift build -c release --product switchyard >/dev/null
-  swift build -c release --product switchyard-bench >/dev/null
-  BIN="$ROOT/.build/release/switchyard" BENCH="$ROOT/.build/release/switchyard-bench"
-fi
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-WORK="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-export_test_secrets
-"$BENCH" upstream --port "$UPSTREAM_PORT" >"$WORK/upstream.log" 2>&1 &
-pids+=($!)
-OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench LOG_LEVEL=warning \
-  "$BIN" serve --role gateway --port "$GATEWAY_PORT" --log-format json >"$WORK/gateway.log" 2>&1 &
-GATEWAY_PID=$!
-pids+=("$GATEWAY_PID")
-wait_until_ready "$GATEWAY_PORT" "$WORK/gateway.log"
-TOKEN="$("$BIN" token --service bench --ttl 3600 | tail -1)"
+bench_binaries "$@"
+start_bench_gateway
 
 (
   t=0

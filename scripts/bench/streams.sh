@@ -9,34 +9,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 . "$ROOT/scripts/lib.sh"
+. "$ROOT/scripts/bench/gateway-bench.sh"
 CLIENTS="${CLIENTS:-1000}" CHUNKS="${CHUNKS:-200}" INTERVAL_MS="${INTERVAL_MS:-20}" RAMP="${RAMP:-1}"
 MAX_GAP_MS="${MAX_GAP_MS:-60}" MAX_RSS_MB="${MAX_RSS_MB:-200}"
 UPSTREAM_PORT="${UPSTREAM_PORT:-18090}" GATEWAY_PORT="${GATEWAY_PORT:-18300}"
-if [ -n "${1:-}" ]; then
-  BIN="$1" BENCH="${2:-$(dirname "$1")/switchyard-bench}"
-else
-  swift build -c release --product switchyard >/dev/null
-  swift build -c release --product switchyard-bench >/dev/null
-  BIN="$ROOT/.build/release/switchyard" BENCH="$ROOT/.build/release/switchyard-bench"
-fi
-# Each stream holds a client connection and an upstream connection in the gateway.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-WORK="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-export_test_secrets
-"$BENCH" upstream --port "$UPSTREAM_PORT" --chunks "$CHUNKS" --interval-ms "$INTERVAL_MS" >"$WORK/upstream.log" 2>&1 &
-pids+=($!)
-OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench LOG_LEVEL=warning \
-  "$BIN" serve --role gateway --port "$GATEWAY_PORT" --log-format json >"$WORK/gateway.log" 2>&1 &
-GATEWAY_PID=$!
-pids+=("$GATEWAY_PID")
-wait_until_ready "$GATEWAY_PORT" "$WORK/gateway.log"
-TOKEN="$("$BIN" token --service bench --ttl 3600 | tail -1)"
+bench_binaries "$@"
+start_bench_gateway --chunks "$CHUNKS" --interval-ms "$INTERVAL_MS"
 
 ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY_PID/stat"; }
 # Peak RSS and descriptors, sampled every 100 ms while the clients run.
