@@ -9,8 +9,8 @@ public enum DemoSeed {
     public static let demoUserExternalID = "demo-user"
 
     /// The reference's astrologer prompt as a structured YAML template: the model receives it as YAML. The memory and
-    /// kundli sections are conditional: their variables are empty until external data is wired in, and then the
-    /// sections appear.
+    /// kundli sections are conditional: they appear when the user has memories, when the `astrology` source is
+    /// configured (Mira lists it as optional), and when a request names a second profile.
     public static let prompt = """
         Role: >-
           You are {{bot_name}}, {{bot_description}} {{bot_scene_desc}}
@@ -20,7 +20,7 @@ public enum DemoSeed {
             Name: "{{user_name}}"
             Age: "{{user_age}}"
             Gender: "{{user_gender}}"
-            Birth Details: "{{user_astro_data}}"
+            Birth Details: "{{user_birth_details}}"
         Query House Mapping:
           Marriage:
             Houses To Analyze: "7, 2, 11, 8"
@@ -65,14 +65,14 @@ public enum DemoSeed {
           Time: "{{current_time}}"
           Today's Number: "{{random_number_1_4}}"
         Past User Memories:
-          when: user_memories
-          content: "{{user_memories}}"
+          when: memories
+          content: "{{memories}}"
         First Profile Kundli:
-          when: first_profile_kundli
-          content: "{{first_profile_kundli}}"
+          when: profile_details_1
+          content: "{{profile_details_1}}"
         Second Profile Kundli:
-          when: second_profile_kundli
-          content: "{{second_profile_kundli}}"
+          when: profile_details_2
+          content: "{{profile_details_2}}"
         """
 
     /// The profile fields Mira needs before she reads a chart.
@@ -104,6 +104,7 @@ public enum DemoSeed {
                 metadata: [
                     "app": .string("demo"), "response_length": .string(ResponseLength.medium.rawValue),
                     "required_fields": .array(requiredFields.map { .string($0.rawValue) }),
+                    "data_sources": .array([.object(["source": .string("astrology"), "optional": .bool(true)])]),
                 ], launchedOn: Date()))
         _ = try await configs.createConfig(
             BotLLMConfig(

@@ -146,7 +146,8 @@ public func buildApplication(
         if let backend = settings.backend, let store {
             let client: any GatewayClient = remoteGateway ?? InProcessGatewayClient(service: gateway!)
             routes += try await registerBackend(
-                on: router, store: store, gateway: client, settings: backend,
+                on: router, store: store, gateway: client, settings: backend, httpClient: httpClient,
+                metrics: serviceMetrics,
                 knownProviders: Set(settings.providers.map(\.id)),
                 knownRoutes: Set(settings.routing.routes.map(\.name)),
                 logger: logger, tracing: tracing)
@@ -179,7 +180,8 @@ public func buildApplication(
 /// Migrates and seeds when embedded, then registers the backend's routes on `store`.
 private func registerBackend(
     on router: Router<AppRequestContext>, store: Store, gateway: any GatewayClient, settings backend: BackendSettings,
-    knownProviders: Set<String>, knownRoutes: Set<String>, logger: Logger, tracing: TraceSettings?
+    httpClient: HTTPClient, metrics: ServiceMetrics, knownProviders: Set<String>, knownRoutes: Set<String>,
+    logger: Logger, tracing: TraceSettings?
 ) async throws -> [String] {
     let catalog = store.catalog
     if backend.migrateOnStart { try await store.migrate() }
@@ -193,7 +195,10 @@ private func registerBackend(
         settings: .init(
             appTimeZone: backend.appTimeZone, responseLengths: backend.responseLengths,
             holdTimeout: TimeInterval(backend.holdTimeoutSeconds), sessionIdleMinutes: backend.sessionIdleMinutes),
-        languages: languages, logger: logger, tracing: tracing)
+        languages: languages, logger: logger, tracing: tracing,
+        externalData: externalDataService(
+            backend.externalData, store: store, httpClient: httpClient, metrics: metrics, logger: logger),
+        profiles: store.chats, memories: store.chats)
     return BackendRoutes.register(
         on: router,
         dependencies: BackendDependencies(
@@ -201,7 +206,29 @@ private func registerBackend(
             wallets: store.chats, chat: chat,
             userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
             knownProviders: knownProviders, knownRoutes: knownRoutes, languageInstructions: catalog,
-            languageTable: languages, usage: store.chats))
+            languageTable: languages, usage: store.chats, profiles: store.chats, memories: store.chats))
+}
+
+/// The declared external-data sources behind their cache layers; nil when none is declared.
+private func externalDataService(
+    _ settings: ExternalDataSettings, store: Store, httpClient: HTTPClient, metrics: ServiceMetrics, logger: Logger
+) -> ExternalDataService? {
+    guard !settings.sources.isEmpty else { return nil }
+    let transport = HTTPTransport(client: httpClient, maximumResponseBytes: 4 * 1024 * 1024)
+    let sources: [any ExternalDataSource] = settings.sources.map { source in
+        switch (source.name, source.credentials) {
+        case ("astrology", let credentials?):
+            AstrologyAPISource(
+                baseURL: source.baseURL, userID: credentials.userID, apiKey: credentials.apiKey.value,
+                transport: transport, settings: source.settings)
+        default:
+            OpenMeteoWeatherSource(baseURL: source.baseURL, transport: transport, settings: source.settings)
+        }
+    }
+    return ExternalDataService(
+        sources: sources, store: store.chats,
+        geocoder: OpenMeteoGeocoder(baseURL: settings.geocodingBaseURL, transport: transport),
+        counters: ExternalDataMetrics(metrics), logger: logger)
 }
 
 /// TLS for the server from PEM files: the certificate chain as given, and its key.

@@ -28,7 +28,7 @@ struct BackendHarness: Sendable {
     static func run(
         providers extra: [ProviderSettings] = [], routing: RoutingTable = RoutingTable(), live: Bool = false,
         prices: PriceTable = PriceTable(), rateLimits: RateLimitRules = .init(), logger: Logger = Logger(label: "test"),
-        tracing: TraceSettings? = nil,
+        tracing: TraceSettings? = nil, externalData: ExternalDataSettings = .init(),
         _ body: @Sendable (BackendHarness) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString).sqlite")
@@ -36,16 +36,17 @@ struct BackendHarness: Sendable {
         var gateway = GatewaySettings(defaultRetries: 0, backoff: Backoff(base: .milliseconds(1), jitter: 0))
         gateway.prices = prices
         gateway.rateLimits = rateLimits
+        var backend = BackendSettings(
+            database: .sqlite(path: path), adminKey: Secret(adminKey), userJWTSecret: Secret(userSecret),
+            appTimeZone: TimeZone(identifier: "Asia/Kolkata")!)
+        backend.externalData = externalData
         let settings = ServerSettings(
             port: 0, jwtSecret: Secret(gatewaySecret), routing: routing,
             providers: [
                 ProviderSettings(id: "mock", kind: .mock(.init())),
                 ProviderSettings(id: "broken", kind: .mock(.init(failureRate: 1))),
             ] + extra,
-            gateway: gateway,
-            backend: BackendSettings(
-                database: .sqlite(path: path), adminKey: Secret(adminKey), userJWTSecret: Secret(userSecret),
-                appTimeZone: TimeZone(identifier: "Asia/Kolkata")!))
+            gateway: gateway, backend: backend)
         let built = try await buildApplication(
             settings: settings, httpClient: .shared, logger: logger, tracing: tracing)
         let store = try requireStore(built.store)

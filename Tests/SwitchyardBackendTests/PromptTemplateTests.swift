@@ -41,6 +41,8 @@ import Testing
             "random_number_1_4=[3]", "language_instruction=[Hinglish in Roman script.]",
             "response_length=[\(ResponseLengthTexts.defaults[.medium]!)]", "current_time_24h=[17:30]",
             "current_date_iso=[2025-11-29]", "user_memories=[]", "first_profile_kundli=[]", "second_profile_kundli=[]",
+            "profile_details_1=[]", "profile_details_2=[]", "memories=[]", "weather=[]",
+            "user_birth_details=[born 1994-03-02 at 06:15 in Pune]",
         ]
         #expect(rendered == expected.joined(separator: "\n"))
     }

@@ -41,7 +41,7 @@ import Testing
         try await GatewayHarness.withGateway(GatewayHarness.settings(providers: [])) { client, _ in
             for route in routes
             where !route.contains("/admin/") && !route.contains("/v1/bots") && !route.contains("/v1/sessions")
-                && !route.contains("/v1/me") && !route.contains("/v1/wallet")
+                && !route.contains("/v1/me") && !route.contains("/v1/wallet") && !route.contains("/v1/profiles")
             {
                 let parts = route.split(separator: " ")
                 let path = String(parts[1]).replacingOccurrences(of: "{model}", with: "mock/echo")

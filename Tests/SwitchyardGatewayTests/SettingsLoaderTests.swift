@@ -218,6 +218,42 @@ import Testing
         }
     }
 
+    @Test func externalDataSourcesAreDeclaredCheckedAndCredentialed() async throws {
+        let path = try writeConfig(
+            #"{"external_data":{"sources":{"astrology":{"freshness_seconds":3600},"weather":{"base_url":"http://weather.test"}}}}"#
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let environment = [
+            "SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path, "ASTROLOGY_API_USER_ID": "u1",
+            "ASTROLOGY_API_KEY": "k1", "OPEN_METEO_GEOCODING_BASE_URL": "http://geo.test",
+        ]
+        let settings = try await SettingsLoader.load(environment: environment)
+        let external = try #require(settings.backend?.externalData)
+        #expect(external.sources.map(\.name) == ["astrology", "weather"])
+        #expect(external.sources[0].baseURL == "https://json.astrologyapi.com")
+        #expect(external.sources[0].settings.freshness == 3600)
+        #expect(external.sources[0].settings.maxStale == ExternalSourceSettings.astrology.maxStale)
+        #expect(external.sources[1].baseURL == "http://weather.test")
+        #expect(external.geocodingBaseURL == "http://geo.test")
+        var keyless = environment
+        keyless["ASTROLOGY_API_KEY"] = nil
+        do {
+            _ = try await SettingsLoader.load(environment: keyless)
+            Issue.record("astrology without a key was accepted")
+        } catch let error as SettingsError {
+            #expect(error.description.contains("ASTROLOGY_API_KEY"))
+        }
+        let unknown = try writeConfig(#"{"external_data":{"sources":{"tarot":{}}}}"#)
+        defer { try? FileManager.default.removeItem(atPath: unknown) }
+        do {
+            _ = try await SettingsLoader.load(
+                environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": unknown])
+            Issue.record("an unknown source was accepted")
+        } catch let error as SettingsError {
+            #expect(error.description.contains("external_data.sources.tarot"))
+        }
+    }
+
     /// The shipped table prices every model of the default chains except BytePlus's, and is dated.
     @Test func theDefaultConfigurationShipsDatedPrices() async throws {
         let prices = try await SettingsLoader.load(environment: ["SWITCHYARD_JWT_SECRET": secret]).gateway.prices

@@ -43,7 +43,7 @@ extension ChatService {
         let prompt = try await childSpan("prompt render") {
             try await renderPrompt(
                 config: config, version: snapshot.prompts[config.id], bot: bot, user: user, message: text,
-                history: history, app: request.app)
+                history: history, app: request.app, secondProfileID: request.secondProfileID)
         }
         let pricing = session.pricing
         let completedTurns = (history.last?.sequence ?? 0) / 2

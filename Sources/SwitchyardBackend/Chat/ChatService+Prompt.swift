@@ -11,7 +11,7 @@ extension ChatService {
 
     func renderPrompt(
         config: BotLLMConfig, version: PromptVersion?, bot: Bot, user: User, message: String, history: [StoredMessage],
-        app: String?
+        app: String?, secondProfileID: UUID?
     ) async throws -> String {
         let source: (String, PromptVersion.Format, PromptOutput?)
         if config.promptTemplate != nil {
@@ -32,10 +32,14 @@ extension ChatService {
         }
         let languages =
             template.variables.contains(.languageInstruction) ? await self.languages.current(now: now()) : .defaults
-        let context = PromptContext(
+        var context = PromptContext(
             bot: bot, user: user, message: message, history: history, appTimeZone: settings.appTimeZone,
             languageInstructions: languages, app: app, responseLengths: settings.responseLengths,
             zone: zone(named:))
-        return template.render(PromptVariableResolver.resolve(template.variables, context: context))
+        context.external = try await externalValues(
+            for: template.variables, bot: bot, user: user, secondProfileID: secondProfileID)
+        return template.render(
+            PromptVariableResolver.resolve(template.variables, context: context),
+            structured: Dictionary(uniqueKeysWithValues: context.external.map { ($0.key.rawValue, $0.value.fields) }))
     }
 }

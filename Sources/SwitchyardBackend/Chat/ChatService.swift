@@ -49,6 +49,12 @@ public struct ChatService: Sendable {
     let logger: Logger
     /// Where the spans of turns go; nil when tracing is off.
     let tracing: TraceSettings?
+    /// External data for prompts (charts, forecasts); nil when none is configured.
+    let externalData: ExternalDataService?
+    /// Saved birth profiles (`second_profile_id`).
+    let profiles: (any BirthProfileRepository)?
+    /// What bots remember about users (`{{memories}}`).
+    let memories: (any MemoryRepository)?
     /// Makes the id of a new session (which also picks its A/B variant).
     let makeSessionID: @Sendable () -> UUID
     /// The wall clock: session minutes, hold expiry, idle sessions.
@@ -72,14 +78,21 @@ public struct ChatService: Sendable {
     ///   - languages: Language instructions by app and language.
     ///   - logger: The logger.
     ///   - tracing: Where the spans of turns go; nil for none.
+    ///   - externalData: External data for prompts; nil for none.
+    ///   - profiles: Saved birth profiles; nil for none.
+    ///   - memories: Memories per user and bot; nil for none.
     ///   - makeSessionID: Makes new session ids (fixed ones in tests).
     ///   - now: The wall clock (a fixed one in tests).
     public init(
         catalog: any ChatBotReader, chats: any ChatRepository, wallets: any WalletRepository,
         gateway: any GatewayClient, settings: Settings, languages: LanguageInstructionTable = .init(), logger: Logger,
-        tracing: TraceSettings? = nil,
+        tracing: TraceSettings? = nil, externalData: ExternalDataService? = nil,
+        profiles: (any BirthProfileRepository)? = nil, memories: (any MemoryRepository)? = nil,
         makeSessionID: @escaping @Sendable () -> UUID = { UUID() }, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.externalData = externalData
+        self.profiles = profiles
+        self.memories = memories
         self.makeSessionID = makeSessionID
         self.catalog = catalog
         self.chats = chats

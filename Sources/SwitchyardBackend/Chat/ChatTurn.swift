@@ -8,9 +8,15 @@ public struct ChatTurnRequest: Sendable {
     public var idempotencyKey: String?
     /// The app named by the user token's `app` claim: it selects language instructions.
     public var app: String?
+    /// A saved birth profile whose chart fills `{{profile_details_2}}`.
+    public var secondProfileID: UUID?
 
-    public init(sessionID: UUID? = nil, message: String, idempotencyKey: String? = nil, app: String? = nil) {
+    public init(
+        sessionID: UUID? = nil, message: String, idempotencyKey: String? = nil, app: String? = nil,
+        secondProfileID: UUID? = nil
+    ) {
         self.app = app
+        self.secondProfileID = secondProfileID
         self.sessionID = sessionID
         self.message = message
         self.idempotencyKey = idempotencyKey

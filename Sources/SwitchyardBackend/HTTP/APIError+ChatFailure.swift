@@ -51,7 +51,8 @@ extension APIError {
     static func from(_ failure: ChatFailure) -> APIError {
         switch failure.kind {
         case .invalidInput(let parameter):
-            return .invalidRequest(failure.message, param: parameter)
+            return .invalidRequest(
+                failure.message, param: parameter, code: failure.code == "invalid_request_error" ? nil : failure.code)
         case .notFound:
             return .notFound(failure.message)
         case .tooLong:

@@ -23,9 +23,12 @@ struct ChatInput: Decodable, Sendable {
     var idempotencyKey: String?
     /// Answer with Server-Sent Events.
     var stream: Bool?
+    /// A saved birth profile for questions about two people.
+    var secondProfileID: UUID?
 
     enum CodingKeys: String, CodingKey {
         case message, stream
+        case secondProfileID = "second_profile_id"
         case sessionID = "session_id"
         case idempotencyKey = "idempotency_key"
     }
@@ -124,11 +127,13 @@ struct UserDTO: Codable, Sendable {
     var birthDate: String?
     var birthTime: String?
     var birthPlace: String?
+    /// Where the user is now (a city): the forecast's place.
+    var location: String?
     /// `short`, `medium` or `long`: overrides the bot's response length.
     var responseLength: ResponseLength?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, age, gender, language
+        case id, name, age, gender, language, location
         case responseLength = "response_length"
         case externalID = "external_id"
         case timeZone = "time_zone"
@@ -148,6 +153,7 @@ struct UserDTO: Codable, Sendable {
         birthDate = user.birthDate
         birthTime = user.birthTime
         birthPlace = user.birthPlace
+        location = user.location
         responseLength = user.responseLength
     }
 }

@@ -24,6 +24,10 @@ public struct BackendDependencies: Sendable {
     public var languageInstructions: any LanguageInstructionRepository
     public var languageTable: LanguageInstructionTable
     public var maximumBodyBytes: Int
+    /// Saved birth profiles; their routes exist only with a store for them.
+    public var profiles: (any BirthProfileRepository)?
+    /// Memories per user and bot; their routes exist only with a store for them.
+    public var memories: (any MemoryRepository)?
 
     public init(
         bots: any BotRepository, configs: any LLMConfigRepository, prompts: any PromptRepository,
@@ -31,8 +35,11 @@ public struct BackendDependencies: Sendable {
         userTokens: UserTokenVerifier,
         adminKey: Secret, knownProviders: Set<String>, knownRoutes: Set<String> = [],
         languageInstructions: any LanguageInstructionRepository, languageTable: LanguageInstructionTable,
-        usage: (any UsageRepository)? = nil, maximumBodyBytes: Int = 1 << 20
+        usage: (any UsageRepository)? = nil, maximumBodyBytes: Int = 1 << 20,
+        profiles: (any BirthProfileRepository)? = nil, memories: (any MemoryRepository)? = nil
     ) {
+        self.profiles = profiles
+        self.memories = memories
         self.usage = usage
         self.knownRoutes = knownRoutes
         self.languageInstructions = languageInstructions
@@ -80,6 +87,9 @@ public enum BackendRoutes {
         if let usage = dependencies.usage {
             AdminUsageController<Context>(usage: usage, bots: dependencies.bots).register(on: admin)
         }
+        if let memories = dependencies.memories {
+            AdminMemoriesController<Context>(bots: dependencies.bots, memories: memories).register(on: admin)
+        }
         AdminWalletsController<Context>(
             users: dependencies.users, wallets: dependencies.wallets, limit: dependencies.maximumBodyBytes
         ).register(on: admin)
@@ -95,6 +105,16 @@ public enum BackendRoutes {
             chats: dependencies.chats, wallets: dependencies.wallets,
             sessionIdleMinutes: dependencies.chat.settings.sessionIdleMinutes
         ).register(on: users)
+        if let profiles = dependencies.profiles {
+            ProfilesController<Context>(
+                profiles: profiles, externalData: dependencies.chat.externalData, limit: dependencies.maximumBodyBytes
+            ).register(on: users)
+        }
+        if let memories = dependencies.memories {
+            MemoriesController<Context>(
+                bots: dependencies.bots, memories: memories, limit: dependencies.maximumBodyBytes
+            ).register(on: users)
+        }
         return log.routes
     }
 }

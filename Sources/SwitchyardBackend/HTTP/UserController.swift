@@ -40,7 +40,7 @@ struct UserController<Context: UserAuthenticatedContext>: Sendable {
         }
         let turn = ChatTurnRequest(
             sessionID: input.sessionID, message: input.message, idempotencyKey: input.idempotencyKey,
-            app: context.app)
+            app: context.app, secondProfileID: input.secondProfileID)
         let slug = try context.parameters.require("slug")
         do {
             if input.stream == true {
@@ -98,6 +98,7 @@ struct UserController<Context: UserAuthenticatedContext>: Sendable {
 
     @Sendable func updateProfile(_ request: Request, context: Context) async throws -> Response {
         var user = try Self.user(context)
+        let before = user
         let input = try await JSONCoding.decode(UserDTO.self, from: request, limit: limit)
         if let zone = input.timeZone, TimeZone(identifier: zone) == nil {
             throw APIError.invalidRequest("`time_zone` '\(zone)' is not an IANA time zone.", param: "time_zone")
@@ -113,7 +114,7 @@ struct UserController<Context: UserAuthenticatedContext>: Sendable {
         }
         for (name, value, limit) in [
             ("name", input.name, 200), ("gender", input.gender, 100), ("birth_place", input.birthPlace, 300),
-            ("language", input.language, 32),
+            ("language", input.language, 32), ("location", input.location, 200),
         ] {
             if let value, value.count > limit {
                 throw APIError.invalidRequest("`\(name)` must be at most \(limit) characters.", param: name)
@@ -127,8 +128,17 @@ struct UserController<Context: UserAuthenticatedContext>: Sendable {
         if let value = input.birthDate { user.birthDate = value }
         if let value = input.birthTime { user.birthTime = value }
         if let value = input.birthPlace { user.birthPlace = value }
+        if let value = input.location { user.location = value.isEmpty ? nil : value }
         if let value = input.responseLength { user.responseLength = value }
         try await users.updateUser(user)
+        // New birth details or a new location: what was cached for the old ones is dropped in every layer.
+        if before.birthDetails != user.birthDetails || before.location != user.location {
+            try await chat.externalData?.invalidate(
+                ownerID: user.id, subjectID: "self",
+                subjects: [
+                    DataSubject(birth: before.birthDetails, location: before.location.map { PlaceQuery(name: $0) })
+                ])
+        }
         return try JSONCoding.response(UserDTO(user))
     }
 }

@@ -21,6 +21,8 @@ public struct PromptContext: Sendable {
     public var random: @Sendable (ClosedRange<Int>) -> Int
     /// The zone time variables use: the user's, else the bot's, else the app's.
     public let timeZone: TimeZone
+    /// External data loaded for this turn, by the variable that shows it.
+    public var external: [PromptVariable: FormattedData] = [:]
 
     public init(
         bot: Bot, user: User, message: String, history: [StoredMessage], now: Date = Date(),
@@ -94,12 +96,13 @@ public enum PromptVariableResolver {
                 return "\(speaker): \(message.content)"
             }.joined(separator: "\n")
         case .userAstroData:
-            let parts = [
-                user.birthDate.map { "born \(ProfileText.sanitized($0, limit: 20))" },
-                user.birthTime.map { "at \(ProfileText.sanitized($0, limit: 20))" },
-                user.birthPlace.map { "in \(ProfileText.sanitized($0, limit: placeLimit))" },
-            ].compactMap { $0 }
-            return parts.joined(separator: " ")
+            if let chart = context.external[.userAstroData] { return chart.markdown }
+            return birthSentence(user)
+        case .userBirthDetails:
+            return birthSentence(user)
+        case .userMemories, .firstProfileKundli, .secondProfileKundli, .profileDetails1, .profileDetails2, .memories,
+            .weather:
+            return context.external[variable]?.markdown ?? ""
         case .currentTime:
             let parts = local ?? LocalTime(context.now, in: context.timeZone)
             let hour = parts.hour % 12 == 0 ? 12 : parts.hour % 12
@@ -115,14 +118,23 @@ public enum PromptVariableResolver {
             return "\(padded(parts.year, 4))-\(padded(parts.month, 2))-\(padded(parts.day, 2))"
         case .dayOfWeek: return (local ?? LocalTime(context.now, in: context.timeZone)).weekdayName
         case .randomNumber1To4: return String(context.random(1...4))
-        // External data (issue #11) is not wired in yet: these stay empty, so the sections on them stay absent.
-        case .userMemories, .firstProfileKundli, .secondProfileKundli: return ""
         case .languageInstruction:
             return context.languageInstructions.instruction(app: context.app, language: user.language)
         case .responseLength:
             let length = user.responseLength ?? context.bot.responseLength ?? .medium
             return context.responseLengths[length] ?? ""
         }
+    }
+}
+
+extension PromptVariableResolver {
+    /// `born 1994-03-02 at 06:15 in Pune, India`, from what the profile holds.
+    static func birthSentence(_ user: User) -> String {
+        [
+            user.birthDate.map { "born \(ProfileText.sanitized($0, limit: 20))" },
+            user.birthTime.map { "at \(ProfileText.sanitized($0, limit: 20))" },
+            user.birthPlace.map { "in \(ProfileText.sanitized($0, limit: placeLimit))" },
+        ].compactMap { $0 }.joined(separator: " ")
     }
 }
 

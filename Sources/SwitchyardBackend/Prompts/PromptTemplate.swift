@@ -59,6 +59,15 @@ indirect enum RenderedPrompt: Sendable, Equatable {
         var key: String
         var value: RenderedPrompt
     }
+
+    /// Nested prompt data as rendered structure.
+    init(_ data: PromptData) {
+        switch data {
+        case .text(let text): self = .string(text)
+        case .fields(let fields): self = .mapping(fields.map { Pair(key: $0.key, value: RenderedPrompt($0.value)) })
+        case .list(let items): self = .sequence(items.map(RenderedPrompt.init))
+        }
+    }
 }
 
 /// A validated prompt: a `{{variable}}` text, or a YAML-structured prompt of any depth whose entries render in their
@@ -104,10 +113,14 @@ public struct PromptTemplate: Sendable {
         }
     }
 
-    /// - Parameter values: The resolved variables (missing ones render empty).
+    /// - Parameters:
+    ///   - values: The resolved variables (missing ones render empty).
+    ///   - structured: Nested values (external data) for scalars that are one whole `{{variable}}`: a YAML or JSON
+    ///     prompt shows them as nested entries instead of one block of text.
     /// - Returns: The prompt exactly as the model receives it.
-    public func render(_ values: [String: String]) -> String {
-        guard let rendered = Self.render(root, values) else { return "" }
+    public func render(_ values: [String: String], structured: [String: PromptData] = [:]) -> String {
+        let nested = output == .text ? [:] : structured.mapValues(RenderedPrompt.init)
+        guard let rendered = Self.render(root, values, nested) else { return "" }
         switch output {
         case .yaml: return PromptWriter.yaml(rendered)
         case .json: return PromptWriter.json(rendered)
@@ -136,7 +149,9 @@ public struct PromptTemplate: Sendable {
     }
 
     /// The structure with the values in place; nil when nothing is left.
-    static func render(_ node: PromptNode, _ values: [String: String]) -> RenderedPrompt? {
+    static func render(
+        _ node: PromptNode, _ values: [String: String], _ structured: [String: RenderedPrompt] = [:]
+    ) -> RenderedPrompt? {
         func holds(_ entry: PromptEntry) -> Bool {
             if let when = entry.when, (values[when.rawValue] ?? "").isEmpty { return false }
             if let unless = entry.unless, !(values[unless.rawValue] ?? "").isEmpty { return false }
@@ -148,7 +163,9 @@ public struct PromptTemplate: Sendable {
         case .scalar(let scalar):
             if scalar.isTyped { return .typed(scalar.literal, json: scalar.json) }
             let text: String
-            if let variable = scalar.variable {
+            if let variable = scalar.variable, let nested = structured[variable] {
+                return nested
+            } else if let variable = scalar.variable {
                 text = (values[variable] ?? "").trimmingWhitespace()
             } else {
                 text = (scalar.template?.render(values) ?? scalar.literal).trimmingWhitespace()
@@ -156,12 +173,14 @@ public struct PromptTemplate: Sendable {
             return text.isEmpty ? nil : .string(text)
         case .mapping(let entries):
             let pairs = entries.compactMap { entry -> RenderedPrompt.Pair? in
-                guard holds(entry), let key = entry.key, let value = render(entry.node, values) else { return nil }
+                guard holds(entry), let key = entry.key, let value = render(entry.node, values, structured) else {
+                    return nil
+                }
                 return RenderedPrompt.Pair(key: key, value: value)
             }
             return pairs.isEmpty ? nil : .mapping(pairs)
         case .sequence(let items):
-            let rendered = items.compactMap { holds($0) ? render($0.node, values) : nil }
+            let rendered = items.compactMap { holds($0) ? render($0.node, values, structured) : nil }
             return rendered.isEmpty ? nil : .sequence(rendered)
         }
     }

@@ -13,6 +13,8 @@ public struct User: Sendable, Equatable, Codable {
     public var birthDate: String?
     public var birthTime: String?
     public var birthPlace: String?
+    /// Where the user is now (a place name): the forecast's place.
+    public var location: String?
     /// `short`, `medium` or `long`: overrides the bot's response length.
     public var responseLength: ResponseLength?
     public var metadata: [String: String]
@@ -28,13 +30,16 @@ public struct User: Sendable, Equatable, Codable {
     ///   - birthDate: `YYYY-MM-DD`.
     ///   - birthTime: `HH:MM`.
     ///   - birthPlace: Free text.
+    ///   - location: Where the user is now.
     ///   - responseLength: The user's preferred reply length.
     ///   - metadata: Extra string fields.
     public init(
         id: UUID = UUID(), externalID: String, name: String? = nil, age: Int? = nil, gender: String? = nil,
         timeZone: String? = nil, language: String? = nil, birthDate: String? = nil, birthTime: String? = nil,
-        birthPlace: String? = nil, responseLength: ResponseLength? = nil, metadata: [String: String] = [:]
+        birthPlace: String? = nil, location: String? = nil, responseLength: ResponseLength? = nil,
+        metadata: [String: String] = [:]
     ) {
+        self.location = location
         self.responseLength = responseLength
         self.id = id
         self.externalID = externalID

@@ -92,6 +92,9 @@ public enum BotMetadataRules {
                 return ("`metadata.response_length` must be `short`, `medium` or `long`.", "metadata.response_length")
             }
         }
+        if case .failure(let problem) = DataSourceUse.parse(metadata["data_sources"]) {
+            return (problem.message, "metadata.data_sources")
+        }
         if let rating = metadata["character_rating"], rating.number == nil {
             return ("`metadata.character_rating` must be a number.", "metadata.character_rating")
         }
@@ -112,6 +115,11 @@ public enum BotMetadataRules {
 }
 
 extension Bot {
+    /// `metadata.data_sources`: the external data its prompt needs (invalid lists were refused when saved).
+    public var dataSources: [DataSourceUse] {
+        (try? DataSourceUse.parse(metadata["data_sources"]).get()) ?? []
+    }
+
     /// `metadata.required_fields`: what a user's profile must hold before the bot answers.
     public var requiredFields: [ProfileField] {
         guard case .array(let items)? = metadata["required_fields"] else { return [] }

@@ -20,6 +20,11 @@ public enum PromptVariable: String, Sendable, CaseIterable, Codable {
     case userMemories = "user_memories"
     case firstProfileKundli = "first_profile_kundli"
     case secondProfileKundli = "second_profile_kundli"
+    case profileDetails1 = "profile_details_1"
+    case profileDetails2 = "profile_details_2"
+    case memories
+    case weather
+    case userBirthDetails = "user_birth_details"
 
     /// Where a variable's value comes from.
     public enum Category: String, Sendable, Codable {
@@ -30,11 +35,13 @@ public enum PromptVariable: String, Sendable, CaseIterable, Codable {
         switch self {
         case .botName, .botDescription, .botSceneDesc: .bot
         case .userName, .userAge, .userGender, .userMessage, .conversationHistory, .languageInstruction,
-            .responseLength:
+            .responseLength, .userBirthDetails:
             .user
         case .currentTime, .currentDate, .dayOfWeek, .currentTime24h, .currentDateISO: .system
         case .randomNumber1To4: .common
-        case .userAstroData, .userMemories, .firstProfileKundli, .secondProfileKundli: .external
+        case .userAstroData, .userMemories, .firstProfileKundli, .secondProfileKundli, .profileDetails1,
+            .profileDetails2, .memories, .weather:
+            .external
         }
     }
 
@@ -48,13 +55,16 @@ public enum PromptVariable: String, Sendable, CaseIterable, Codable {
         case .userGender: "The user's gender, or empty."
         case .userMessage: "The message being answered."
         case .conversationHistory: "The recent turns, one `Name: text` line each, oldest first."
-        case .userAstroData: "The user's birth details (date, time, place) for astrology, or empty."
-        case .userMemories:
-            "What the user told earlier sessions (empty until memories are stored: sections on it stay absent)."
-        case .firstProfileKundli:
-            "The user's birth chart from the astrology source (empty until external data is configured)."
-        case .secondProfileKundli:
-            "A second person's birth chart, for questions about two people (empty until external data is configured)."
+        case .userAstroData:
+            "The user's birth chart when the bot lists the `astrology` source, else their birth details as a sentence."
+        case .userBirthDetails: "The user's birth details (date, time, place) as a sentence, or empty."
+        case .profileDetails1, .firstProfileKundli:
+            "The user's birth chart from the `astrology` source (empty when the bot does not list it)."
+        case .profileDetails2, .secondProfileKundli:
+            "The chart of the saved profile the request names (`second_profile_id`), for questions about two people."
+        case .memories, .userMemories:
+            "What the bot remembers about the user (`/v1/bots/{slug}/memories`); empty when nothing is stored."
+        case .weather: "The forecast at the user's `location` from the `weather` source."
         case .currentTime: "The time now (`02:45 PM`) in the user's, else the bot's, else the app's time zone."
         case .currentDate: "Today's date (`05 January 2026`, day zero-padded) in that time zone."
         case .currentTime24h: "The time now on a 24-hour clock (`14:45`) in that time zone."

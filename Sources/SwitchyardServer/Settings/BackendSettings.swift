@@ -26,6 +26,8 @@ public struct BackendSettings: Sendable {
     public var holdTimeoutSeconds: Int = 120
     /// `billing.session_idle_minutes`: a session with no turn for this long has ended (0: never).
     public var sessionIdleMinutes: Int = 30
+    /// `external_data`: the sources prompts may use.
+    public var externalData = ExternalDataSettings()
 
     public init(
         database: StoreConfiguration, migrateOnStart: Bool = true, seedOnStart: Bool = true, adminKey: Secret,

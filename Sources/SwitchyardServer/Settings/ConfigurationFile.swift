@@ -51,6 +51,8 @@ struct ConfigurationFile: Decodable {
     var languageInstructions: [LanguageInstruction]?
     /// `backend.response_lengths`: the instruction text of `short`, `medium` and `long`.
     var responseLengths: [ResponseLength: String]?
+    /// `external_data`: the sources prompts may use.
+    var externalData: ExternalDataSection?
 
     struct Backend: Decodable {
         /// `{"<language>": "text"}` for any app, or `{"<app>": {"<language>": "text"}}`; `*` is any app or the
@@ -101,6 +103,7 @@ struct ConfigurationFile: Decodable {
     enum CodingKeys: String, CodingKey {
         case routing, providers, auth, backend, prices
         case rateLimits = "rate_limits"
+        case externalData = "external_data"
     }
 
     init(from decoder: any Decoder) throws {
@@ -111,6 +114,7 @@ struct ConfigurationFile: Decodable {
         prices = try container.decodeIfPresent(PriceSection.self, forKey: .prices)?.table() ?? PriceTable()
         rateLimits =
             try container.decodeIfPresent(RateLimitSection.self, forKey: .rateLimits)?.rules() ?? RateLimitRules()
+        externalData = try container.decodeIfPresent(ExternalDataSection.self, forKey: .externalData)
         let backend = try container.decodeIfPresent(Backend.self, forKey: .backend)
         languageInstructions = try backend?.instructions()
         responseLengths = try backend?.lengths()

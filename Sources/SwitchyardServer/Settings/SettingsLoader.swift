@@ -175,6 +175,7 @@ public enum SettingsLoader {
             languageInstructions: LanguageInstructions.defaults.merging(file.languageInstructions ?? []),
             gatewayURL: environment["SWITCHYARD_GATEWAY_URL"])
         if let lengths = file.responseLengths { settings.responseLengths = lengths }
+        settings.externalData = try file.externalData?.settings(environment: environment) ?? ExternalDataSettings()
         settings.holdTimeoutSeconds = try integer(
             reader, "billing.hold_timeout_seconds", default: settings.holdTimeoutSeconds, in: 10...86_400)
         settings.sessionIdleMinutes = try integer(

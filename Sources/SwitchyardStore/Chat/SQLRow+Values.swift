@@ -16,6 +16,7 @@ extension SQLRow {
             birthDate: try decode(column: "birth_date", as: String?.self),
             birthTime: try decode(column: "birth_time", as: String?.self),
             birthPlace: try decode(column: "birth_place", as: String?.self),
+            location: try decode(column: "location", as: String?.self),
             responseLength: try decode(column: "response_length", as: String?.self).flatMap(
                 ResponseLength.init(rawValue:)),
             metadata: try decode(column: "metadata", as: [String: String].self))

@@ -15,6 +15,7 @@ final class UserRow: Model, @unchecked Sendable {
     @OptionalField(key: "birth_date") var birthDate: String?
     @OptionalField(key: "birth_time") var birthTime: String?
     @OptionalField(key: "birth_place") var birthPlace: String?
+    @OptionalField(key: "location") var location: String?
     @OptionalField(key: "response_length") var responseLength: String?
     @Field(key: "metadata") var metadata: [String: String]
     @Field(key: "created_at") var createdAt: Date
@@ -37,6 +38,7 @@ final class UserRow: Model, @unchecked Sendable {
         birthDate = user.birthDate
         birthTime = user.birthTime
         birthPlace = user.birthPlace
+        location = user.location
         responseLength = user.responseLength?.rawValue
         metadata = user.metadata
     }
@@ -45,6 +47,7 @@ final class UserRow: Model, @unchecked Sendable {
         User(
             id: id ?? UUID(), externalID: externalID, name: name, age: age, gender: gender, timeZone: timeZone,
             language: language, birthDate: birthDate, birthTime: birthTime, birthPlace: birthPlace,
-            responseLength: responseLength.flatMap(ResponseLength.init(rawValue:)), metadata: metadata)
+            location: location, responseLength: responseLength.flatMap(ResponseLength.init(rawValue:)),
+            metadata: metadata)
     }
 }
