@@ -64,6 +64,9 @@ public enum DemoSeed {
           Day: "{{day_of_week}}"
           Time: "{{current_time}}"
           Today's Number: "{{random_number_1_4}}"
+        Today's Weather:
+          when: weather
+          content: "{{weather}}"
         Past User Memories:
           when: memories
           content: "{{memories}}"

@@ -1,13 +1,17 @@
 import CoreMetrics
 import Metrics
 import SwitchyardCore
+import Synchronization
 
 /// External data's counters on the application's registry: `switchyard_external_data_lookups_total{source,layer,
 /// result}` (hit or miss per cache layer), `switchyard_external_data_api_calls_total{source}` (places included),
 /// `switchyard_external_data_failures_total{source,kind}` and `switchyard_external_data_stale_served_total{source}`.
 /// Sources are the configured ones, so label values form a closed set.
-public struct ExternalDataMetrics: ExternalDataCounters {
+public final class ExternalDataMetrics: ExternalDataCounters {
     let metrics: ServiceMetrics
+    /// Handles by label and dimensions: making one goes through the registry's lock and sorts its labels, and the
+    /// warm path counts two lookups per source and turn.
+    private let handles = Mutex<[String: Counter]>([:])
 
     public init(_ metrics: ServiceMetrics) {
         self.metrics = metrics
@@ -40,6 +44,13 @@ public struct ExternalDataMetrics: ExternalDataCounters {
     }
 
     private func count(_ label: String, _ dimensions: [(String, String)]) {
-        Counter(label: label, dimensions: dimensions, factory: metrics.factory).increment()
+        let id = dimensions.reduce(label) { $0 + "|" + $1.0 + "=" + $1.1 }
+        let counter = handles.withLock { handles in
+            if let known = handles[id] { return known }
+            let made = Counter(label: label, dimensions: dimensions, factory: metrics.factory)
+            handles[id] = made
+            return made
+        }
+        counter.increment()
     }
 }

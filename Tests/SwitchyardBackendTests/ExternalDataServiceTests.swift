@@ -115,6 +115,31 @@ import Testing
         }
     }
 
+    /// More keys missing at once than the PostgreSQL pool has connections: each lock's reads and writes use the
+    /// lock's own connection, so no lock waits for a second one (which exhausted the pool and stalled every turn).
+    @Test(arguments: TestStores.configurations)
+    func manyKeysMissingAtOnceNeedOneConnectionEach(_ configuration: StoreConfiguration) async throws {
+        let store = try await TestStores.store(configuration)
+        let fake = FakeExternalDataUpstream()
+        try await fake.run { url in
+            let service = Self.service(store, url: url, fake: fake, clock: Clock())
+            await fake.state.set("astrology", .slow(.milliseconds(100)))
+            var subjects: [(UUID, DataSubject)] = []
+            for _ in 0..<40 { subjects.append(try await Self.subject(store)) }
+            let keys = Set(subjects.map { "\($0.1.birth?.date ?? "")T\($0.1.birth?.time ?? "")" })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (owner, subject) in subjects {
+                    group.addTask {
+                        _ = try await service.value(
+                            "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(await fake.state.count("planets") == keys.count)
+        }
+    }
+
     @Test(arguments: TestStores.configurations)
     func aFailingAPIServesStaleWithinMaxStaleOnly(_ configuration: StoreConfiguration) async throws {
         let store = try await TestStores.store(configuration)
@@ -186,6 +211,38 @@ import Testing
             #expect(await fake.state.count("planets") == 2)
             // The place was geocoded once and kept.
             #expect(await fake.state.count("search") <= 1)
+        }
+    }
+
+    /// Open-Meteo's 429 with `Retry-After`: the wait is honoured (no call before it is over), then calls resume.
+    @Test func aRateLimitedSourceIsNotCalledBeforeItsWaitIsOver() async throws {
+        let store = try await TestStores.store(TestStores.configurations[0])
+        let fake = FakeExternalDataUpstream()
+        try await fake.run { url in
+            let clock = Clock()
+            let transport = HTTPTransport(client: .shared)
+            let service = ExternalDataService(
+                sources: [OpenMeteoWeatherSource(baseURL: url, transport: transport, settings: Self.settings)],
+                store: store.chats, geocoder: OpenMeteoGeocoder(baseURL: url, transport: transport),
+                logger: Logger(label: "external-data-test"), now: { clock.now })
+            let (owner, _) = try await Self.subject(store)
+            let here = DataSubject(location: PlaceQuery(name: "Pune"))
+            await fake.state.set(
+                "weather",
+                .status(429, #"{"error":true,"reason":"Minutely API request limit exceeded"}"#, retryAfter: 30))
+            for _ in 0..<3 {
+                await #expect(throws: ExternalDataError.self) {
+                    _ = try await service.value(
+                        "weather", subject: here, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+                }
+            }
+            #expect(await fake.state.count("forecast") == 1)
+            await fake.state.set("weather", .normal)
+            clock.advance(31)
+            let forecast = try await service.value(
+                "weather", subject: here, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+            #expect(forecast.markdown.contains("Partly cloudy"))
+            #expect(await fake.state.count("forecast") == 2)
         }
     }
 

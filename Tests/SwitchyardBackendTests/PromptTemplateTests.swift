@@ -111,7 +111,8 @@ import Testing
         #expect(
             template.sectionNames == [
                 "Role", "User Profile", "Query House Mapping", "Analysis Steps", "Response Format", "Guidelines",
-                "Daily Context", "Past User Memories", "First Profile Kundli", "Second Profile Kundli",
+                "Daily Context", "Today's Weather", "Past User Memories", "First Profile Kundli",
+                "Second Profile Kundli",
             ])
         #expect(template.output == .yaml)
     }

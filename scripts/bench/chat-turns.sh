@@ -3,7 +3,8 @@
 # the free demo bot (mira) and then a paid copy of it (mira-paid: 1 INR minor unit per message plus per-token prices, so
 # every turn holds, settles and releases), in the same server, one after the other.
 # Usage: scripts/bench/chat-turns.sh [sqlite|postgres] [new|continue]   (wrk and, for postgres, scripts/postgres.sh)
-# BOTS="mira" measures the free bot only.
+# BOTS="mira" measures the free bot only. BOTS="mira mira-data" compares Mira without data sources to a copy that needs
+# both (astrology and weather, from Tests/support/fake_external_data.py) on a warm cache: the external-data warm path.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DB="${1:-sqlite}"; MODE="${2:-new}"; PORT="${PORT:-18600}"; DURATION="${DURATION:-15}"
@@ -13,6 +14,22 @@ export SWITCHYARD_USER_JWT_SECRET="bench-user-secret-0123456789abcdef0123"
 export SWITCHYARD_ADMIN_KEY="bench-admin-key"
 export SWITCHYARD_JWT_SECRET="bench-gateway-secret-0123456789abcdef01"
 export LOG_LEVEL=error
+BOTS="${BOTS:-mira mira-paid}"
+if [[ " $BOTS " == *" mira-data "* ]]; then
+  FAKE_PORT="${FAKE_PORT:-18690}"
+  python3 "$ROOT/Tests/support/fake_external_data.py" "$FAKE_PORT" >"$WORK/fake.log" 2>&1 &
+  FAKE_PID=$!
+  export ASTROLOGY_API_USER_ID=astro-user ASTROLOGY_API_KEY=astro-test-key
+  export ASTROLOGY_API_BASE_URL="http://127.0.0.1:$FAKE_PORT" OPEN_METEO_BASE_URL="http://127.0.0.1:$FAKE_PORT"
+  export OPEN_METEO_GEOCODING_BASE_URL="http://127.0.0.1:$FAKE_PORT"
+  python3 - "$ROOT/Sources/SwitchyardServer/Resources/default-config.json" "$WORK/config.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["external_data"] = {"sources": {"astrology": {}, "weather": {}}}
+json.dump(config, open(sys.argv[2], "w"))
+PY
+  export SWITCHYARD_CONFIG="$WORK/config.json"
+fi
 if [ "$DB" = postgres ]; then
   eval "$("$ROOT/scripts/postgres.sh")"
   export DATABASE_URL="$SWITCHYARD_TEST_POSTGRES_URL"
@@ -23,7 +40,7 @@ fi
 cd "$WORK"
 "$BIN" serve --port "$PORT" >"${SERVER_LOG:-$WORK/server.log}" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $PID ${FAKE_PID:-} 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
 TOKENS=""
 for i in $(seq 1 32); do
@@ -44,16 +61,25 @@ admin() {
   curl -fs "http://127.0.0.1:$PORT$2" -X "$1" -H "Authorization: Bearer $SWITCHYARD_ADMIN_KEY" \
     -H 'Content-Type: application/json' "${data[@]}"
 }
-BOTS="${BOTS:-mira mira-paid}"
-if [[ " $BOTS " == *" mira-paid "* ]] && ! admin GET /admin/v1/bots/mira-paid >/dev/null 2>&1; then
-  # A paid copy of Mira: the same active config, with prices in integer minor units.
-  admin POST /admin/v1/bots '{"name":"Mira Paid","status":"launched","metadata":{"pricing":{"currency":"INR","per_message":1,"per_1k_input_tokens":1,"per_1k_output_tokens":2}}}' >/dev/null
+# A copy of Mira with other metadata: the same active config (template and model).
+copy_mira() {
+  admin GET "/admin/v1/bots/$1" >/dev/null 2>&1 && return 0
+  admin POST /admin/v1/bots "{\"name\":\"$2\",\"status\":\"launched\",\"metadata\":$3}" >/dev/null
   admin GET /admin/v1/bots/mira/llm-configs | python3 -c '
 import json, sys
 config = next(c for c in json.load(sys.stdin) if c.get("is_active"))
 for key in ("id", "bot_id"): config.pop(key, None)
-print(json.dumps(config))' >"$WORK/config.json"
-  admin POST /admin/v1/bots/mira-paid/llm-configs "$(cat "$WORK/config.json")" >/dev/null
+print(json.dumps(config))' >"$WORK/mira-config.json"
+  admin POST "/admin/v1/bots/$1/llm-configs" "$(cat "$WORK/mira-config.json")" >/dev/null
+}
+if [[ " $BOTS " == *" mira-paid "* ]]; then
+  # Prices in integer minor units.
+  copy_mira mira-paid "Mira Paid" '{"pricing":{"currency":"INR","per_message":1,"per_1k_input_tokens":1,"per_1k_output_tokens":2}}'
+fi
+if [[ " $BOTS " == *" mira-data "* ]]; then
+  # The same prompt; Mira herself lists no source, so her chart and weather sections stay out.
+  copy_mira mira-data "Mira Data" '{"app":"demo","response_length":"medium","required_fields":["birth_date","birth_time","birth_place"],"data_sources":["astrology","weather"]}'
+  admin PATCH /admin/v1/bots/mira '{"metadata":{"app":"demo","response_length":"medium","required_fields":["birth_date","birth_time","birth_place"],"data_sources":[]}}' >/dev/null
 fi
 for i in $(seq 1 32); do
   admin POST "/admin/v1/users/bench-user-$i/wallet/topups" \
@@ -62,7 +88,7 @@ done
 # Mira reads charts: her users need birth details (metadata.required_fields) before she answers.
 for token in $TOKENS; do
   curl -s -X PATCH "http://127.0.0.1:$PORT/v1/me" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"birth_date":"1994-03-02","birth_time":"06:15","birth_place":"Pune"}' >/dev/null
+    -d '{"birth_date":"1994-03-02","birth_time":"06:15","birth_place":"Pune","location":"Pune"}' >/dev/null
 done
 # Each bot answers once before it is measured; then the bots take turns, ROUNDS times (the database grows as it runs,
 # so alternating is fairer than one long run each), and each bot's figure is over all its rounds.
@@ -85,8 +111,12 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
     fi
     export SESSIONS
     [ "$round" = 1 ] && wrk -t2 -c32 -d2s -s "$ROOT/scripts/bench/chat-turn.lua" "http://127.0.0.1:$PORT" >/dev/null
+    # The server's CPU time (user + system, in clock ticks) around the run: CPU per turn is steadier than turns/s when
+    # wrk shares the cores.
+    before=$(awk '{print $14 + $15}' "/proc/$PID/stat")
     OUT=$(wrk -t${THREADS:-2} -c${CONNS:-32} -d"${DURATION}s" -s "$ROOT/scripts/bench/chat-turn.lua" "http://127.0.0.1:$PORT" | grep TURNS)
-    echo "$BOT $OUT" >>"$RESULTS"
+    after=$(awk '{print $14 + $15}' "/proc/$PID/stat")
+    echo "$BOT $OUT cpu_us=$(( (after - before) * 1000000 / $(getconf CLK_TCK) ))" >>"$RESULTS"
   done
 done
 python3 - "$RESULTS" "$DB" "$MODE" <<'PY'
@@ -97,13 +127,21 @@ for line in open(sys.argv[1]):
     f = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", rest)}
     rows.setdefault(bot, []).append(f)
 rates = {}
+cpu = {}
 for bot, runs in rows.items():
     rate = sum(r["requests"] for r in runs) * 1e6 / sum(r["duration_us"] for r in runs)
     rates[bot] = rate
+    cpu[bot] = sum(r["cpu_us"] for r in runs) / sum(r["requests"] for r in runs)
     p50 = sorted(r["p50_us"] for r in runs)[len(runs) // 2] / 1000
     p99 = max(r["p99_us"] for r in runs) / 1000
     non2xx = sum(r["non2xx"] for r in runs)
-    print(f"{sys.argv[2]:8} {sys.argv[3]:8} {bot:10} turns/s {rate:8.0f}  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  non2xx {non2xx}  ({len(runs)} rounds)")
+    print(f"{sys.argv[2]:8} {sys.argv[3]:8} {bot:10} turns/s {rate:8.0f}  server CPU/turn {cpu[bot]:6.0f} µs  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  non2xx {non2xx}  ({len(runs)} rounds)")
 if "mira" in rates and "mira-paid" in rates:
     print(f"paid/free {rates['mira-paid'] / rates['mira']:.2f}: a paid turn costs {100 * (rates['mira'] / rates['mira-paid'] - 1):.0f}% more")
+if "mira" in rates and "mira-data" in rates:
+    print(f"data/plain: turns/s {rates['mira-data'] / rates['mira']:.2f}, server CPU per turn {100 * (cpu['mira-data'] / cpu['mira'] - 1):+.1f}% "
+          f"(a turn with warm astrology and weather data; target: at most +10%)")
 PY
+if [ -n "${FAKE_PORT:-}" ]; then
+  echo "external data API calls over the whole run: $(curl -s "http://127.0.0.1:$FAKE_PORT/stats")"
+fi

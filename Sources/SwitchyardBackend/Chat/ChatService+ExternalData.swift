@@ -7,8 +7,8 @@ extension ChatService {
     static let secondChartVariables: Set<PromptVariable> = [.profileDetails2, .secondProfileKundli]
     static let memoryVariables: Set<PromptVariable> = [.memories, .userMemories]
 
-    /// The external values a template's variables need, loaded side by side: the user's chart, a saved profile's
-    /// chart, the forecast (each only when the bot lists its source), and the memories.
+    /// The external values a template's variables need: the user's chart, a saved profile's chart, the forecast (each
+    /// only when the bot lists its source), and the memories.
     /// - Throws: ``ChatFailure`` when a required source has no value, or the second profile is not the user's.
     func externalValues(
         for variables: Set<PromptVariable>, bot: Bot, user: User, secondProfileID: UUID?
@@ -25,31 +25,33 @@ extension ChatService {
             }
             second = found
         }
-        async let ownChart: FormattedData? =
-            if let astrology, !variables.isDisjoint(with: Self.chartVariables) {
-                load(astrology, subject: DataSubject(birth: user.birthDetails), user: user, subjectID: "self", memo)
-            } else { nil }
-        async let otherChart: FormattedData? =
-            if let astrology, let second {
-                load(
-                    astrology, subject: DataSubject(birth: second.birthDetails), user: user,
-                    subjectID: second.id.uuidString.lowercased(), memo, profileName: second.name)
-            } else { nil }
-        async let forecast: FormattedData? =
-            if let weather = uses["weather"], variables.contains(.weather) {
-                load(
-                    weather, subject: DataSubject(location: user.location.map { PlaceQuery(name: $0) }), user: user,
-                    subjectID: "self", memo)
-            } else { nil }
-        async let remembered: [Memory] =
-            if !variables.isDisjoint(with: Self.memoryVariables), let memories {
-                memories.memories(userID: user.id, botID: bot.id)
-            } else { [] }
+        // One after the other: on a warm cache each is a lookup without a suspension, and child tasks would cost more
+        // than they save; a cold miss waits for its API anyway.
         var values: [PromptVariable: FormattedData] = [:]
-        if let chart = try await ownChart { for variable in Self.chartVariables { values[variable] = chart } }
-        if let chart = try await otherChart { for variable in Self.secondChartVariables { values[variable] = chart } }
-        if let forecast = try await forecast { values[.weather] = forecast }
-        let list = try await remembered
+        if let astrology, !variables.isDisjoint(with: Self.chartVariables),
+            let chart = try await load(
+                astrology, subject: DataSubject(birth: user.birthDetails), user: user, subjectID: "self", memo)
+        {
+            for variable in Self.chartVariables { values[variable] = chart }
+        }
+        if let astrology, let second,
+            let chart = try await load(
+                astrology, subject: DataSubject(birth: second.birthDetails), user: user,
+                subjectID: second.id.uuidString.lowercased(), memo, profileName: second.name)
+        {
+            for variable in Self.secondChartVariables { values[variable] = chart }
+        }
+        if let weather = uses["weather"], variables.contains(.weather),
+            let forecast = try await load(
+                weather, subject: DataSubject(location: user.location.map { PlaceQuery(name: $0) }), user: user,
+                subjectID: "self", memo)
+        {
+            values[.weather] = forecast
+        }
+        let list: [Memory] =
+            if !variables.isDisjoint(with: Self.memoryVariables), let memories {
+                try await memories.memories(userID: user.id, botID: bot.id)
+            } else { [] }
         if !list.isEmpty {
             let formatted = FormattedData(
                 markdown: list.map { "- \($0.text)" }.joined(separator: "\n"),

@@ -40,6 +40,9 @@ extension ChatService {
             for: template.variables, bot: bot, user: user, secondProfileID: secondProfileID)
         return template.render(
             PromptVariableResolver.resolve(template.variables, context: context),
-            structured: Dictionary(uniqueKeysWithValues: context.external.map { ($0.key.rawValue, $0.value.fields) }))
+            structured: Dictionary(
+                uniqueKeysWithValues: context.external.compactMap { variable, data in
+                    template.variables.contains(variable) ? (variable.rawValue, data.fields) : nil
+                }))
     }
 }

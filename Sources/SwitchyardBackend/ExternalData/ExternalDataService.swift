@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SwitchyardCore
+import Synchronization
 
 /// Gets a source's value for a subject through the cache layers, in order: the turn's memo, the process cache (TTL,
 /// bounded), the shared table (PostgreSQL: every replica sees it), the owner's database record (fresh within the
@@ -25,6 +26,8 @@ public final class ExternalDataService: Sendable {
     let now: @Sendable () -> Date
     let process: ExpiringCache<String, Cached>
     private let flights = SingleFlight<String, Cached>()
+    /// A source that answered 429 with a wait is not called again before the wait is over (in this process).
+    private let blockedUntil = Mutex<[String: Date]>([:])
 
     /// - Parameters:
     ///   - sources: The sources declared in the configuration.
@@ -131,22 +134,30 @@ public final class ExternalDataService: Sendable {
         }
         counters.miss(source: source.name, layer: .record)
         do {
-            return try await store.withKeyLock(key) {
+            // The place first, outside the lock: holding a key's lock never waits for another connection.
+            let place = try await places.resolve(source.placeQuery(for: subject))
+            return try await store.withKeyLock(key) { writes in
                 // Another replica may have fetched it while this one waited for the lock.
                 if self.store.sharesAcrossProcesses,
-                    let shared = try await self.store.sharedValue(key: key, now: self.now())
+                    let shared = try await writes.sharedValue(key: key, now: self.now())
                 {
                     self.counters.hit(source: source.name, layer: .shared)
                     return try self.remember(source, key: key, shared, ttl: settings.processTTL)
                 }
-                let place = try await self.places.resolve(source.placeQuery(for: subject))
+                try self.checkNotBlocked(source.name)
                 self.counters.apiCall(source: source.name)
-                let payload = try await source.fetch(subject, place: place, now: self.now())
+                let payload: Data
+                do {
+                    payload = try await source.fetch(subject, place: place, now: self.now())
+                } catch let error as ExternalDataError {
+                    if case .unavailable(_, let retryAfter?) = error { self.block(source.name, seconds: retryAfter) }
+                    throw error
+                }
                 let fetchedAt = self.now()
                 let value = ExternalValue(payload: payload, fetchedAt: fetchedAt)
                 // Formatting first: a value that cannot be formatted is stored nowhere.
                 let cached = try self.remember(source, key: key, value, ttl: settings.processTTL)
-                try await self.store.save(
+                try await writes.save(
                     ownerID: owner, subject: subjectID, source: source.name, key: key, value: value,
                     sharedExpiry: fetchedAt.addingTimeInterval(settings.sharedTTL))
                 return cached
@@ -168,6 +179,20 @@ public final class ExternalDataService: Sendable {
         }
     }
 
+    /// - Throws: ``ExternalDataError/unavailable(detail:retryAfterSeconds:)`` while the source's 429 wait lasts.
+    private func checkNotBlocked(_ source: String) throws {
+        let now = now()
+        guard let until = blockedUntil.withLock({ $0[source] }), until > now else { return }
+        throw ExternalDataError.unavailable(
+            detail: "\(source): waiting out its rate limit",
+            retryAfterSeconds: max(1, Int(until.timeIntervalSince(now))))
+    }
+
+    private func block(_ source: String, seconds: Int) {
+        let until = now().addingTimeInterval(TimeInterval(min(seconds, 3_600)))
+        blockedUntil.withLock { $0[source] = max($0[source] ?? until, until) }
+    }
+
     /// Formats a value and keeps it in the process cache.
     private func remember(
         _ source: any ExternalDataSource, key: String, _ value: ExternalValue, ttl: TimeInterval
@@ -180,10 +205,10 @@ public final class ExternalDataService: Sendable {
 
 /// The values one turn has loaded, by key: the turn asks each layer at most once per key.
 public final class ExternalDataMemo: Sendable {
-    private let values = BoundedCache<String, FormattedData>(capacity: 64)
+    private let values = Mutex<[String: FormattedData]>([:])
 
     public init() {}
 
-    func value(for key: String) -> FormattedData? { values.value(for: key) }
-    func store(_ value: FormattedData, for key: String) { values.store(value, for: key) }
+    func value(for key: String) -> FormattedData? { values.withLock { $0[key] } }
+    func store(_ value: FormattedData, for key: String) { values.withLock { $0[key] = value } }
 }

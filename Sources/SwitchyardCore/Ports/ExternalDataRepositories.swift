@@ -11,28 +11,35 @@ public struct ExternalValue: Sendable, Equatable {
     }
 }
 
-/// The stored layers of external data: a shared cache table that every replica sees (PostgreSQL only), the record
-/// per owner, subject and source, the cross-replica lock on a key, and the geocoded places.
-public protocol ExternalDataStore: Sendable {
-    /// Whether there is a shared layer (and a cross-replica lock): PostgreSQL. The embedded SQLite store has one
-    /// process, whose own cache is already shared.
-    var sharesAcrossProcesses: Bool { get }
+/// What is read and written while a key's lock is held: on PostgreSQL on the lock's own connection and transaction
+/// (so that holding locks never needs a second connection, and the rows commit as the lock is released).
+public protocol ExternalDataWrites: Sendable {
     /// - Returns: The shared layer's value for the key, unless it expired at `now`.
     func sharedValue(key: String, now: Date) async throws -> ExternalValue?
-    /// - Returns: The record of an owner's subject (`self`, or a saved profile's id) for a source, with the key it
-    ///   was fetched for.
-    func record(ownerID: UUID, subject: String, source: String) async throws -> (key: String, value: ExternalValue)?
     /// Writes the record, and the shared row (when there is a shared layer) expiring at `sharedExpiry`.
     func save(
         ownerID: UUID, subject: String, source: String, key: String, value: ExternalValue, sharedExpiry: Date
     ) async throws
+}
+
+/// The stored layers of external data: a shared cache table that every replica sees (PostgreSQL only), the record
+/// per owner, subject and source, the cross-replica lock on a key, and the geocoded places.
+public protocol ExternalDataStore: ExternalDataWrites {
+    /// Whether there is a shared layer (and a cross-replica lock): PostgreSQL. The embedded SQLite store has one
+    /// process, whose own cache is already shared.
+    var sharesAcrossProcesses: Bool { get }
+    /// - Returns: The record of an owner's subject (`self`, or a saved profile's id) for a source, with the key it
+    ///   was fetched for.
+    func record(ownerID: UUID, subject: String, source: String) async throws -> (key: String, value: ExternalValue)?
     /// Writes only the shared row (a record hit written back to the layer above it).
     func saveShared(key: String, value: ExternalValue, expiry: Date) async throws
     /// Forgets an owner's records (every subject when nil), and the shared rows of the given keys.
     func forget(ownerID: UUID, subject: String?, sharedKeys: [String]) async throws
     /// Runs `body` holding the lock on `key` that every replica on the database respects (a PostgreSQL advisory
-    /// lock, released when `body` ends); without a shared layer, runs `body` as is.
-    func withKeyLock<T: Sendable>(_ key: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T
+    /// lock, released when `body` ends); without a shared layer, runs `body` on the store as is.
+    func withKeyLock<T: Sendable>(
+        _ key: String, _ body: @escaping @Sendable (any ExternalDataWrites) async throws -> T
+    ) async throws -> T
     /// A geocoded place by its normalized name (kept for good).
     func place(name: String) async throws -> GeoPlace?
     func savePlace(_ place: GeoPlace, name: String) async throws

@@ -3,7 +3,7 @@ import Synchronization
 /// A thread-safe dictionary with a size bound, for values that are expensive to compute and never stale for their
 /// key (a verified token's claims, a compiled template for its exact source). When full, it is cleared.
 public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private let entries = Mutex<[Key: Value]>([:])
+    @usableFromInline let entries = Mutex<[Key: Value]>([:])
     public let capacity: Int
 
     /// - Parameter capacity: The most entries kept.
@@ -13,7 +13,7 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Send
 
     /// - Parameter key: The key.
     /// - Returns: The cached value, if any.
-    public func value(for key: Key) -> Value? {
+    @inlinable public func value(for key: Key) -> Value? {
         entries.withLock { $0[key] }
     }
 

@@ -5,7 +5,7 @@ import Synchronization
 /// fresh but stays readable (``entry(for:)``) until it is evicted, so that a caller may serve it stale when its
 /// source fails. When full, expired entries go first, then the oldest half.
 public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    public struct Entry: Sendable {
+    @frozen public struct Entry: Sendable {
         public var value: Value
         /// When the value was made (fetched from its source), which decides how stale it is.
         public var madeAt: Date
@@ -13,7 +13,7 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         public var expiresAt: Date
     }
 
-    private let entries = Mutex<[Key: Entry]>([:])
+    @usableFromInline let entries = Mutex<[Key: Entry]>([:])
     public let capacity: Int
 
     /// - Parameter capacity: The most entries kept.
@@ -22,7 +22,7 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
     }
 
     /// - Returns: The value when it has not expired at `now`.
-    public func fresh(_ key: Key, now: Date) -> Value? {
+    @inlinable public func fresh(_ key: Key, now: Date) -> Value? {
         entries.withLock { entries in
             guard let entry = entries[key], entry.expiresAt > now else { return nil }
             return entry.value
@@ -30,7 +30,7 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
     }
 
     /// - Returns: The entry, expired or not.
-    public func entry(for key: Key) -> Entry? {
+    @inlinable public func entry(for key: Key) -> Entry? {
         entries.withLock { $0[key] }
     }
 

@@ -12,8 +12,10 @@ extension StatementChatStore {
 
     func saveShared(key: String, value: ExternalValue, expiry: Date) async throws {}
 
-    func withKeyLock<T: Sendable>(_ key: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await body()
+    func withKeyLock<T: Sendable>(
+        _ key: String, _ body: @escaping @Sendable (any ExternalDataWrites) async throws -> T
+    ) async throws -> T {
+        try await body(self)
     }
 
     func record(ownerID: UUID, subject: String, source: String) async throws -> (key: String, value: ExternalValue)? {
