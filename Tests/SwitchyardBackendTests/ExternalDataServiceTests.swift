@@ -46,6 +46,13 @@ import Testing
             counters: counts, logger: Logger(label: "external-data-test"), now: { clock.now })
     }
 
+    /// One lookup in a turn of its own (a fresh memo), for the user's own subject.
+    static func load(
+        _ service: ExternalDataService, _ source: String, _ subject: DataSubject, owner: UUID
+    ) async throws -> FormattedData {
+        try await service.value(source, subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+    }
+
     /// A user row the records can belong to, with a birth subject unique to this test.
     static func subject(_ store: Store, place: String = "Pune, India") async throws -> (UUID, DataSubject) {
         let user = try await store.catalog.findOrCreateUser(externalID: "ext-\(UUID().uuidString)")
@@ -67,8 +74,7 @@ import Testing
             let charts = try await withThrowingTaskGroup(of: FormattedData.self) { group in
                 for _ in 0..<100 {
                     group.addTask {
-                        try await first.value(
-                            "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+                        try await Self.load(first, "astrology", subject, owner: owner)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -87,8 +93,7 @@ import Testing
             // user's record on SQLite).
             let counts = Counts()
             let second = Self.service(store, url: url, fake: fake, clock: clock, counts: counts)
-            _ = try await second.value(
-                "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+            _ = try await Self.load(second, "astrology", subject, owner: owner)
             #expect(await fake.state.count("planets") == 1)
             #expect(counts[store.chats.sharesAcrossProcesses ? "hit.shared" : "hit.record"] == 1)
         }
@@ -130,8 +135,7 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (owner, subject) in subjects {
                     group.addTask {
-                        _ = try await service.value(
-                            "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+                        _ = try await Self.load(service, "astrology", subject, owner: owner)
                     }
                 }
                 try await group.waitForAll()
@@ -149,21 +153,18 @@ import Testing
             let counts = Counts()
             let service = Self.service(store, url: url, fake: fake, clock: clock, counts: counts)
             let (owner, subject) = try await Self.subject(store)
-            let fresh = try await service.value(
-                "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+            let fresh = try await Self.load(service, "astrology", subject, owner: owner)
             await fake.state.set("astrology", .status(500, #"{"status":false,"msg":"Internal error"}"#))
             // Past the record's freshness and every TTL, within max-stale: the stale chart, counted.
             clock.advance(1_000)
-            let stale = try await service.value(
-                "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+            let stale = try await Self.load(service, "astrology", subject, owner: owner)
             #expect(stale == fresh)
             #expect(counts["stale"] == 1)
             #expect(await fake.state.count("planets") == 2)
             // Past max-stale: the error.
             clock.advance(3_600)
             await #expect(throws: ExternalDataError.self) {
-                _ = try await service.value(
-                    "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+                _ = try await Self.load(service, "astrology", subject, owner: owner)
             }
             #expect(counts["failure.unavailable"] == 1)
         }
@@ -179,16 +180,14 @@ import Testing
             let (owner, subject) = try await Self.subject(store)
             await fake.state.set("astrology", .malformed)
             await #expect {
-                _ = try await service.value(
-                    "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+                _ = try await Self.load(service, "astrology", subject, owner: owner)
             } throws: { error in
                 if case .malformed = error as? ExternalDataError { return true }
                 return false
             }
             #expect(try await store.chats.record(ownerID: owner, subject: "self", source: "astrology") == nil)
             await fake.state.set("astrology", .normal)
-            _ = try await service.value(
-                "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+            _ = try await Self.load(service, "astrology", subject, owner: owner)
             #expect(await fake.state.count("planets") == 2)
             #expect(try await store.chats.record(ownerID: owner, subject: "self", source: "astrology") != nil)
         }
@@ -202,12 +201,10 @@ import Testing
             let clock = Clock()
             let service = Self.service(store, url: url, fake: fake, clock: clock)
             let (owner, subject) = try await Self.subject(store)
-            _ = try await service.value(
-                "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+            _ = try await Self.load(service, "astrology", subject, owner: owner)
             try await service.invalidate(ownerID: owner, subjectID: "self", subjects: [subject])
             #expect(try await store.chats.record(ownerID: owner, subject: "self", source: "astrology") == nil)
-            _ = try await service.value(
-                "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+            _ = try await Self.load(service, "astrology", subject, owner: owner)
             #expect(await fake.state.count("planets") == 2)
             // The place was geocoded once and kept.
             #expect(await fake.state.count("search") <= 1)
@@ -232,15 +229,13 @@ import Testing
                 .status(429, #"{"error":true,"reason":"Minutely API request limit exceeded"}"#, retryAfter: 30))
             for _ in 0..<3 {
                 await #expect(throws: ExternalDataError.self) {
-                    _ = try await service.value(
-                        "weather", subject: here, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+                    _ = try await Self.load(service, "weather", here, owner: owner)
                 }
             }
             #expect(await fake.state.count("forecast") == 1)
             await fake.state.set("weather", .normal)
             clock.advance(31)
-            let forecast = try await service.value(
-                "weather", subject: here, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+            let forecast = try await Self.load(service, "weather", here, owner: owner)
             #expect(forecast.markdown.contains("Partly cloudy"))
             #expect(await fake.state.count("forecast") == 2)
         }
@@ -253,8 +248,7 @@ import Testing
             let service = Self.service(store, url: url, fake: fake, clock: Clock())
             let (owner, subject) = try await Self.subject(store, place: "Atlantis")
             await #expect(throws: ExternalDataError.placeNotFound("Atlantis")) {
-                _ = try await service.value(
-                    "astrology", subject: subject, ownerID: owner, subjectID: "self", memo: ExternalDataMemo())
+                _ = try await Self.load(service, "astrology", subject, owner: owner)
             }
             #expect(await fake.state.count("planets") == 0)
         }
