@@ -58,7 +58,8 @@ import Testing
         let user = try await store.catalog.findOrCreateUser(externalID: "ext-\(UUID().uuidString)")
         let minute = Int.random(in: 0..<60)
         let time = "0\(Int.random(in: 0...9)):\(minute < 10 ? "0" : "")\(minute)"
-        let date = "19\(Int.random(in: 10...99))-0\(Int.random(in: 1...9))-1\(Int.random(in: 0...9))"
+        // 1950 on: India kept +5:30 since (it was +6:30 in 1942–45, which the offset rightly follows).
+        let date = "19\(Int.random(in: 50...99))-0\(Int.random(in: 1...9))-1\(Int.random(in: 0...9))"
         return (user.id, DataSubject(birth: BirthDetails(date: date, time: time, place: PlaceQuery(name: place))))
     }
 

@@ -139,10 +139,3 @@ extension ChatFailure {
         }
     }
 }
-
-extension String {
-    fileprivate var capitalizedFirst: String {
-        guard let first else { return self }
-        return first.uppercased() + dropFirst()
-    }
-}

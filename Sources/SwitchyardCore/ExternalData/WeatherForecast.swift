@@ -179,10 +179,3 @@ extension Array {
         indices.contains(index) ? self[index] : nil
     }
 }
-
-extension String {
-    var capitalizedFirst: String {
-        guard let first else { return self }
-        return first.uppercased() + dropFirst()
-    }
-}

@@ -7,3 +7,11 @@ extension StringProtocol {
         return String(self[first...last])
     }
 }
+
+extension String {
+    /// The text with its first character in upper case (`partly cloudy` → `Partly cloudy`).
+    public var capitalizedFirst: String {
+        guard let first else { return self }
+        return first.uppercased() + dropFirst()
+    }
+}

@@ -66,11 +66,8 @@ public struct AstrologyAPISource: ExternalDataSource {
             throw .unavailable(detail: "astrology: \(type(of: error))", retryAfterSeconds: nil)
         }
         let validated = try AstrologyPipeline.validate(planets: planets, dasha: dasha)
-        let elapsed = ContinuousClock.now - started
         let chart = AstrologyPipeline.enrich(
-            AstrologyPipeline.normalize(validated),
-            processingMilliseconds: Int(
-                elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+            AstrologyPipeline.normalize(validated), processingMilliseconds: started.millisecondsUntilNow)
         do {
             return try JSONEncoder().encode(chart)
         } catch {

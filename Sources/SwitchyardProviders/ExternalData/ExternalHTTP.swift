@@ -41,3 +41,11 @@ struct ExternalHTTP: Sendable {
         }
     }
 }
+
+extension ContinuousClock.Instant {
+    /// Whole milliseconds from this instant to now: a source's processing time.
+    var millisecondsUntilNow: Int {
+        let elapsed = ContinuousClock.now - self
+        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -32,11 +32,7 @@ public struct OpenMeteoWeatherSource: ExternalDataSource {
             + "&daily=\(WeatherPipeline.dailyVariables)&timezone=auto&forecast_days=3"
         let body = try await http.send(url, timeout: settings.timeout, errorText: OpenMeteoError.reason(in:))
         let forecast = try WeatherPipeline.normalize(body, place: place.name)
-        let elapsed = ContinuousClock.now - started
-        let enriched = WeatherPipeline.enrich(
-            forecast,
-            processingMilliseconds: Int(elapsed.components.seconds * 1000)
-                + Int(elapsed.components.attoseconds / 1_000_000_000_000_000))
+        let enriched = WeatherPipeline.enrich(forecast, processingMilliseconds: started.millisecondsUntilNow)
         do {
             return try JSONEncoder().encode(enriched)
         } catch {
