@@ -111,6 +111,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
+            resources: [.copy("Console/Templates"), .copy("Console/Assets")],
             swiftSettings: swiftSettings
         ),
         .target(

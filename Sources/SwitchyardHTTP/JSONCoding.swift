@@ -36,10 +36,24 @@ public enum JSONCoding {
         if buffer.readableBytes == 0 {
             throw APIError.invalidRequest("The request body is empty; send a JSON object.")
         }
+        return try mappingErrors { try decoder.decode(T.self, from: buffer) }
+    }
+
+    /// Decodes a JSON document (the JSON an HTML form's fields were turned into).
+    /// - Throws: ``APIError`` 400 naming the offending field.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try mappingErrors { try decoder.decode(T.self, from: data) }
+    }
+
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    private static func mappingErrors<T>(_ decode: () throws -> T) throws -> T {
         do {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode(T.self, from: buffer)
+            return try decode()
         } catch let error as DecodingError {
             let (param, message) = describe(error)
             throw APIError.invalidRequest(message, param: param)

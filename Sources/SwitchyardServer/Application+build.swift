@@ -16,7 +16,7 @@ import SwitchyardStore
 
 /// The request context of the combined application.
 public struct AppRequestContext: ServiceAuthenticatedContext, UserAuthenticatedContext, ConnectionAwareContext,
-    RequestRecordingContext
+    RequestRecordingContext, RemoteAddressRequestContext
 {
     public var coreContext: CoreRequestContextStorage
     public var user: User?
@@ -29,6 +29,9 @@ public struct AppRequestContext: ServiceAuthenticatedContext, UserAuthenticatedC
         get { record.service }
         set { record.service = newValue }
     }
+
+    /// The client's address (the console's sign-in throttle is per address).
+    public var remoteAddress: SocketAddress? { channel?.remoteAddress }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -149,7 +152,7 @@ public func buildApplication(
                 on: router, store: store, gateway: client, settings: backend, httpClient: httpClient,
                 metrics: serviceMetrics,
                 knownProviders: Set(settings.providers.map(\.id)),
-                knownRoutes: Set(settings.routing.routes.map(\.name)),
+                knownRoutes: Set(settings.routing.routes.map(\.name)), secureCookies: settings.tls != nil,
                 logger: logger, tracing: tracing)
             services.append(DatabaseWatch(availability: store.availability))
             services.append(
@@ -181,7 +184,7 @@ public func buildApplication(
 private func registerBackend(
     on router: Router<AppRequestContext>, store: Store, gateway: any GatewayClient, settings backend: BackendSettings,
     httpClient: HTTPClient, metrics: ServiceMetrics, knownProviders: Set<String>, knownRoutes: Set<String>,
-    logger: Logger, tracing: TraceSettings?
+    secureCookies: Bool, logger: Logger, tracing: TraceSettings?
 ) async throws -> [String] {
     let catalog = store.catalog
     if backend.migrateOnStart { try await store.migrate() }
@@ -199,14 +202,17 @@ private func registerBackend(
         externalData: externalDataService(
             backend.externalData, store: store, httpClient: httpClient, metrics: metrics, logger: logger),
         profiles: store.chats, memories: store.chats)
-    return BackendRoutes.register(
+    let dependencies = BackendDependencies(
+        bots: catalog, configs: catalog, prompts: catalog, users: catalog, chats: store.chats,
+        wallets: store.chats, chat: chat,
+        userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
+        knownProviders: knownProviders, knownRoutes: knownRoutes, languageInstructions: catalog,
+        languageTable: languages, usage: store.chats, profiles: store.chats, memories: store.chats)
+    let routes = BackendRoutes.register(on: router, dependencies: dependencies)
+    try await ConsoleRoutes.register(
         on: router,
-        dependencies: BackendDependencies(
-            bots: catalog, configs: catalog, prompts: catalog, users: catalog, chats: store.chats,
-            wallets: store.chats, chat: chat,
-            userTokens: try await UserTokenVerifier(secret: backend.userJWTSecret), adminKey: backend.adminKey,
-            knownProviders: knownProviders, knownRoutes: knownRoutes, languageInstructions: catalog,
-            languageTable: languages, usage: store.chats, profiles: store.chats, memories: store.chats))
+        dependencies: ConsoleDependencies(backend: dependencies, directory: store.chats, secureCookies: secureCookies))
+    return routes
 }
 
 /// The declared external-data sources behind their cache layers; nil when none is declared.

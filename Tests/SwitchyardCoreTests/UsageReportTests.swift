@@ -36,6 +36,27 @@ import Testing
         return records
     }
 
+    @Test func overTimeInBucketsWithEmptyOnesKept() {
+        let series = UsageReport.timeSeries(
+            records: Self.records, from: Self.start, to: Self.start.addingTimeInterval(3 * 86_400),
+            bucketSeconds: 86_400)
+        #expect(series.map(\.key) == ["2025-12-01T00:00:00Z", "2025-12-02T00:00:00Z", "2025-12-03T00:00:00Z"])
+        #expect(series.map(\.attempts) == [10, 3, 0])
+        #expect(series.map(\.successes) == [7, 3, 0])
+        #expect(series[1].latencyP50 == 900)
+        #expect(series[1].fallbackTurns == 3)
+        #expect(series[2].successRate == nil && series[2].latencyP99 == nil)
+        // Records before `from` are left out, and one bucket spanning the window is the window's total.
+        let later = UsageReport.timeSeries(
+            records: Self.records, from: Self.start.addingTimeInterval(86_400),
+            to: Self.start.addingTimeInterval(2 * 86_400), bucketSeconds: 86_400)
+        #expect(later.map(\.attempts) == [3])
+        let whole = UsageReport.timeSeries(
+            records: Self.records, from: Self.start, to: Self.start.addingTimeInterval(2 * 86_400),
+            bucketSeconds: 2 * 86_400)
+        #expect(whole.count == 1 && whole[0].attempts == 13 && whole[0].turns == 10 && whole[0].fallbackTurns == 3)
+    }
+
     @Test func byProvider() throws {
         let report = UsageReport(records: Self.records, grouping: .provider)
         #expect(report.groups.map(\.key) == ["bedrock", "gemini"])

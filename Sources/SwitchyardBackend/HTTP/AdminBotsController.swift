@@ -34,6 +34,11 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let input = try await JSONCoding.decode(BotInput.self, from: request, limit: limit)
+        return try JSONCoding.response(BotDTO(try await create(input)), status: .created)
+    }
+
+    /// Creates a bot from the API's (or the console's) input, validated whole before anything is written.
+    func create(_ input: BotInput) async throws -> Bot {
         guard let name = input.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw APIError.invalidRequest("`name` is required.", param: "name")
         }
@@ -54,7 +59,7 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
                 metadata: input.metadata?.fields ?? [:], pricing: input.metadata?.pricing, ownerID: input.ownerID,
                 launchedOn: status == .launched ? Date() : nil)
             do {
-                return try JSONCoding.response(BotDTO(try await bots.createBot(bot)), status: .created)
+                return try await bots.createBot(bot)
             } catch StoreError.conflict {
                 continue  // another request took the slug between the check and the insert
             }
@@ -64,8 +69,14 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        var bot = try await Self.bot(context, bots: bots)
+        let bot = try await Self.bot(context, bots: bots)
         let input = try await JSONCoding.decode(BotInput.self, from: request, limit: limit)
+        return try JSONCoding.response(BotDTO(try await update(bot, with: input)))
+    }
+
+    /// Lays the fields that `input` holds over `bot`, validated before anything is written.
+    func update(_ current: Bot, with input: BotInput) async throws -> Bot {
+        var bot = current
         try await validate(input)
         if let name = input.name {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -91,7 +102,7 @@ struct AdminBotsController<Context: RequestContext>: Sendable {
         }
         bot.updatedAt = Date()
         try await bots.updateBot(bot)
-        return try JSONCoding.response(BotDTO(bot))
+        return bot
     }
 
     /// Every check of a bot's fields, before anything is written.

@@ -42,12 +42,16 @@ struct AdminConfigsController<Context: RequestContext>: Sendable {
             return Response(status: .noContent)
         }
         group.post("/admin/v1/llm-configs/{id}/activate") { _, context in
-            let id = try Self.id(context)
-            do {
-                return try JSONCoding.response(LLMConfigDTO(try await configs.activate(configID: id)))
-            } catch StoreError.notFound {
-                throw APIError.notFound("No LLM config \(id.lowercased).")
-            }
+            try JSONCoding.response(LLMConfigDTO(try await activate(id: try Self.id(context))))
+        }
+    }
+
+    /// Makes a config its bot's only active one.
+    func activate(id: UUID) async throws -> BotLLMConfig {
+        do {
+            return try await configs.activate(configID: id)
+        } catch StoreError.notFound {
+            throw APIError.notFound("No LLM config \(id.lowercased).")
         }
     }
 
@@ -61,20 +65,30 @@ struct AdminConfigsController<Context: RequestContext>: Sendable {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let bot = try await AdminBotsController<Context>.bot(context, bots: bots)
         let input = try await JSONCoding.decode(LLMConfigDTO.self, from: request, limit: limit)
+        return try JSONCoding.response(LLMConfigDTO(try await create(for: bot, input)), status: .created)
+    }
+
+    /// Creates a config of `bot` from the API's (or the console's) input, validated whole first.
+    func create(for bot: Bot, _ input: LLMConfigDTO) async throws -> BotLLMConfig {
         var config = BotLLMConfig(
             botID: bot.id, provider: "", model: "", temperature: Self.defaultTemperature, topP: Self.defaultTopP,
             maxOutputTokens: Self.defaultMaxOutputTokens, isActive: input.isActive ?? false)
         try apply(input, to: &config)
         try await validate(config)
-        return try JSONCoding.response(LLMConfigDTO(try await configs.createConfig(config)), status: .created)
+        return try await configs.createConfig(config)
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let id = try Self.id(context)
+        let input = try await JSONCoding.decode(LLMConfigDTO.self, from: request, limit: limit)
+        return try JSONCoding.response(LLMConfigDTO(try await update(id: id, with: input)))
+    }
+
+    /// Lays the fields that `input` holds over the config, validated whole before it is written.
+    func update(id: UUID, with input: LLMConfigDTO) async throws -> BotLLMConfig {
         guard var config = try await configs.config(id: id) else {
             throw APIError.notFound("No LLM config \(id.lowercased).")
         }
-        let input = try await JSONCoding.decode(LLMConfigDTO.self, from: request, limit: limit)
         if input.isActive != nil {
             throw APIError.invalidRequest(
                 "`is_active` cannot be changed here; use POST /admin/v1/llm-configs/{id}/activate.", param: "is_active")
@@ -83,7 +97,7 @@ struct AdminConfigsController<Context: RequestContext>: Sendable {
         config.updatedAt = Date()
         try await validate(config)
         do {
-            return try JSONCoding.response(LLMConfigDTO(try await configs.updateConfig(config)))
+            return try await configs.updateConfig(config)
         } catch StoreError.notFound {
             throw APIError.notFound("No LLM config \(id.lowercased).")
         }

@@ -53,6 +53,11 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let input = try await JSONCoding.decode(PromptInput.self, from: request, limit: limit)
+        return try JSONCoding.response(try await create(input), status: .created)
+    }
+
+    /// Creates a template (its version 1, labelled `production`), validated first.
+    func create(_ input: PromptInput) async throws -> PromptVersion {
         guard let name = input.name, name.range(of: #"^[a-z0-9][a-z0-9_.-]{0,79}$"#, options: .regularExpression) != nil
         else {
             throw APIError.invalidRequest(
@@ -60,12 +65,10 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
         }
         let (body, format, _) = try Self.source(input)
         do {
-            return try JSONCoding.response(
-                try await prompts.createTemplate(name: name, format: format, body: body, output: input.output),
-                status: .created)
+            return try await prompts.createTemplate(name: name, format: format, body: body, output: input.output)
         } catch StoreError.conflict {
             throw APIError(
-                .conflict, type: "invalid_request_error", code: "template_exists",
+                .conflict, type: "invalid_request_error", code: "template_exists", param: "name",
                 message:
                     "A template named '\(name)' exists; add a version with POST /admin/v1/prompts/\(name)/versions.")
         }
@@ -74,11 +77,14 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
     @Sendable func addVersion(_ request: Request, context: Context) async throws -> Response {
         let name = try context.parameters.require("name")
         let input = try await JSONCoding.decode(PromptInput.self, from: request, limit: limit)
+        return try JSONCoding.response(try await addVersion(name: name, input), status: .created)
+    }
+
+    /// Adds the next version of a template, validated first.
+    func addVersion(name: String, _ input: PromptInput) async throws -> PromptVersion {
         let (body, format, _) = try Self.source(input)
         do {
-            return try JSONCoding.response(
-                try await prompts.addVersion(name: name, format: format, body: body, output: input.output),
-                status: .created)
+            return try await prompts.addVersion(name: name, format: format, body: body, output: input.output)
         } catch StoreError.notFound {
             throw APIError.notFound("No template '\(name)'.")
         }
@@ -87,20 +93,29 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
     @Sendable func moveLabel(_ request: Request, context: Context) async throws -> Response {
         let name = try context.parameters.require("name")
         let input = try await JSONCoding.decode(LabelInput.self, from: request, limit: limit)
+        try await moveLabel(name: name, input)
+        return try JSONCoding.response(["label": input.label, "version": String(input.version)])
+    }
+
+    /// Points a label of a template at one of its versions.
+    func moveLabel(name: String, _ input: LabelInput) async throws {
         guard !input.label.isEmpty else { throw APIError.invalidRequest("`label` must not be empty.", param: "label") }
         do {
             try await prompts.moveLabel(name: name, label: input.label, to: input.version)
         } catch StoreError.notFound {
-            throw APIError.notFound("No version \(input.version) of template '\(name)'.")
+            throw APIError.notFound("No version \(input.version) of template '\(name)'.", param: "version")
         }
-        return try JSONCoding.response(
-            input.label == "" ? [:] : ["label": input.label, "version": String(input.version)])
     }
 
     /// A preview: the template rendered with the sample values given (missing ones render empty), exactly as the
     /// model receives it. Values may be any JSON scalar.
     @Sendable func render(_ request: Request, context: Context) async throws -> Response {
         let input = try await JSONCoding.decode(PromptInput.self, from: request, limit: limit)
+        return try JSONCoding.response(try Self.render(input))
+    }
+
+    /// The template of `input` rendered with its sample values, exactly as the model receives it.
+    static func render(_ input: PromptInput) throws -> RenderOutput {
         let (_, _, template) = try Self.source(input)
         var values: [String: String] = [:]
         for (name, value) in input.values ?? [:] {
@@ -113,9 +128,8 @@ struct AdminPromptsController<Context: RequestContext>: Sendable {
             }
             values[name] = text
         }
-        return try JSONCoding.response(
-            RenderOutput(
-                rendered: template.render(values), output: template.output,
-                variables: template.variables.map(\.rawValue).sorted()))
+        return RenderOutput(
+            rendered: template.render(values), output: template.output,
+            variables: template.variables.map(\.rawValue).sorted())
     }
 }

@@ -19,22 +19,37 @@ struct AdminSessionsController<Context: RequestContext>: Sendable {
             throw APIError.notFound("No session \(raw.lowercased()).")
         }
         let limit = min(max(Int(request.uri.queryParameters.get("limit") ?? "") ?? 100, 1), 250)
-        let messages = try await chats.recentMessages(sessionID: id, limit: 2 * limit)
+        let turns = try await Self.turns(sessionID: id, limit: limit, chats: chats).map {
+            AdminTurnDTO(message: $0.message.map(MessageDTO.init), reply: MessageDTO($0.reply), attempts: $0.attempts)
+        }
+        return try JSONCoding.response(AdminSessionDTO(session, turns: turns))
+    }
+}
+
+extension AdminSessionsController {
+    /// One turn of a transcript: the user's message (absent only if it was never stored), the reply, and the
+    /// reply's gateway attempts.
+    struct Turn: Sendable {
+        var message: StoredMessage?
+        var reply: StoredMessage
+        var attempts: [AttemptRecord]
+    }
+
+    /// A session's last `limit` turns, oldest first, each with its call record.
+    static func turns(sessionID: UUID, limit: Int, chats: any ChatRepository) async throws -> [Turn] {
+        let messages = try await chats.recentMessages(sessionID: sessionID, limit: 2 * limit)
         let attempts = try await chats.attempts(messageIDs: messages.filter { $0.role == .assistant }.map(\.id))
-        var turns: [AdminTurnDTO] = []
+        var turns: [Turn] = []
         var pending: StoredMessage?
         for message in messages {
             if message.role == .user {
                 pending = message
             } else {
-                turns.append(
-                    AdminTurnDTO(
-                        message: pending.map(MessageDTO.init), reply: MessageDTO(message),
-                        attempts: attempts[message.id] ?? []))
+                turns.append(Turn(message: pending, reply: message, attempts: attempts[message.id] ?? []))
                 pending = nil
             }
         }
-        return try JSONCoding.response(AdminSessionDTO(session, turns: turns))
+        return turns
     }
 }
 

@@ -72,6 +72,19 @@ struct AdminWalletsController<Context: RequestContext>: Sendable {
     private func credit(_ request: Request, context: Context, kind: LedgerEntry.Kind) async throws -> Response {
         let externalID = try context.parameters.require("external_id")
         let input = try await JSONCoding.decode(CreditInput.self, from: request, limit: limit)
+        let (entry, wallet, replayed) = try await credit(externalID: externalID, input, kind: kind)
+        return try JSONCoding.response(
+            CreditDTO(entry: LedgerEntryDTO(entry), wallet: WalletDTO(wallet), replayed: replayed),
+            status: replayed ? .ok : .created)
+    }
+
+    /// Credits a user's wallet (a top-up or a refund) once per idempotency key, validated before anything is written.
+    /// - Returns: The entry, the wallet after it, and whether the key had been used for this credit already.
+    func credit(
+        externalID: String, _ input: CreditInput, kind: LedgerEntry.Kind
+    ) async throws -> (
+        LedgerEntry, WalletBalance, replayed: Bool
+    ) {
         guard (1...Pricing.maximumPart * 1000).contains(input.amount) else {
             throw APIError.invalidRequest(
                 "`amount` must be a positive integer of minor units, at most \(Pricing.maximumPart * 1000).",
@@ -92,10 +105,7 @@ struct AdminWalletsController<Context: RequestContext>: Sendable {
             userID: user.id, currency: input.currency, amount: input.amount, kind: kind,
             idempotencyKey: input.idempotencyKey, reason: input.reason, turnID: input.turnID)
         do {
-            let (entry, wallet, replayed) = try await wallets.credit(credit, now: Date())
-            return try JSONCoding.response(
-                CreditDTO(entry: LedgerEntryDTO(entry), wallet: WalletDTO(wallet), replayed: replayed),
-                status: replayed ? .ok : .created)
+            return try await wallets.credit(credit, now: Date())
         } catch let error as CreditError {
             switch error {
             case .keyReused:

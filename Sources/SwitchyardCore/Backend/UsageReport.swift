@@ -84,14 +84,7 @@ public struct UsageReport: Sendable, Equatable {
     ///   - grouping: What to group by.
     ///   - botNames: How to name a bot's group (its slug); the id otherwise.
     public init(records: [UsageRecord], grouping: Grouping, botNames: [UUID: String] = [:]) {
-        // The serving (last sent) attempt of each turn, and its first sent one.
-        var first: [UUID: Int] = [:]
-        var serving: [UUID: Int] = [:]
-        for record in records where record.wasSent {
-            first[record.turnID] = min(first[record.turnID] ?? .max, record.position)
-            if record.outcome == .success { serving[record.turnID] = record.position }
-        }
-        let keyed = Dictionary(grouping: records.filter(\.wasSent)) { record -> String in
+        groups = Self.groups(records) { record in
             switch grouping {
             case .provider: record.provider
             case .model: "\(record.provider)/\(record.model)"
@@ -99,7 +92,46 @@ public struct UsageReport: Sendable, Equatable {
             case .day: Self.day(record.createdAt)
             }
         }
-        groups = keyed.map { key, members in
+    }
+
+    /// The figures over time: one group per bucket of `bucketSeconds` from `from` up to `to`, keyed by the bucket's
+    /// start in ISO 8601 (UTC), empty buckets included (with no attempts), oldest first.
+    /// - Parameters:
+    ///   - records: The attempts of the period, in any order.
+    ///   - from: The first bucket's start.
+    ///   - to: The period's end (exclusive).
+    ///   - bucketSeconds: Each bucket's length, at least 1.
+    public static func timeSeries(records: [UsageRecord], from: Date, to: Date, bucketSeconds: Int) -> [Group] {
+        let width = Double(max(bucketSeconds, 1))
+        let count = max(1, Int((to.timeIntervalSince(from) / width).rounded(.up)))
+        let start = from.timeIntervalSince1970
+        func key(_ index: Int) -> String {
+            Date(timeIntervalSince1970: start + Double(index) * width).formatted(.iso8601)
+        }
+        let inPeriod = records.filter { $0.createdAt >= from && $0.createdAt < to }
+        let filled = Dictionary(
+            uniqueKeysWithValues: groups(inPeriod) { record in
+                key(min(count - 1, Int(record.createdAt.timeIntervalSince1970 - start) / Int(width)))
+            }.map { ($0.key, $0) })
+        return (0..<count).map { index in
+            filled[key(index)]
+                ?? Group(
+                    key: key(index), attempts: 0, successes: 0, turns: 0, fallbackTurns: 0, errors: [:],
+                    promptTokens: 0, completionTokens: 0, cost: 0, unpricedAttempts: 0)
+        }
+    }
+
+    /// The figures of the sent attempts, grouped by `key`, sorted by key.
+    private static func groups(_ records: [UsageRecord], by key: (UsageRecord) -> String) -> [Group] {
+        // The serving (last sent) attempt of each turn, and its first sent one.
+        var first: [UUID: Int] = [:]
+        var serving: [UUID: Int] = [:]
+        for record in records where record.wasSent {
+            first[record.turnID] = min(first[record.turnID] ?? .max, record.position)
+            if record.outcome == .success { serving[record.turnID] = record.position }
+        }
+        let keyed = Dictionary(grouping: records.filter(\.wasSent), by: key)
+        return keyed.map { key, members in
             let latencies = members.map(\.latencyMilliseconds).sorted()
             let turnIDs = Set(members.map(\.turnID))
             let fallbacks = turnIDs.count { turn in

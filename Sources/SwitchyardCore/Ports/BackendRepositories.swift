@@ -172,3 +172,16 @@ extension ChatRepository {
         _ = try await saveTurn(newSession: newSession, user: user, reply: reply, settlement: nil)
     }
 }
+
+/// What the operator console lists and searches beyond the API's repositories.
+public protocol AdminDirectory: Sendable {
+    /// Users whose external id or name contains `query` (ignoring case), by external id; every user when it is empty.
+    func users(matching query: String, offset: Int, limit: Int) async throws -> [User]
+    /// The user with this external id, without creating one.
+    func user(externalID: String) async throws -> User?
+    /// Sessions newest first, of one user and of one bot when they are given, each with its last message; deleted
+    /// ones too (operators see them).
+    func sessions(userID: UUID?, botID: UUID?, offset: Int, limit: Int) async throws -> [SessionSummary]
+    /// How many sessions each bot opened from `date` on.
+    func sessionCounts(since date: Date) async throws -> [UUID: Int]
+}

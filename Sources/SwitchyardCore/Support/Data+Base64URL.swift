@@ -8,4 +8,12 @@ extension Data {
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         self.init(base64Encoded: base64)
     }
+
+    /// Encodes as base64url (RFC 4648 §5) without padding.
+    public func base64URLEncodedString() -> String {
+        var text = base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/", with: "_")
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
+    }
 }

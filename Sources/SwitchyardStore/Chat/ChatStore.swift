@@ -3,7 +3,7 @@ import SwitchyardCore
 /// Sessions and messages, wallets and their ledger, and the chat turn's one read of bot data: ``SQLiteChatStore`` and ``PostgresChatStore``
 /// behind the ``ChatRepository`` and ``ChatBotReader`` ports.
 public protocol ChatStore: ChatRepository, ChatBotReader, WalletRepository, UsageRepository, ExternalDataStore,
-    BirthProfileRepository, MemoryRepository
+    BirthProfileRepository, MemoryRepository, AdminDirectory
 {
     /// Closes the connections the store owns.
     func shutdown() async

@@ -80,6 +80,14 @@ extension SQLRow {
             createdAt: try decode(column: prefix + "created_at", as: Date.self))
     }
 
+    /// A session with its last message (`last_content`, `last_role`, `last_at`).
+    func sessionSummary() throws -> SessionSummary {
+        SessionSummary(
+            session: try chatSession(), lastMessage: try decode(column: "last_content", as: String?.self),
+            lastMessageRole: try decode(column: "last_role", as: String?.self).flatMap(ChatRole.init(rawValue:)),
+            lastMessageAt: try decode(column: "last_at", as: Date?.self))
+    }
+
     func chatSession() throws -> ChatSession {
         ChatSession(
             id: try decode(column: "id", as: UUID.self), userID: try decode(column: "user_id", as: UUID.self),

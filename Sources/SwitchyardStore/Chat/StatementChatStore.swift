@@ -108,11 +108,7 @@ extension StatementChatStore {
 
     func sessions(userID: UUID, botID: UUID, offset: Int, limit: Int) async throws -> [SessionSummary] {
         try await rows(ChatStatements.sessions(userID: userID, botID: botID, offset: offset, limit: limit)) { row in
-            SessionSummary(
-                session: try row.chatSession(), lastMessage: try row.decode(column: "last_content", as: String?.self),
-                lastMessageRole: try row.decode(column: "last_role", as: String?.self).flatMap(
-                    ChatRole.init(rawValue:)),
-                lastMessageAt: try row.decode(column: "last_at", as: Date?.self))
+            try row.sessionSummary()
         }
     }
 
