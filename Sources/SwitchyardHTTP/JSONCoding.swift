@@ -25,18 +25,23 @@ public enum JSONCoding {
     /// Reads and decodes a request body.
     /// - Throws: ``APIError`` 413 for a body over the limit, 400 for anything that is not the expected JSON.
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        let buffer: ByteBuffer
+        let buffer = try await body(of: request, limit: limit)
+        if buffer.readableBytes == 0 {
+            throw APIError.invalidRequest("The request body is empty; send a JSON object.")
+        }
+        return try mappingErrors { try decoder.decode(T.self, from: buffer) }
+    }
+
+    /// Reads a request's whole body (JSON, or an HTML form's fields).
+    /// - Throws: ``APIError`` 413 for a body over the limit.
+    public static func body(of request: Request, limit: Int) async throws -> ByteBuffer {
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            return try await request.body.collect(upTo: limit)
         } catch {
             throw APIError(
                 .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
                 message: "The request body is larger than the limit of \(limit) bytes.")
         }
-        if buffer.readableBytes == 0 {
-            throw APIError.invalidRequest("The request body is empty; send a JSON object.")
-        }
-        return try mappingErrors { try decoder.decode(T.self, from: buffer) }
     }
 
     /// Decodes a JSON document (the JSON an HTML form's fields were turned into).

@@ -186,24 +186,26 @@ struct ConsoleBotsController<Context: RemoteAddressRequestContext>: Sendable {
             .text(
                 "pricing.currency", "Pricing: currency", value: value("pricing.currency", pricing?.currency),
                 hint: "ISO 4217 such as INR; empty makes the bot free."),
-            .number(
-                "pricing.per_message", "Pricing: per message (minor units)",
-                value: value("pricing.per_message", pricing.map { String($0.perMessage) })),
-            .number(
-                "pricing.per_1k_input_tokens", "Pricing: per 1k input tokens",
-                value: value("pricing.per_1k_input_tokens", pricing.map { String($0.per1kInputTokens) })),
-            .number(
-                "pricing.per_1k_output_tokens", "Pricing: per 1k output tokens",
-                value: value("pricing.per_1k_output_tokens", pricing.map { String($0.per1kOutputTokens) })),
-            .number(
-                "pricing.per_minute", "Pricing: per minute",
-                value: value("pricing.per_minute", pricing.map { String($0.perMinute) })),
-            .number(
-                "pricing.free_messages", "Pricing: free messages per session",
-                value: value("pricing.free_messages", pricing.map { String($0.freeMessages) })),
-            .textarea(
-                "metadata", "Metadata (JSON)", value: value("metadata", bot.map { ConsoleJSON.pretty($0.metadata) }),
-                rows: 8, hint: "A JSON object: data_sources, required_profile_fields, response_length…"),
+        ]
+            + pricingParts.map { part, label, read in
+                .number(
+                    "pricing.\(part)", "Pricing: \(label)",
+                    value: value("pricing.\(part)", pricing.map { String(read($0)) }))
+            } + [
+                .textarea(
+                    "metadata", "Metadata (JSON)",
+                    value: value("metadata", bot.map { ConsoleJSON.pretty($0.metadata) }), rows: 8,
+                    hint: "A JSON object: data_sources, required_profile_fields, response_length…")
+            ]
+    }
+
+    /// The pricing parts (integer minor units), as the API names them.
+    static var pricingParts: [(String, String, @Sendable (Pricing) -> Int64)] {
+        [
+            ("per_message", "per message (minor units)", \.perMessage),
+            ("per_1k_input_tokens", "per 1k input tokens", \.per1kInputTokens),
+            ("per_1k_output_tokens", "per 1k output tokens", \.per1kOutputTokens),
+            ("per_minute", "per minute", \.perMinute), ("free_messages", "free messages per session", \.freeMessages),
         ]
     }
 
@@ -221,7 +223,7 @@ struct ConsoleBotsController<Context: RemoteAddressRequestContext>: Sendable {
         if let currency = form.text("pricing.currency") {
             var pricing = FormJSON()
             pricing.set("currency", currency)
-            for part in ["per_message", "per_1k_input_tokens", "per_1k_output_tokens", "per_minute", "free_messages"] {
+            for (part, _, _) in pricingParts {
                 try pricing.integer(part, form.text("pricing.\(part)"), field: "pricing.\(part)")
             }
             metadata["pricing"] = pricing.object

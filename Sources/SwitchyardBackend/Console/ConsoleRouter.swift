@@ -107,15 +107,7 @@ struct ConsoleRouter<Context: RemoteAddressRequestContext> {
 
     /// Reads a form body (at most `limit` bytes).
     static func form(_ request: Request, limit: Int) async throws -> ConsoleForm {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw APIError(
-                .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
-                message: "The form is larger than the limit of \(limit) bytes.")
-        }
-        return ConsoleForm(encoded: String(buffer: buffer))
+        ConsoleForm(encoded: String(buffer: try await JSONCoding.body(of: request, limit: limit)))
     }
 }
 
