@@ -31,7 +31,7 @@ import Testing
             #expect(right.headers[.location] == "/console/users")
             let cookie = try #require(right.headers[.setCookie])
             #expect(cookie.hasPrefix("switchyard_console="))
-            for attribute in ["Path=/console", "HttpOnly", "SameSite=Strict", "Max-Age=2879"] {
+            for attribute in ["Path=/console", "HttpOnly", "SameSite=Strict", "Max-Age=28800"] {
                 #expect(cookie.contains(attribute), "\(attribute) in \(cookie)")
             }
             #expect(!cookie.contains("Secure"), "plain HTTP: no Secure attribute")

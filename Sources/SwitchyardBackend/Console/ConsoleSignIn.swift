@@ -49,7 +49,7 @@ struct ConsoleSignIn<Context: RemoteAddressRequestContext>: Sendable {
             let next = form["next"].flatMap { ConsoleLinks.isLocal($0) ? $0 : nil } ?? "/console/dashboard"
             var response = Response.redirect(to: next)
             response.headers[.setCookie] = setCookie(
-                cookie, maxAge: Int(session.expiresAt.timeIntervalSinceNow.rounded()), request: request)
+                cookie, maxAge: Int(sessions.lifetime), request: request)
             return response
         }
         console.form("/logout") { console, _ in
