@@ -100,6 +100,7 @@ struct Serve: AsyncParsableCommand {
                           curl -s \(scheme)://\(settings.host):\(settings.port)/v1/bots/mira/chat \\
                             -H "Authorization: Bearer $USER_TOKEN" -H 'Content-Type: application/json' \\
                             -d '{"message":"What does my chart say about this week?"}'
+                        The operator console: \(scheme)://\(settings.host):\(settings.port)/console (sign in with the admin key).
 
                         """.utf8))
             }

@@ -110,6 +110,10 @@ import Testing
 
             let console = try await ConsoleClient.signIn(app)
             #expect(try await console.get("/console/bots").status == 200)
+            #expect(try await console.get("/console").headers[.location] == "/console/dashboard")
+            let script = try await console.get("/console/assets/console.js")
+            #expect(script.headers[.contentType]?.hasPrefix("text/javascript") == true)
+            #expect(script.body.contains("setInterval(refresh, 10000)"))
             let out = try await console.post("/console/logout", [:])
             #expect(out.status == 303)
             #expect(out.headers[.setCookie]?.contains("Max-Age=0") == true)
