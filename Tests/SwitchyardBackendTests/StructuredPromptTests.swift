@@ -8,6 +8,18 @@ import Yams
 /// Structured prompts as the reference sends them: nested YAML rendered as YAML (or JSON, or text), the reference's
 /// time formats, language instructions by app and language, response lengths, and sanitized user text.
 @Suite struct StructuredPromptTests {
+    /// Which strings the YAML writer leaves plain, on its ASCII fast path and on the scalar path alike.
+    @Test(arguments: [
+        ("Aries rising", true), ("a:b", true), ("1,2", true), ("Mercury (R)", true), ("héllo wörld", true),
+        ("a #b", false), ("a: b", false), ("ends with:", false), (" lead", false), ("trail ", false),
+        ("tab\there", false),
+        ("yes", false), ("Null", false), ("12", false), ("-dash", false), ("#tag", false), ("", false),
+        ("é #x", false), ("é: x", false), ("ça\u{7F}", false), ("line\nbreak", false), ("2026-12-02", false),
+    ])
+    func plainScalars(text: String, plain: Bool) {
+        #expect(PromptWriter.isPlainSafe(text) == plain, "\(text)")
+    }
+
     /// A parsed document as a plain ordered tree, so that YAML and JSON renderings compare.
     indirect enum Tree: Equatable, CustomStringConvertible {
         case scalar(String)

@@ -23,7 +23,10 @@ enum PromptWriter {
 
     private static func writeMapping(_ pairs: [RenderedPrompt.Pair], indent: String, into out: inout String) {
         for pair in pairs {
-            out += indent + scalar(pair.key, indent: indent, allowBlock: false) + ":"
+            // Appends one piece at a time: `a + b + c` would build and drop an intermediate string per pair.
+            out += indent
+            out += scalar(pair.key, indent: indent, allowBlock: false)
+            out += ":"
             writeValue(pair.value, indent: indent, nested: indent + "  ", into: &out)
         }
     }
@@ -50,8 +53,14 @@ enum PromptWriter {
     /// A value after `key:` or `-`: on the same line when it is a scalar, else on the next lines.
     private static func writeValue(_ value: RenderedPrompt, indent: String, nested: String, into out: inout String) {
         switch value {
-        case .string(let text): out += " " + scalar(text, indent: nested) + "\n"
-        case .typed(let literal, _): out += " " + literal + "\n"
+        case .string(let text):
+            out += " "
+            out += scalar(text, indent: nested)
+            out += "\n"
+        case .typed(let literal, _):
+            out += " "
+            out += literal
+            out += "\n"
         case .mapping(let pairs):
             out += "\n"
             writeMapping(pairs, indent: nested, into: &out)
@@ -80,6 +89,26 @@ enum PromptWriter {
     /// Whether `text`, written plain on one line, reads back as that same string. Conservative: a string that might
     /// read as a number, a timestamp, a boolean or null, or that holds YAML syntax, is quoted.
     static func isPlainSafe(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let firstByte = bytes.first, let lastByte = bytes.last else { return false }
+        // The common case, printable ASCII, byte by byte; anything else scalar by scalar.
+        if firstByte < 0x80, lastByte < 0x80 {
+            let first = Unicode.Scalar(firstByte)
+            if indicators.contains(first) || firstByte == 0x20 || lastByte == 0x20 || lastByte == 0x3A { return false }
+            var previous: UInt8 = 0x20
+            var ascii = true
+            for byte in bytes {
+                if byte >= 0x80 {
+                    ascii = false
+                    break
+                }
+                if byte < 0x20 || byte == 0x7F { return false }
+                if byte == 0x23, previous == 0x20 { return false }  // " #" starts a comment
+                if byte == 0x20, previous == 0x3A { return false }  // ": " starts a value
+                previous = byte
+            }
+            if ascii { return typedPlainSafe(text, first: first) }
+        }
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return false }
         if indicators.contains(first) || first == " " || last == " " || last == ":" { return false }
@@ -93,7 +122,12 @@ enum PromptWriter {
             }
             previous = scalar
         }
-        // Numbers, timestamps, merge keys and values start with a digit or one of `+ - . < = ~`; none holds a comma.
+        return typedPlainSafe(text, first: first)
+    }
+
+    /// Numbers, timestamps, merge keys and values start with a digit or one of `+ - . < = ~`; none holds a comma.
+    /// Short words may read as booleans or null.
+    private static func typedPlainSafe(_ text: String, first: Unicode.Scalar) -> Bool {
         if ("0"..."9").contains(first) || "+.<=~".unicodeScalars.contains(first) {
             return text.contains(",")
         }
