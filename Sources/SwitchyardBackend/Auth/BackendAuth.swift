@@ -102,10 +102,10 @@ struct UserAuthMiddleware<Context: UserAuthenticatedContext>: RouterMiddleware {
 
 /// Requires `Authorization: Bearer $SWITCHYARD_ADMIN_KEY`, compared in constant time.
 struct AdminKeyMiddleware<Context: RequestContext>: RouterMiddleware {
-    let keyDigest: SHA256Digest
+    let key: AdminKeyCheck
 
     init(key: Secret) {
-        keyDigest = SHA256.hash(data: Data(key.value.utf8))
+        self.key = AdminKeyCheck(key)
     }
 
     func handle(
@@ -116,9 +116,21 @@ struct AdminKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw APIError.unauthorized("Admin routes need `Authorization: Bearer <SWITCHYARD_ADMIN_KEY>`.")
         }
-        // Comparing digests keeps the comparison's time independent of where the keys differ.
-        let given = SHA256.hash(data: Data(header.dropFirst(7).utf8))
-        guard given == keyDigest else { throw APIError.unauthorized("The admin key is wrong.") }
+        guard key.matches(header.dropFirst(7)) else { throw APIError.unauthorized("The admin key is wrong.") }
         return try await next(request, context)
+    }
+}
+
+/// Checks a given admin key (the API's Bearer key, the console's sign-in form) against the configured one.
+struct AdminKeyCheck: Sendable {
+    private let digest: SHA256Digest
+
+    init(_ key: Secret) {
+        digest = SHA256.hash(data: Data(key.value.utf8))
+    }
+
+    /// Comparing digests keeps the comparison's time independent of where the keys differ.
+    func matches(_ given: some StringProtocol) -> Bool {
+        SHA256.hash(data: Data(given.utf8)) == digest
     }
 }

@@ -72,10 +72,9 @@ struct ConsoleBotsController<Context: RemoteAddressRequestContext>: Sendable {
         }
     }
 
+    /// The bot the path names, by the admin API's own lookup.
     func bot(_ request: ConsoleRequest<Context>) async throws -> Bot {
-        let slug = try request.parameter("slug")
-        guard let bot = try await bots.bot(slug: slug) else { throw APIError.notFound("No bot '\(slug)'.") }
-        return bot
+        try await AdminBotsController<Context>.bot(request.context, bots: bots)
     }
 
     @Sendable func list(_ request: ConsoleRequest<Context>) async throws -> Response {
@@ -118,7 +117,7 @@ struct ConsoleBotsController<Context: RemoteAddressRequestContext>: Sendable {
         do {
             let bot = try await api.create(try Self.input(form, updating: false))
             return ConsoleLinks.after("/console/bots/\(ConsoleFormat.path(bot.slug))", notice: "created")
-        } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+        } catch let error as APIError where error.isFormProblem {
             var state = FormState(Self.fields(bot: nil, form: form))
             state.place(error)
             return renderer.page(
@@ -131,7 +130,7 @@ struct ConsoleBotsController<Context: RemoteAddressRequestContext>: Sendable {
         do {
             let bot = try await api.update(current, with: try Self.input(form, updating: true))
             return ConsoleLinks.after("/console/bots/\(ConsoleFormat.path(bot.slug))", notice: "saved")
-        } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+        } catch let error as APIError where error.isFormProblem {
             var state = FormState(Self.fields(bot: current, form: form))
             state.place(error)
             return renderer.page(

@@ -61,7 +61,7 @@ struct ConsoleConfigsController<Context: RemoteAddressRequestContext>: Sendable 
                 let config = try await api.create(for: bot, try Self.input(form))
                 return ConsoleLinks.after("/console/bots/\(ConsoleFormat.path(bot.slug))", notice: "created")
                     .withFragment(config.id)
-            } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            } catch let error as APIError where error.isFormProblem {
                 var state = FormState(try await fields(nil, form: form))
                 state.place(error)
                 return renderer.page(
@@ -80,7 +80,7 @@ struct ConsoleConfigsController<Context: RemoteAddressRequestContext>: Sendable 
             do {
                 _ = try await api.update(id: config.id, with: try Self.input(form))
                 return ConsoleLinks.after("/console/configs/\(config.id.uuidString.lowercased())", notice: "saved")
-            } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            } catch let error as APIError where error.isFormProblem {
                 var state = FormState(try await fields(config, form: form))
                 state.place(error)
                 return renderer.page(
@@ -112,10 +112,9 @@ struct ConsoleConfigsController<Context: RemoteAddressRequestContext>: Sendable 
         }
     }
 
+    /// The bot the path names, by the admin API's own lookup.
     private func bot(_ request: ConsoleRequest<Context>) async throws -> Bot {
-        let slug = try request.parameter("slug")
-        guard let bot = try await bots.bot(slug: slug) else { throw APIError.notFound("No bot '\(slug)'.") }
-        return bot
+        try await AdminBotsController<Context>.bot(request.context, bots: bots)
     }
 
     private func config(_ request: ConsoleRequest<Context>) async throws -> (BotLLMConfig, Bot) {

@@ -83,7 +83,7 @@ struct ConsolePromptsController<Context: RemoteAddressRequestContext>: Sendable 
                 let version = try await api.create(try Self.input(form, named: true))
                 return ConsoleLinks.after(
                     "/console/prompts/\(ConsoleFormat.path(version.templateName))", notice: "created")
-            } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            } catch let error as APIError where error.isFormProblem {
                 var state = FormState(Self.newFields(form))
                 state.place(Self.onTemplateField(error))
                 var model = try await listModel(request, form: state)
@@ -100,7 +100,7 @@ struct ConsolePromptsController<Context: RemoteAddressRequestContext>: Sendable 
                 let version = try await api.addVersion(name: name, try Self.input(form, named: false))
                 return ConsoleLinks.after(
                     "/console/prompts/\(ConsoleFormat.path(name))?version=\(version.version)", notice: "version")
-            } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            } catch let error as APIError where error.isFormProblem {
                 var state = FormState(Self.versionFields(form, current: nil))
                 state.place(Self.onTemplateField(error))
                 return renderer.page(
@@ -117,7 +117,7 @@ struct ConsolePromptsController<Context: RemoteAddressRequestContext>: Sendable 
                 try await api.moveLabel(name: name, try json.decode(LabelInput.self))
                 return ConsoleLinks.after("/console/prompts/\(ConsoleFormat.path(name))", notice: "label")
             } catch let error as APIError where error.status.code < 500 {
-                var state = FormState(try await labelFields(name: name, form: form))
+                var state = FormState(Self.labelFields(try await summary(name), form: form))
                 state.place(error)
                 return renderer.page(
                     "prompt", try await templateModel(request, versionForm: nil, labelForm: state),
@@ -187,8 +187,6 @@ struct ConsolePromptsController<Context: RemoteAddressRequestContext>: Sendable 
                 previewError = error.message
             }
         }
-        var labelState = labelForm
-        if labelState == nil { labelState = FormState(try await labelFields(name: name, form: nil)) }
         var previewForm = FormState(
             variables.map { .text("value.\($0)", $0, value: request.query["value.\($0)"]) })
         previewForm.error = previewError
@@ -209,7 +207,7 @@ struct ConsolePromptsController<Context: RemoteAddressRequestContext>: Sendable 
                 number: shown.version, format: shown.format.rawValue, output: (template?.output ?? .text).rawValue,
                 body: shown.body, variables: variables.isEmpty ? "none" : variables.joined(separator: ", ")),
             versionForm: versionForm ?? FormState(Self.versionFields(nil, current: shown)),
-            labelForm: labelState!,
+            labelForm: labelForm ?? FormState(Self.labelFields(summary, form: nil)),
             previewForm: previewForm, preview: preview, previewError: previewError)
     }
 
@@ -275,9 +273,8 @@ struct ConsolePromptsController<Context: RemoteAddressRequestContext>: Sendable 
         ]
     }
 
-    private func labelFields(name: String, form: ConsoleForm?) async throws -> [FormField] {
-        let summary = try await summary(name)
-        return [
+    private static func labelFields(_ summary: PromptTemplateSummary, form: ConsoleForm?) -> [FormField] {
+        [
             .text("label", "Label", value: form?["label"] ?? "production"),
             .select(
                 "version", "Version", value: form?["version"] ?? String(summary.latestVersion),

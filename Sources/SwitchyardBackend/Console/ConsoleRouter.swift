@@ -40,16 +40,12 @@ struct ConsoleRouter<Context: RemoteAddressRequestContext> {
         let gate = gate
         group.get(RouterPath(path)) { request, context in
             let query = ConsoleForm(encoded: request.uri.query ?? "")
-            switch gate.sessions.verify(Self.cookie(request), now: Date()) {
-            case .valid(let session):
-                return try await gate.guarded(session) {
-                    try await handler(
-                        ConsoleRequest(request: request, context: context, session: session, query: query))
-                }
-            case .expired:
-                return Self.signIn(next: request.uri.description, expired: true)
-            case .invalid:
-                return Self.signIn(next: request.uri.description, expired: false)
+            let verdict = gate.sessions.verify(Self.cookie(request), now: Date())
+            guard case .valid(let session) = verdict else {
+                return Self.signIn(next: request.uri.description, expired: verdict == .expired)
+            }
+            return try await gate.guarded(session) {
+                try await handler(ConsoleRequest(request: request, context: context, session: session, query: query))
             }
         }
     }
@@ -61,11 +57,9 @@ struct ConsoleRouter<Context: RemoteAddressRequestContext> {
     ) {
         let gate = gate
         group.post(RouterPath(path)) { request, context in
-            let session: ConsoleSession
-            switch gate.sessions.verify(Self.cookie(request), now: Date()) {
-            case .valid(let valid): session = valid
-            case .expired: return Self.signIn(next: nil, expired: true)
-            case .invalid: return Self.signIn(next: nil, expired: false)
+            let verdict = gate.sessions.verify(Self.cookie(request), now: Date())
+            guard case .valid(let session) = verdict else {
+                return Self.signIn(next: nil, expired: verdict == .expired)
             }
             let form = try await Self.form(request, limit: gate.limit)
             guard gate.sessions.checkCSRF(form["_csrf"], session: session) else {

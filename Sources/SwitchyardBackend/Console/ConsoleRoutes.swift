@@ -46,7 +46,8 @@ public enum ConsoleRoutes {
         let backend = dependencies.backend
         ConsoleAssets(renderer: renderer).register(on: console.group)
         ConsoleSignIn<Context>(
-            sessions: sessions, renderer: renderer, throttle: SignInThrottle(), adminKey: backend.adminKey,
+            sessions: sessions, renderer: renderer, throttle: SignInThrottle(),
+            adminKey: AdminKeyCheck(backend.adminKey),
             secureCookies: dependencies.secureCookies, limit: backend.maximumBodyBytes
         ).register(on: console)
         let bots = AdminBotsController<Context>(bots: backend.bots, users: backend.users, limit: 0)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,7 +9,7 @@ struct ConsoleSignIn<Context: RemoteAddressRequestContext>: Sendable {
     let sessions: ConsoleSessions
     let renderer: ConsoleRenderer
     let throttle: SignInThrottle
-    let adminKey: Secret
+    let adminKey: AdminKeyCheck
     let secureCookies: Bool
     let limit: Int
 
@@ -40,12 +39,10 @@ struct ConsoleSignIn<Context: RemoteAddressRequestContext>: Sendable {
                 response.headers[.retryAfter] = String(wait)
                 return response
             }
-            // Digests make the comparison's time independent of where the keys differ.
-            let given = SHA256.hash(data: Data((form["admin_key"] ?? "").utf8))
-            guard given == SHA256.hash(data: Data(adminKey.value.utf8)) else {
+            guard adminKey.matches(form["admin_key"] ?? "") else {
                 return self.form(next: form["next"], message: "That admin key is wrong.", status: .unauthorized)
             }
-            let (session, cookie) = sessions.start(now: Date())
+            let (_, cookie) = sessions.start(now: Date())
             let next = form["next"].flatMap { ConsoleLinks.isLocal($0) ? $0 : nil } ?? "/console/dashboard"
             var response = Response.redirect(to: next)
             response.headers[.setCookie] = setCookie(

@@ -108,7 +108,7 @@ struct ConsoleUsersController<Context: RemoteAddressRequestContext>: Sendable {
                     externalID: externalID, try json.decode(CreditInput.self), kind: kind)
                 return ConsoleLinks.after(
                     "/console/users/\(ConsoleFormat.path(externalID))", notice: replayed ? "replayed" : "credited")
-            } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            } catch let error as APIError where error.isFormProblem {
                 var state = FormState(Self.creditFields(form))
                 state.place(error)
                 return renderer.page("user", try await userModel(request, creditForm: state), status: error.status)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import SwitchyardCore
 import SwitchyardHTTP
 
@@ -152,6 +153,12 @@ struct FormState: Sendable {
         guard let end = rest.firstIndex(of: "`") else { return nil }
         return String(rest[..<end])
     }
+}
+
+extension APIError {
+    /// Whether the form should be shown again with this error: a refusal of what was entered (4xx), not a missing
+    /// page (404, shown as an error page) or a failure of the service.
+    var isFormProblem: Bool { status.code < 500 && status != .notFound }
 }
 
 /// Pagination links for a list.
