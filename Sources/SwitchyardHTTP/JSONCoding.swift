@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOFoundationCompat
+import SwitchyardCore
 
 /// JSON in and out of the gateway's routes, with errors a person can act on.
 public enum JSONCoding {
@@ -30,6 +31,30 @@ public enum JSONCoding {
             throw APIError.invalidRequest("The request body is empty; send a JSON object.")
         }
         return try mappingErrors { try decoder.decode(T.self, from: buffer) }
+    }
+
+    /// Reads and decodes a request body, through the type's one-pass reader when it can, else through
+    /// `JSONDecoder`, whose errors become the 400's message.
+    /// - Throws: ``APIError`` 413 for a body over the limit, 400 for anything that is not the expected JSON.
+    public static func decode<T: Decodable & JSONReadable>(
+        _ type: T.Type, from request: Request, limit: Int
+    ) async throws -> T {
+        let buffer = try await body(of: request, limit: limit)
+        let read = buffer.withUnsafeReadableBytes { bytes in try? JSONReader.read(bytes) { try T.read(&$0) } }
+        if let read { return read }
+        if buffer.readableBytes == 0 {
+            throw APIError.invalidRequest("The request body is empty; send a JSON object.")
+        }
+        return try mappingErrors { try decoder.decode(T.self, from: buffer) }
+    }
+
+    /// Encodes a value that writes its own JSON as a response.
+    public static func response(
+        json bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    ) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// Reads a request's whole body (JSON, or an HTML form's fields).
@@ -112,4 +137,11 @@ public enum JSONCoding {
         default: "an object"
         }
     }
+}
+
+/// A body type with a one-pass reader for the hot path (``JSONCoding/decode(_:from:limit:)``): it throws on anything it
+/// does not expect, and `JSONDecoder` then judges the body and words the error.
+public protocol JSONReadable {
+    /// Reads one value.
+    static func read(_ reader: inout JSONReader) throws -> Self
 }

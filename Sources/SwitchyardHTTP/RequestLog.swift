@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import SwitchyardCore
 import Synchronization
 
 /// What the middlewares of one request learn about it, for its log line: the calling service once its token is
@@ -97,7 +98,7 @@ public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMidd
     }
 
     static func newID() -> String {
-        String(UInt64.random(in: .min ... .max), radix: 36) + String(UInt64.random(in: .min ... .max), radix: 36)
+        ResponseID.next()
     }
 }
 

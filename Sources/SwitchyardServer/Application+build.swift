@@ -175,7 +175,8 @@ public func buildApplication(
     }
     let application = Application(
         router: router, server: server,
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+        configuration: .init(
+            address: .hostname(settings.host, port: settings.port), serverName: nil, backlog: settings.backlog),
         services: services, onServerRunning: { drain.listening($0) }, logger: logger)
     return BuiltApplication(application: application, gateway: gateway, store: store, drain: drain, routes: routes)
 }

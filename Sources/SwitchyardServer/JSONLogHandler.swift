@@ -24,60 +24,86 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "{\"time\":\""
-        line.reserveCapacity(256)
-        Self.appendTime(Date().timeIntervalSince1970, to: &line)
-        line += "\",\"level\":\"\(event.level.rawValue)\",\"logger\":"
-        JSONQuoting.append(label, to: &line)
-        line += ",\"message\":"
-        JSONQuoting.append("\(event.message)", to: &line)
-        line += ",\"source\":"
-        JSONQuoting.append(event.source, to: &line)
-        let all = (event.metadata?.isEmpty ?? true) ? metadata : metadata.merging(event.metadata!) { $1 }
-        for key in all.keys.sorted() where !["time", "level", "logger", "message", "source"].contains(key) {
-            line += ","
-            JSONQuoting.append(key, to: &line)
-            line += ":"
-            Self.append(all[key]!, to: &line)
-        }
-        line += "}\n"
-        line.withUTF8 { bytes in _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
+        let bytes = line(for: event, at: Date().timeIntervalSince1970)
+        bytes.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
-    static func append(_ value: Logger.Metadata.Value, to line: inout String) {
+    /// The line for one event, newline included.
+    func line(for event: LogEvent, at seconds: Double) -> [UInt8] {
+        var line = JSONWriter(capacity: 384)
+        line.raw(#"{"time":""#)
+        Self.appendTime(seconds, to: &line)
+        line.raw(#"","level":""#)
+        line.raw(event.level.rawValue)
+        line.raw(#"","logger":"#)
+        line.string(label)
+        line.raw(#","message":"#)
+        line.string(event.message.description)
+        line.raw(#","source":"#)
+        line.string(event.source)
+        let all: Logger.Metadata
+        if let extra = event.metadata, !extra.isEmpty {
+            all = metadata.isEmpty ? extra : metadata.merging(extra) { $1 }
+        } else {
+            all = metadata
+        }
+        for (key, value) in all.sorted(by: { $0.key < $1.key }) where !Self.reserved(key) {
+            line.comma()
+            line.string(key)
+            line.raw(":")
+            Self.append(value, to: &line)
+        }
+        line.raw("}\n")
+        return line.bytes
+    }
+
+    /// The keys every line has already.
+    private static func reserved(_ key: String) -> Bool {
+        key == "time" || key == "level" || key == "logger" || key == "message" || key == "source"
+    }
+
+    static func append(_ value: Logger.Metadata.Value, to line: inout JSONWriter) {
         switch value {
-        case .string(let text): JSONQuoting.append(text, to: &line)
-        case .stringConvertible(let convertible): JSONQuoting.append("\(convertible)", to: &line)
+        case .string(let text): line.string(text)
+        case .stringConvertible(let convertible): line.string(convertible.description)
         case .array(let values):
-            line += "["
+            line.raw("[")
             for (index, value) in values.enumerated() {
-                if index > 0 { line += "," }
+                if index > 0 { line.comma() }
                 append(value, to: &line)
             }
-            line += "]"
+            line.raw("]")
         case .dictionary(let values):
-            line += "{"
-            for (index, key) in values.keys.sorted().enumerated() {
-                if index > 0 { line += "," }
-                JSONQuoting.append(key, to: &line)
-                line += ":"
-                append(values[key]!, to: &line)
+            line.raw("{")
+            for (index, (key, value)) in values.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { line.comma() }
+                line.string(key)
+                line.raw(":")
+                append(value, to: &line)
             }
-            line += "}"
+            line.raw("}")
         }
     }
 
     /// `2026-12-01T06:20:18.257Z`, from the epoch seconds.
-    static func appendTime(_ seconds: Double, to line: inout String) {
+    static func appendTime(_ seconds: Double, to line: inout JSONWriter) {
         let totalMillis = Int64((seconds * 1000).rounded())
         var time = time_t(totalMillis / 1000)
         var parts = tm()
         gmtime_r(&time, &parts)
-        let millis = Int(totalMillis % 1000)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        line += "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-        line += "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))."
-        line += millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        line += "Z"
+        line.digits(Int(parts.tm_year) + 1900, width: 4)
+        line.raw("-")
+        line.digits(Int(parts.tm_mon) + 1, width: 2)
+        line.raw("-")
+        line.digits(Int(parts.tm_mday), width: 2)
+        line.raw("T")
+        line.digits(Int(parts.tm_hour), width: 2)
+        line.raw(":")
+        line.digits(Int(parts.tm_min), width: 2)
+        line.raw(":")
+        line.digits(Int(parts.tm_sec), width: 2)
+        line.raw(".")
+        line.digits(Int(totalMillis % 1000), width: 3)
+        line.raw("Z")
     }
 }

@@ -21,6 +21,8 @@ struct StreamClients: AsyncParsableCommand {
 
     struct Outcome: Sendable {
         var events = 0
+        /// Milliseconds from sending the request to the first event.
+        var first: Double?
         var gaps: [Double] = []
         var failure: String?
     }
@@ -51,9 +53,10 @@ struct StreamClients: AsyncParsableCommand {
         let wall = started.duration(to: .now)
         try await client.shutdown()
         let gaps = outcomes.flatMap(\.gaps).sorted()
-        func percentile(_ p: Double) -> Double {
-            guard !gaps.isEmpty else { return 0 }
-            return gaps[min(gaps.count - 1, Int((p * Double(gaps.count)).rounded(.up)) - 1)]
+        let firsts = outcomes.compactMap(\.first).sorted()
+        func percentile(_ p: Double, of values: [Double] = gaps) -> Double {
+            guard !values.isEmpty else { return 0 }
+            return values[min(values.count - 1, Int((p * Double(values.count)).rounded(.up)) - 1)]
         }
         let failures = outcomes.compactMap(\.failure)
         let summary: [String: Any] = [
@@ -61,6 +64,8 @@ struct StreamClients: AsyncParsableCommand {
             "failures": Array(Set(failures)).sorted().prefix(5).map { $0 },
             "events": outcomes.reduce(0) { $0 + $1.events },
             "gap_ms_p50": percentile(0.5), "gap_ms_p99": percentile(0.99), "gap_ms_max": gaps.last ?? 0,
+            "first_ms_p50": percentile(0.5, of: firsts), "first_ms_p99": percentile(0.99, of: firsts),
+            "first_ms_max": firsts.last ?? 0,
             "wall_seconds": Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
         ]
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
@@ -75,6 +80,7 @@ struct StreamClients: AsyncParsableCommand {
         request.headers.add(name: "authorization", value: "Bearer \(token)")
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
+        let sent = ContinuousClock.now
         do {
             let response = try await client.execute(request, timeout: .seconds(120))
             guard response.status == .ok else {
@@ -89,13 +95,13 @@ struct StreamClients: AsyncParsableCommand {
                 pending.append(contentsOf: buffer.readableBytesView)
                 // Each complete event ("\n\n"-terminated) counts at the time its last byte arrived.
                 while let end = Self.eventEnd(pending) {
-                    if pending.starts(with: Array("data: [DONE]".utf8)) { done = true }
+                    if pending.starts(with: Self.doneMarker) { done = true }
                     pending.removeFirst(end)
                     outcome.events += 1
                     if let last {
-                        let gap = last.duration(to: now)
-                        outcome.gaps.append(
-                            Double(gap.components.seconds) * 1000 + Double(gap.components.attoseconds) / 1e15)
+                        outcome.gaps.append(milliseconds(last.duration(to: now)))
+                    } else {
+                        outcome.first = milliseconds(sent.duration(to: now))
                     }
                     last = now
                 }
@@ -106,6 +112,12 @@ struct StreamClients: AsyncParsableCommand {
         }
         return outcome
     }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    static let doneMarker = Array("data: [DONE]".utf8)
 
     static func eventEnd(_ bytes: [UInt8]) -> Int? {
         guard bytes.count >= 2 else { return nil }

@@ -19,7 +19,8 @@ struct StreamingUpstream: AsyncParsableCommand {
 
     func run() async throws {
         let router = Router()
-        let chunks = self.chunks
+        // Every stream sends the same bytes: written once, shared by every stream's writes.
+        let frames = Frames.Encoded(chunks: chunks)
         let interval = Duration.milliseconds(intervalMs)
         router.post("/v1/chat/completions") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
@@ -35,22 +36,37 @@ struct StreamingUpstream: AsyncParsableCommand {
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody { writer in
-                    try await writer.write(ByteBuffer(string: Frames.chunk(#"{"role":"assistant","content":""}"#)))
-                    for index in 0..<chunks {
+                    try await writer.write(frames.role)
+                    for frame in frames.content {
                         try await Task.sleep(for: interval)
-                        try await writer.write(ByteBuffer(string: Frames.chunk(#"{"content":"w\#(index) "}"#)))
+                        try await writer.write(frame)
                     }
-                    try await writer.write(ByteBuffer(string: Frames.finish(completionTokens: chunks)))
+                    try await writer.write(frames.finish)
                     try await writer.finish(nil)
                 })
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        // A thousand streams open their upstream connections within a second.
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), backlog: 4096))
         try await app.runService()
     }
 }
 
 /// The upstream's bytes, in OpenAI's chat completion shapes.
 enum Frames {
+    /// One stream's frames, encoded once.
+    struct Encoded: Sendable {
+        let role: ByteBuffer
+        let content: [ByteBuffer]
+        let finish: ByteBuffer
+
+        init(chunks: Int) {
+            role = ByteBuffer(string: Frames.chunk(#"{"role":"assistant","content":""}"#))
+            content = (0..<chunks).map { ByteBuffer(string: Frames.chunk(#"{"content":"w\#($0) "}"#)) }
+            finish = ByteBuffer(string: Frames.finish(completionTokens: chunks))
+        }
+    }
+
     static let head =
         #"{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1764576000,"model":"gpt-4o-mini","#
 

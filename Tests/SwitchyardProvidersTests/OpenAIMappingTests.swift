@@ -14,8 +14,8 @@ import Testing
         user: "u1")
 
     func body(_ flavor: OpenAIFlavor, stream: Bool = false) throws -> [String: Any] {
-        let buffer = try WireJSON.encode(OpenAIMapping.request(request, flavor: flavor, stream: stream))
-        return try #require(try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any])
+        let bytes = OpenAIMapping.request(request, flavor: flavor, stream: stream).json()
+        return try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
     }
 
     @Test func openAIGetsMaxCompletionTokensAndNoTopK() throws {

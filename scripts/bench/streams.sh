@@ -50,6 +50,7 @@ events = result["events"]
 print(f"{clients} streams x {chunks} chunks, {interval} ms apart, through the gateway")
 print(f"  completed {result['completed']}, failed {result['failed']} {result['failures'] or ''}")
 print(f"  chunk gap ms: p50 {result['gap_ms_p50']:.1f}  p99 {result['gap_ms_p99']:.1f}  max {result['gap_ms_max']:.1f}")
+print(f"  first chunk ms: p50 {result['first_ms_p50']:.1f}  p99 {result['first_ms_p99']:.1f}  max {result['first_ms_max']:.1f}")
 print(f"  gateway: peak RSS {rss_kb / 1024:.0f} MiB, peak open descriptors {fds}, CPU {cpu:.2f} s for {events} events "
       f"= {1e6 * cpu / max(events, 1):.1f} us per chunk; wall {result['wall_seconds']:.1f} s")
 checks = [("every stream completed", result["completed"] == clients),

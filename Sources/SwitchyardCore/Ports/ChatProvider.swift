@@ -1,7 +1,3 @@
-/// The events of one streamed answer. It ends normally after the provider's terminal marker, or throws a
-/// ``ProviderFailure`` when the stream breaks.
-public typealias ProviderEventStream = AsyncThrowingStream<StreamEvent, any Error>
-
 /// A model provider, as the gateway sees it. Adapters map ``ProviderRequest`` to the provider's wire format and
 /// classify every failure as a ``ProviderFailure``; anything else they throw is treated as `transport`.
 public protocol ChatProvider: Sendable {

@@ -11,19 +11,10 @@ public enum JSONQuoting {
             out += text
         } else {
             for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if isEscaped(scalar) {
-                        let hex = String(scalar.value, radix: 16, uppercase: true)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
+                if let escape = escape(scalar) {
+                    out += escape
+                } else {
+                    out.unicodeScalars.append(scalar)
                 }
             }
         }
@@ -35,6 +26,21 @@ public enum JSONQuoting {
         var out = ""
         append(text, to: &out)
         return out
+    }
+
+    /// The escape that stands for a character, or nil for one written as it is.
+    public static func escape(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "\"": return "\\\""
+        case "\\": return "\\\\"
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        case "\t": return "\\t"
+        default:
+            guard isEscaped(scalar) else { return nil }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
     }
 
     /// Whether a character other than the named escapes is written as `\uXXXX`.

@@ -33,6 +33,7 @@ struct ChatCompletionRequestDTO: Decodable, Sendable {
 
     /// Tools are detected, not decoded: the gateway refuses them explicitly.
     struct ToolPresence: Decodable, Sendable {
+        init() {}
         init(from decoder: any Decoder) throws {}
     }
 

@@ -14,6 +14,11 @@ struct MessageDTO: Decodable, Sendable {
         case role, content
     }
 
+    init(role: ChatRole, content: String) {
+        self.role = role
+        self.content = content
+    }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let roleText = try container.decode(String.self, forKey: .role)
@@ -54,6 +59,10 @@ struct MessageDTO: Decodable, Sendable {
 /// A string, or an array of strings (OpenAI's `stop`).
 struct StringOrArray: Decodable, Sendable {
     var values: [String]
+
+    init(values: [String]) {
+        self.values = values
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -54,7 +54,7 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
         if let cost = response.cost, let name = HTTPField.Name("x-switchyard-cost") {
             headers[name] = NanoDollars.decimalString(cost)
         }
-        return try JSONCoding.response(body, headers: headers)
+        return JSONCoding.response(json: body.json(), headers: headers)
     }
 
     private func validate(_ dto: ChatCompletionRequestDTO, conversation: [ChatMessage], system: String?) throws {
@@ -89,7 +89,7 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
         headers[.cacheControl] = "no-cache"
         let service = self.service
         let body = ResponseBody { writer in
-            var encoder = ChunkEncoder(
+            let encoder = ChunkEncoder(
                 id: id, created: created, model: "\(committed.target.provider)/\(committed.target.model)",
                 includeUsage: includeUsage)
             var tally = StreamTally()
@@ -98,13 +98,13 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
                 try await writer.write(encoder.roleChunk())
                 for event in committed.head {
                     tally.add(event)
-                    if let chunk = try encoder.chunk(for: event) { try await writer.write(chunk) }
+                    if let chunk = encoder.chunk(for: event) { try await writer.write(chunk) }
                 }
                 while let event = try await committed.rest.next() {
                     tally.add(event)
-                    if let chunk = try encoder.chunk(for: event) { try await writer.write(chunk) }
+                    if let chunk = encoder.chunk(for: event) { try await writer.write(chunk) }
                 }
-                if !tally.finished { try await writer.write(try encoder.chunk(for: .finish(.stop))!) }
+                if !tally.finished { try await writer.write(encoder.chunk(for: .finish(.stop))!) }
                 if includeUsage {
                     try await writer.write(
                         encoder.usageChunk(tally.usage, cost: committed.ended(with: tally.usage).cost))

@@ -1,4 +1,5 @@
 import HTTPTypes
+import SwitchyardCore
 
 /// The headers that say who served a response (`x-request-id`, `x-switchyard-provider`, `x-switchyard-model`,
 /// `x-switchyard-attempts`, and `x-switchyard-cache` on a caching route), shared by the gateway's answering routes.
@@ -16,8 +17,6 @@ enum ServedHeaders {
     }
 
     static func randomID() -> String {
-        let high = UInt64.random(in: .min ... .max)
-        let low = UInt64.random(in: .min ... .max)
-        return String(high, radix: 36) + String(low, radix: 36)
+        ResponseID.next()
     }
 }

@@ -49,7 +49,7 @@ public struct OpenAICompatibleProvider: ChatProvider {
     }
 
     public func complete(_ request: ProviderRequest, timeout: Duration) async throws -> GenerationResult {
-        let body = try WireJSON.encode(OpenAIMapping.request(request, flavor: flavor, stream: false))
+        let body = ByteBuffer(bytes: OpenAIMapping.request(request, flavor: flavor, stream: false).json())
         let response = try await transport.send(
             url: completionsURL, headers: headers(streaming: false), body: body, timeout: timeout)
         guard (200..<300).contains(response.status) else {
@@ -57,19 +57,28 @@ public struct OpenAICompatibleProvider: ChatProvider {
                 status: response.status, headers: response.headers, body: response.body)
         }
         let completion: OpenAIWire.Completion
+        if let read = response.body.withUnsafeReadableBytes({ try? OpenAIWire.Completion.read($0) }) {
+            completion = read
+        } else {
+            completion = try Self.decodeSlowly(response)
+        }
+        return try OpenAIMapping.result(completion)
+    }
+
+    /// Decodes an answer that the fast reader refused, or classifies it.
+    private static func decodeSlowly(_ response: UpstreamResponse) throws -> OpenAIWire.Completion {
         do {
-            completion = try WireJSON.decode(OpenAIWire.Completion.self, from: response.body)
+            return try WireJSON.decode(OpenAIWire.Completion.self, from: response.body)
         } catch {
             if let loose = JSONValue.parse(response.body), let error = loose["error"], error != .null {
                 throw OpenAIErrorClassifier.classifyInBand(error)
             }
             throw ProviderFailure(.upstream5xx, status: response.status, detail: "undecodable completion body")
         }
-        return try OpenAIMapping.result(completion)
     }
 
     public func stream(_ request: ProviderRequest, timeout: Duration) async throws -> ProviderEventStream {
-        let body = try WireJSON.encode(OpenAIMapping.request(request, flavor: flavor, stream: true))
+        let body = ByteBuffer(bytes: OpenAIMapping.request(request, flavor: flavor, stream: true).json())
         let response = try await transport.open(
             url: completionsURL, headers: headers(streaming: true), body: body, timeout: timeout)
         let status = Int(response.status.code)

@@ -61,15 +61,11 @@ enum OpenAIMapping {
     /// Maps one stream chunk's data to events.
     /// - Throws: ``ProviderFailure`` for an in-band error.
     static func events(fromChunk data: String) throws -> [StreamEvent] {
-        if let loose = JSONValue.parse(data), let error = loose["error"], error != .null {
-            throw OpenAIErrorClassifier.classifyInBand(error)
-        }
-        let chunk: OpenAIWire.Chunk
-        do {
-            chunk = try WireJSON.decode(OpenAIWire.Chunk.self, from: data)
-        } catch {
-            throw ProviderFailure(.upstream5xx, detail: "undecodable stream chunk")
-        }
+        try events(try (try? OpenAIWire.Chunk.read(data)) ?? decodeSlowly(chunk: data))
+    }
+
+    /// Maps one decoded chunk to events.
+    static func events(_ chunk: OpenAIWire.Chunk) throws -> [StreamEvent] {
         var events: [StreamEvent] = []
         if let choice = chunk.choices?.first {
             if let text = choice.delta?.content, !text.isEmpty {
@@ -83,6 +79,19 @@ enum OpenAIMapping {
             events.append(.usage(usage))
         }
         return events
+    }
+
+    /// Decodes a chunk that the fast reader refused: an in-band error is classified, anything undecodable is a
+    /// failure of the upstream.
+    private static func decodeSlowly(chunk data: String) throws -> OpenAIWire.Chunk {
+        if let loose = JSONValue.parse(data), let error = loose["error"], error != .null {
+            throw OpenAIErrorClassifier.classifyInBand(error)
+        }
+        do {
+            return try WireJSON.decode(OpenAIWire.Chunk.self, from: data)
+        } catch {
+            throw ProviderFailure(.upstream5xx, detail: "undecodable stream chunk")
+        }
     }
 
     static func usage(_ wire: OpenAIWire.Usage?) -> Usage? {

@@ -1,18 +1,15 @@
 /// Wire types of the OpenAI Chat Completions API, as far as the gateway uses them.
 /// <https://platform.openai.com/docs/api-reference/chat/create>
 enum OpenAIWire {
-    struct Request: Encodable {
-        struct Message: Encodable {
+    /// Written by ``json()`` (OpenAIWire+JSON.swift).
+    struct Request {
+        struct Message {
             var role: String
             var content: String
         }
 
-        struct StreamOptions: Encodable {
+        struct StreamOptions {
             var includeUsage: Bool
-
-            enum CodingKeys: String, CodingKey {
-                case includeUsage = "include_usage"
-            }
         }
 
         var model: String
@@ -28,16 +25,6 @@ enum OpenAIWire {
         var user: String?
         var stream: Bool?
         var streamOptions: StreamOptions?
-
-        enum CodingKeys: String, CodingKey {
-            case model, messages, temperature, stop, seed, user, stream
-            case topP = "top_p"
-            case topK = "top_k"
-            case maxTokens = "max_tokens"
-            case maxCompletionTokens = "max_completion_tokens"
-            case randomSeed = "random_seed"
-            case streamOptions = "stream_options"
-        }
     }
 
     struct Usage: Decodable {

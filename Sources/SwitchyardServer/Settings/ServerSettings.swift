@@ -9,6 +9,9 @@ public struct ServerSettings: Sendable {
     public var role: ServerRole
     /// `server.drain_seconds`: how long in-flight requests may take after SIGTERM.
     public var drainSeconds: Int = 20
+    /// `server.backlog`: how many connections may wait to be accepted. A burst larger than this (a thousand clients
+    /// opening streams at once) has its connection attempts dropped and retried by the clients a second later.
+    public var backlog: Int = 4096
     /// The certificate chain and key to serve TLS with (`--tls-cert`/`--tls-key`, `server.tls_cert`/`tls_key`); nil
     /// serves plain HTTP.
     public var tls: TLSFiles?

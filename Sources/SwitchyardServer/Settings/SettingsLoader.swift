@@ -8,7 +8,8 @@ import SwitchyardStore
 /// Reads ``ServerSettings`` from the environment and the JSON configuration file, through swift-configuration.
 ///
 /// Scalar keys (environment overrides file): `server.host` (`SERVER_HOST`), `server.port` (`SERVER_PORT`),
-/// `server.drain_seconds` (`SERVER_DRAIN_SECONDS`, default 20), `server.tls_cert` and `server.tls_key` (`SERVER_TLS_CERT`,
+/// `server.drain_seconds` (`SERVER_DRAIN_SECONDS`, default 20), `server.backlog` (`SERVER_BACKLOG`, the accept queue,
+/// default 4096; the kernel caps it at `net.core.somaxconn`), `server.tls_cert` and `server.tls_key` (`SERVER_TLS_CERT`,
 /// `SERVER_TLS_KEY`: PEM files; both or neither), `SWITCHYARD_GATEWAY_CA_FILE` (a CA the upstream client trusts too),
 /// `switchyard.jwt.secret` (`SWITCHYARD_JWT_SECRET`, or a file named by `SWITCHYARD_JWT_SECRET_FILE`),
 /// `gateway.attempt_timeout_ms`, `gateway.request_deadline_ms`, `gateway.ttft_timeout_ms`,
@@ -79,6 +80,7 @@ public enum SettingsLoader {
             providers: try providers(file: file, environment: environment),
             gateway: gateway, backend: backend)
         settings.drainSeconds = try integer(reader, "server.drain_seconds", default: 20, in: 0...3600)
+        settings.backlog = try integer(reader, "server.backlog", default: 4096, in: 1...65535)
         settings.tls = try tls ?? tlsFiles(reader)
         if let tls = settings.tls {
             try requireReadable(tls.certificateChain, "the TLS certificate (--tls-cert, server.tls_cert)")
