@@ -6,7 +6,9 @@ import NIOHTTP1
 
 /// Chat completions at a fixed rate (open loop: a request starts every 1/rate seconds whether or not earlier ones
 /// answered, up to `max-in-flight` at once) for a duration. Prints one JSON line per `report-seconds` window
-/// (requests started, answered 200, errors) and a final JSON object with the totals.
+/// (requests started, answered 200, errors: a request that failed or was answered with another status, or that could
+/// not start because `max-in-flight` were still waiting, which is also counted apart as `refused`) and a final JSON
+/// object with the totals.
 struct SteadyLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rate", abstract: "Send chat completions at a fixed rate and count the answers.")
@@ -27,13 +29,14 @@ struct SteadyLoad: AsyncParsableCommand {
 
     final class Counts: @unchecked Sendable {
         private let lock = NSLock()
-        private var started = 0, answered = 0, errors = 0, inFlight = 0
+        private var started = 0, answered = 0, errors = 0, refused = 0, inFlight = 0
 
         func begin(limit: Int) -> Bool {
             lock.withLock {
                 started += 1
                 guard inFlight < limit else {
                     errors += 1
+                    refused += 1
                     return false
                 }
                 inFlight += 1
@@ -48,8 +51,8 @@ struct SteadyLoad: AsyncParsableCommand {
             }
         }
 
-        func snapshot() -> (started: Int, answered: Int, errors: Int) {
-            lock.withLock { (started, answered, errors) }
+        func snapshot() -> (started: Int, answered: Int, errors: Int, refused: Int) {
+            lock.withLock { (started, answered, errors, refused) }
         }
     }
 
@@ -77,7 +80,7 @@ struct SteadyLoad: AsyncParsableCommand {
                 window += 1
                 let now = counts.snapshot()
                 let line =
-                    #"{"t":\#(window * reportSeconds),"started":\#(now.started - last.started),"ok":\#(now.answered - last.answered),"errors":\#(now.errors - last.errors)}"#
+                    #"{"t":\#(window * reportSeconds),"started":\#(now.started - last.started),"ok":\#(now.answered - last.answered),"errors":\#(now.errors - last.errors),"refused":\#(now.refused - last.refused)}"#
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 last = now
             }
@@ -104,6 +107,8 @@ struct SteadyLoad: AsyncParsableCommand {
         reporter.cancel()
         try await client.shutdown()
         let final = counts.snapshot()
-        print(#"{"total":true,"started":\#(final.started),"ok":\#(final.answered),"errors":\#(final.errors)}"#)
+        print(
+            #"{"total":true,"started":\#(final.started),"ok":\#(final.answered),"errors":\#(final.errors),"#
+                + #""refused":\#(final.refused)}"#)
     }
 }

@@ -10,6 +10,9 @@ import SwitchyardServer
 @main
 enum Entry {
     static func main() {
+        if let text = ProcessInfo.processInfo.environment["SWITCHYARD_THREADS"], let count = Int(text), count > 0 {
+            NIOSingletons.groupLoopCountSuggestion = count
+        }
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         Task {
             await Switchyard.main()

@@ -35,17 +35,19 @@ windows = {line["t"]: line for line in lines if "t" in line}
 total = next(line for line in lines if line.get("total"))
 rate, duration, warmup, step = map(int, sys.argv[3:7])
 print(f"soak: {rate} requests/s for {duration} s through the gateway")
-print("     t  RSS MiB  fds  answered/s  errors")
+print("     t  RSS MiB  fds  answered/s  errors  refused")
 for t, rss, fds in samples:
     window = windows.get(t, {})
     answered = window.get("ok", 0) / step
-    print(f"{t:6d}  {rss / 1024:7.1f}  {fds:4d}  {answered:10.0f}  {window.get('errors', 0):6d}")
+    print(f"{t:6d}  {rss / 1024:7.1f}  {fds:4d}  {answered:10.0f}  {window.get('errors', 0):6d}  "
+          f"{window.get('refused', 0):7d}")
 steady = [(t, rss, fds) for t, rss, fds in samples if t >= warmup]
 rss_values = [rss for _, rss, _ in steady] or [0]
 fd_values = [fds for _, _, fds in steady] or [0]
 rss_spread = (max(rss_values) - rss_values[0]) / max(rss_values[0], 1)
 fd_spread = max(fd_values) - min(fd_values)
-print(f"totals: started {total['started']}, answered {total['ok']}, errors {total['errors']}")
+print(f"totals: started {total['started']}, answered {total['ok']}, errors {total['errors']} "
+      f"(of which {total.get('refused', 0)} not started: the load tool already had its maximum in flight)")
 print(f"after {warmup} s: RSS {rss_values[0] / 1024:.1f} -> {rss_values[-1] / 1024:.1f} MiB (max {max(rss_values) / 1024:.1f}, "
       f"{100 * rss_spread:+.1f} %), descriptors {min(fd_values)}..{max(fd_values)}")
 checks = [("RSS within 10 % after warm-up", rss_spread <= 0.10),
