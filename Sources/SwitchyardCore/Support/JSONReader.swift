@@ -72,6 +72,19 @@ public struct JSONReader {
         }
     }
 
+    /// Reads an object of which one member matters, skipping the others.
+    /// - Parameters:
+    ///   - name: The member's key.
+    ///   - read: Reads its value.
+    /// - Returns: What `read` returned, or nil when the object has no such member.
+    public mutating func readMember<T>(_ name: String, _ read: (inout JSONReader) throws -> T) throws -> T? {
+        var value: T?
+        try readObject { reader, key in
+            if key == name { value = try read(&reader) } else { try reader.skipValue() }
+        }
+        return value
+    }
+
     /// Reads an array, calling `element` for each element; `element` must consume it.
     public mutating func readArray(_ element: (inout JSONReader) throws -> Void) throws {
         try open(UInt8(ascii: "["))

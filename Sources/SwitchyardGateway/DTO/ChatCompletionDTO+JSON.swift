@@ -28,15 +28,8 @@ extension ChatCompletionRequestDTO: JSONReadable {
             case "stream": dto.stream = try reader.readOptionalBool()
             case "stream_options":
                 if reader.readNull() { break }
-                var options = StreamOptions()
-                try reader.readObject { reader, key in
-                    if key == "include_usage" {
-                        options.includeUsage = try reader.readOptionalBool()
-                    } else {
-                        try reader.skipValue()
-                    }
-                }
-                dto.streamOptions = options
+                let includeUsage = try reader.readMember("include_usage") { try $0.readOptionalBool() }
+                dto.streamOptions = StreamOptions(includeUsage: includeUsage ?? nil)
             case "user": dto.user = try reader.readOptionalString()
             case "tools":
                 if reader.readNull() { break }
@@ -48,11 +41,9 @@ extension ChatCompletionRequestDTO: JSONReadable {
                 dto.tools = tools
             case "response_format":
                 if reader.readNull() { break }
-                var type: String?
-                try reader.readObject { reader, key in
-                    if key == "type" { type = try reader.readString() } else { try reader.skipValue() }
+                guard let type = try reader.readMember("type", { try $0.readString() }) else {
+                    throw JSONReader.Malformed(offset: reader.offset)
                 }
-                guard let type else { throw JSONReader.Malformed(offset: reader.offset) }
                 dto.responseFormat = ResponseFormat(type: type)
             default: try reader.skipValue()
             }

@@ -133,15 +133,8 @@ extension OpenAIWire.Chunk {
                 case "usage": chunk.usage = try OpenAIWire.Usage.readOptional(&reader)
                 case "x_groq":
                     if reader.readNull() { break }
-                    var groq = XGroq()
-                    try reader.readObject { reader, key in
-                        if key == "usage" {
-                            groq.usage = try OpenAIWire.Usage.readOptional(&reader)
-                        } else {
-                            try reader.skipValue()
-                        }
-                    }
-                    chunk.xGroq = groq
+                    let usage = try reader.readMember("usage") { try OpenAIWire.Usage.readOptional(&$0) }
+                    chunk.xGroq = XGroq(usage: usage ?? nil)
                 case "error":
                     // An in-band error: the slow path classifies it.
                     guard reader.readNull() else { throw JSONReader.Malformed(offset: reader.offset) }
@@ -160,15 +153,8 @@ extension OpenAIWire.Chunk.Choice {
             switch key {
             case "delta":
                 if reader.readNull() { break }
-                var delta = Delta()
-                try reader.readObject { reader, key in
-                    if key == "content" {
-                        delta.content = try reader.readOptionalString()
-                    } else {
-                        try reader.skipValue()
-                    }
-                }
-                choice.delta = delta
+                let content = try reader.readMember("content") { try $0.readOptionalString() }
+                choice.delta = Delta(content: content ?? nil)
             case "finish_reason": choice.finishReason = try reader.readOptionalString()
             default: try reader.skipValue()
             }
@@ -188,15 +174,8 @@ extension OpenAIWire.Usage {
             case "total_tokens": usage.totalTokens = try reader.readOptionalInt()
             case "prompt_tokens_details":
                 if reader.readNull() { break }
-                var details = PromptTokensDetails()
-                try reader.readObject { reader, key in
-                    if key == "cached_tokens" {
-                        details.cachedTokens = try reader.readOptionalInt()
-                    } else {
-                        try reader.skipValue()
-                    }
-                }
-                usage.promptTokensDetails = details
+                let cached = try reader.readMember("cached_tokens") { try $0.readOptionalInt() }
+                usage.promptTokensDetails = PromptTokensDetails(cachedTokens: cached ?? nil)
             default: try reader.skipValue()
             }
         }
