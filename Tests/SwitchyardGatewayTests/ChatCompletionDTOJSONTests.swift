@@ -40,6 +40,44 @@ import Testing
         #expect(fast.responseFormat?.type == slow.responseFormat?.type)
     }
 
+    /// Bytes flipped, inserted and dropped at random (a fixed seed) in valid requests: wherever the reader takes a
+    /// mutant, it is JSON, and the decoder takes it too and reads the same request (or refuses a valid number form).
+    @Test func mutantsTheReaderTakesTheDecoderReadsAlike() throws {
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let alphabet = Array(#"{}[]":,\ -.0123456789eEtruefalsnl"ab\u00e9"#.utf8) + [0x00, 0x0A, 0xC3, 0xFF]
+        var taken = 0
+        for round in 0..<4_000 {
+            var bytes = Array(Self.requests[round % Self.requests.count].utf8)
+            for _ in 0..<(1 + next(3)) {
+                let at = next(bytes.count)
+                switch next(3) {
+                case 0: bytes[at] = alphabet[next(alphabet.count)]
+                case 1: bytes.insert(alphabet[next(alphabet.count)], at: at)
+                default: bytes.remove(at: at)
+                }
+            }
+            let read = try? bytes.withUnsafeBytes { try JSONReader.read($0) { try ChatCompletionRequestDTO.read(&$0) } }
+            guard let fast = read else { continue }
+            taken += 1
+            guard let slow = try? JSONDecoder().decode(ChatCompletionRequestDTO.self, from: Data(bytes)) else {
+                // swift-foundation's decoder refuses some valid numbers (`0e2`, though it takes `0e+2` and `-0e2`);
+                // whatever else it refuses, the reader must not have taken.
+                let valid = (try? JSONSerialization.jsonObject(with: Data(bytes))) != nil
+                #expect(valid, "the decoder refused what the reader took: \(String(decoding: bytes, as: UTF8.self))")
+                continue
+            }
+            #expect(fast.model == slow.model)
+            #expect(fast.messages.map(\.message) == slow.messages.map(\.message))
+            #expect(fast.sampling == slow.sampling)
+            #expect(fast.stream == slow.stream && fast.user == slow.user && fast.n == slow.n)
+        }
+        #expect(taken > 100)
+    }
+
     /// Each of these is either not the request's shape or not JSON: the reader refuses, the decoder explains.
     @Test(arguments: [
         #"{"messages":[]}"#, #"{"model":"m"}"#, #"{"model":1,"messages":[]}"#,
