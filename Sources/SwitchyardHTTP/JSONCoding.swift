@@ -18,15 +18,16 @@ public enum JSONCoding {
     )
         throws -> Response
     {
-        var headers = headers
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: try encode(value)))
+        response(json: try encode(value), status: status, headers: headers)
     }
 
     /// Reads and decodes a request body.
     /// - Throws: ``APIError`` 413 for a body over the limit, 400 for anything that is not the expected JSON.
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        let buffer = try await body(of: request, limit: limit)
+        try decode(T.self, from: try await body(of: request, limit: limit))
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         if buffer.readableBytes == 0 {
             throw APIError.invalidRequest("The request body is empty; send a JSON object.")
         }
@@ -41,20 +42,20 @@ public enum JSONCoding {
     ) async throws -> T {
         let buffer = try await body(of: request, limit: limit)
         let read = buffer.withUnsafeReadableBytes { bytes in try? JSONReader.read(bytes) { try T.read(&$0) } }
-        if let read { return read }
-        if buffer.readableBytes == 0 {
-            throw APIError.invalidRequest("The request body is empty; send a JSON object.")
-        }
-        return try mappingErrors { try decoder.decode(T.self, from: buffer) }
+        return try read ?? decode(T.self, from: buffer)
     }
 
-    /// Encodes a value that writes its own JSON as a response.
+    /// A response whose body is JSON written elsewhere (by hand on the hot path).
     public static func response(
         json bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) -> Response {
+        response(json: ByteBuffer(bytes: bytes), status: status, headers: headers)
+    }
+
+    private static func response(json body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// Reads a request's whole body (JSON, or an HTML form's fields).

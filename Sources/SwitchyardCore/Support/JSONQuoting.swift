@@ -6,8 +6,8 @@ public enum JSONQuoting {
     /// Appends `text`, quoted, to `out`.
     public static func append(_ text: String, to out: inout String) {
         out += "\""
-        // Most text needs no escape: ASCII without controls, quotes or backslashes goes in as it is.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }) {
+        // Most text needs no escape and goes in as it is.
+        if !text.utf8.contains(where: mayNeedEscape) {
             out += text
         } else {
             for scalar in text.unicodeScalars {
@@ -41,6 +41,13 @@ public enum JSONQuoting {
             let hex = String(scalar.value, radix: 16, uppercase: true)
             return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         }
+    }
+
+    /// Whether a UTF-8 byte may start something that is escaped: an ASCII control, `"`, `\`, DEL, or the lead byte
+    /// of a C1 control (C2), of U+2028/U+2029 (E2) or of the byte-order mark (EF). Text without such bytes is written
+    /// as it is.
+    public static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xE2 || byte == 0xEF
     }
 
     /// Whether a character other than the named escapes is written as `\uXXXX`.

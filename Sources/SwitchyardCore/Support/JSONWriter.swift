@@ -31,12 +31,7 @@ public struct JSONWriter: Sendable {
     /// Appends a quoted string.
     public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        var plain = true
-        for byte in text.utf8 where Self.mayNeedEscape(byte) {
-            plain = false
-            break
-        }
-        if plain {
+        if !text.utf8.contains(where: JSONQuoting.mayNeedEscape) {
             bytes.append(contentsOf: text.utf8)
         } else {
             for scalar in text.unicodeScalars {
@@ -89,12 +84,5 @@ public struct JSONWriter: Sendable {
     /// Appends a comma.
     public mutating func comma() {
         bytes.append(UInt8(ascii: ","))
-    }
-
-    /// Whether a UTF-8 byte may start something that ``JSONQuoting`` escapes: an ASCII control, `"`, `\`, DEL, or
-    /// the lead byte of a C1 control (C2), of U+2028/U+2029 (E2) or of the byte-order mark (EF). Text without
-    /// them is copied as it is.
-    private static func mayNeedEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xE2 || byte == 0xEF
     }
 }

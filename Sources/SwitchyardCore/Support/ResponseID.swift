@@ -11,7 +11,7 @@ public enum ResponseID {
     private static let key = UInt64.random(in: .min ... .max)
     private static let counter = Atomic<UInt64>(0)
 
-    /// The next identifier: 11 to 26 characters of `[0-9a-z]`.
+    /// The next identifier: up to 26 characters of `[0-9a-z]` (two 64-bit values in base 36).
     public static func next() -> String {
         let count = counter.add(1, ordering: .relaxed).newValue
         let high = mix(count ^ key)
