@@ -9,20 +9,28 @@ import Synchronization
 /// Sources are the configured ones, so label values form a closed set.
 public final class ExternalDataMetrics: ExternalDataCounters {
     let metrics: ServiceMetrics
-    /// Handles by label and dimensions: making one goes through the registry's lock and sorts its labels, and the
-    /// warm path counts two lookups per source and turn.
+    /// Handles by label and dimensions: making one goes through the registry's lock and sorts its labels.
     private let handles = Mutex<[String: Counter]>([:])
+    /// The lookup counters, by a key that is not built as a string: the warm path counts two lookups per source and
+    /// turn.
+    private let lookups = Mutex<[Lookup: Counter]>([:])
+
+    private struct Lookup: Hashable {
+        var source: String
+        var layer: ExternalDataLayer
+        var hit: Bool
+    }
 
     public init(_ metrics: ServiceMetrics) {
         self.metrics = metrics
     }
 
     public func hit(source: String, layer: ExternalDataLayer) {
-        lookup(source, layer, "hit")
+        lookup(Lookup(source: source, layer: layer, hit: true))
     }
 
     public func miss(source: String, layer: ExternalDataLayer) {
-        lookup(source, layer, "miss")
+        lookup(Lookup(source: source, layer: layer, hit: false))
     }
 
     public func apiCall(source: String) {
@@ -37,10 +45,19 @@ public final class ExternalDataMetrics: ExternalDataCounters {
         count("switchyard_external_data_stale_served_total", [("source", source)])
     }
 
-    private func lookup(_ source: String, _ layer: ExternalDataLayer, _ result: String) {
-        count(
-            "switchyard_external_data_lookups_total",
-            [("source", source), ("layer", layer.rawValue), ("result", result)])
+    private func lookup(_ key: Lookup) {
+        let counter = lookups.withLock { lookups in
+            if let known = lookups[key] { return known }
+            let made = Counter(
+                label: "switchyard_external_data_lookups_total",
+                dimensions: [
+                    ("source", key.source), ("layer", key.layer.rawValue), ("result", key.hit ? "hit" : "miss"),
+                ],
+                factory: metrics.factory)
+            lookups[key] = made
+            return made
+        }
+        counter.increment()
     }
 
     private func count(_ label: String, _ dimensions: [(String, String)]) {

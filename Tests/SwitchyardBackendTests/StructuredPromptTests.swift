@@ -252,3 +252,57 @@ extension StructuredPromptTests {
         #expect(allStatic.render([:]) == "A:\n  B:\n  - 1\n  - two\nC: x")
     }
 }
+
+extension StructuredPromptTests {
+    static let chart = PromptData.fields([
+        .init("Ascendant", .text("Leo")),
+        .init(
+            "Planets",
+            .list([
+                .fields([.init("name", .text("Sun")), .init("sign", .text("Aquarius")), .init("house", .text("7"))]),
+                .fields([.init("name", .text("Moon")), .init("retrograde", .text("no"))]),
+            ])),
+        .init("Summary", .text("Two lines:\nthe second")),
+    ])
+
+    /// A cached value (a chart) keeps its written forms across turns: written once per form and place, and what is
+    /// kept reads back as the value wherever the template puts it (three depths, as a list item), as YAML and JSON.
+    @Test(arguments: [PromptOutput.yaml, .json])
+    func aKeptValueIsWrittenOncePerPlaceAndReadsBackAsTheValue(output: PromptOutput) throws {
+        let source = """
+            Top: "{{user_astro_data}}"
+            Nested:
+              Deeper:
+                Deepest: "{{user_astro_data}}"
+            List:
+            - "{{user_astro_data}}"
+            - after
+            """
+        let template = try PromptTemplate(source: source, format: .yaml, output: output)
+        let fragment = PromptFragment(Self.chart)
+        let first = template.render([:], fragments: ["user_astro_data": fragment])
+        let again = template.render([:], fragments: ["user_astro_data": fragment])
+        #expect(again == first)
+        #expect(template.render([:], structured: ["user_astro_data": Self.chart]) == first)
+        let tree = Tree(try #require(try Yams.compose(yaml: first)))
+        let expected = Tree(try #require(try Yams.compose(yaml: PromptWriter.yaml(RenderedPrompt(Self.chart)))))
+        #expect(tree["Top"] == expected)
+        #expect(tree["Nested"]?["Deeper"]?["Deepest"] == expected)
+        #expect(tree["List"] == .list([expected, .scalar("after")]))
+
+        var writes = 0
+        // The two keyed places: YAML at the top level and three levels down; JSON one level deeper each (inside `{`).
+        let (format, places): (PromptFragment.Format, [String]) =
+            output == .json ? (.json, ["  ", "      "]) : (.yamlValue, ["", "    "])
+        for indent in places + places {
+            _ = fragment.written(format, indent: indent) { _, text in
+                writes += 1
+                text = "fresh"
+            }
+        }
+        #expect(writes == 0, "both places were written by the renders above and kept")
+        _ = fragment.written(format, indent: "        ") { _, _ in writes += 1 }
+        _ = fragment.written(format, indent: "        ") { _, _ in writes += 1 }
+        #expect(writes == 1, "a new place is written once, then kept")
+    }
+}

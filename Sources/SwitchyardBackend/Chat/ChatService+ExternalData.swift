@@ -12,7 +12,7 @@ extension ChatService {
     /// - Throws: ``ChatFailure`` when a required source has no value, or the second profile is not the user's.
     func externalValues(
         for variables: Set<PromptVariable>, bot: Bot, user: User, secondProfileID: UUID?
-    ) async throws -> [PromptVariable: FormattedData] {
+    ) async throws -> [PromptVariable: PreparedData] {
         let uses = Dictionary(bot.dataSources.map { ($0.name, $0) }) { first, _ in first }
         let astrology = uses["astrology"]
         let memo = ExternalDataMemo()
@@ -27,7 +27,7 @@ extension ChatService {
         }
         // One after the other: on a warm cache each is a lookup without a suspension, and child tasks would cost more
         // than they save; a cold miss waits for its API anyway.
-        var values: [PromptVariable: FormattedData] = [:]
+        var values: [PromptVariable: PreparedData] = [:]
         if let astrology, !variables.isDisjoint(with: Self.chartVariables),
             let chart = try await load(
                 astrology, subject: DataSubject(birth: user.birthDetails), user: user, subjectID: "self", memo)
@@ -53,9 +53,10 @@ extension ChatService {
                 try await memories.memories(userID: user.id, botID: bot.id)
             } else { [] }
         if !list.isEmpty {
-            let formatted = FormattedData(
-                markdown: list.map { "- \($0.text)" }.joined(separator: "\n"),
-                fields: .list(list.map { .text($0.text) }))
+            let formatted = PreparedData(
+                FormattedData(
+                    markdown: list.map { "- \($0.text)" }.joined(separator: "\n"),
+                    fields: .list(list.map { .text($0.text) })))
             for variable in Self.memoryVariables { values[variable] = formatted }
         }
         return values
@@ -65,13 +66,13 @@ extension ChatService {
     private func load(
         _ use: DataSourceUse, subject: DataSubject, user: User, subjectID: String, _ memo: ExternalDataMemo,
         profileName: String? = nil
-    ) async throws -> FormattedData? {
+    ) async throws -> PreparedData? {
         guard let externalData else {
             if use.optional { return nil }
             throw ChatFailure.externalData(use.name, .notConfigured(use.name), profileName: profileName)
         }
         do {
-            return try await externalData.value(
+            return try await externalData.prepared(
                 use.name, subject: subject, ownerID: user.id, subjectID: subjectID, memo: memo)
         } catch let error as ExternalDataError {
             let metadata: Logger.Metadata = [

@@ -36,13 +36,14 @@ extension ChatService {
             bot: bot, user: user, message: message, history: history, appTimeZone: settings.appTimeZone,
             languageInstructions: languages, app: app, responseLengths: settings.responseLengths,
             zone: zone(named:))
-        context.external = try await externalValues(
+        let external = try await externalValues(
             for: template.variables, bot: bot, user: user, secondProfileID: secondProfileID)
+        context.external = external.mapValues(\.formatted)
         return template.render(
             PromptVariableResolver.resolve(template.variables, context: context),
-            structured: Dictionary(
-                uniqueKeysWithValues: context.external.compactMap { variable, data in
-                    template.variables.contains(variable) ? (variable.rawValue, data.fields) : nil
+            fragments: Dictionary(
+                uniqueKeysWithValues: external.compactMap { variable, data in
+                    template.variables.contains(variable) ? (variable.rawValue, data.fragment) : nil
                 }))
     }
 }

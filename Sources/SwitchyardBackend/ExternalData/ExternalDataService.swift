@@ -15,7 +15,7 @@ public final class ExternalDataService: Sendable {
     /// A value ready for prompts: the stored JSON and its formatting, done once per layer hit.
     struct Cached: Sendable {
         var value: ExternalValue
-        var formatted: FormattedData
+        var prepared: PreparedData
     }
 
     let sources: [String: any ExternalDataSource]
@@ -65,6 +65,14 @@ public final class ExternalDataService: Sendable {
     public func value(
         _ sourceName: String, subject: DataSubject, ownerID: UUID, subjectID: String, memo: ExternalDataMemo
     ) async throws -> FormattedData {
+        try await prepared(sourceName, subject: subject, ownerID: ownerID, subjectID: subjectID, memo: memo).formatted
+    }
+
+    /// ``value(_:subject:ownerID:subjectID:memo:)`` with the structure a prompt writes, kept as long as the value is
+    /// cached in this process.
+    func prepared(
+        _ sourceName: String, subject: DataSubject, ownerID: UUID, subjectID: String, memo: ExternalDataMemo
+    ) async throws -> PreparedData {
         guard let source = sources[sourceName] else { throw ExternalDataError.notConfigured(sourceName) }
         let key = try source.cacheKey(for: subject)
         if let hit = memo.value(for: key) {
@@ -74,8 +82,8 @@ public final class ExternalDataService: Sendable {
         counters.miss(source: source.name, layer: .memo)
         if let hit = process.fresh(key, now: now()) {
             counters.hit(source: source.name, layer: .process)
-            memo.store(hit.formatted, for: key)
-            return hit.formatted
+            memo.store(hit.prepared, for: key)
+            return hit.prepared
         }
         counters.miss(source: source.name, layer: .process)
         let cached: Cached
@@ -88,8 +96,8 @@ public final class ExternalDataService: Sendable {
             counters.failure(source: source.name, kind: error.kind)
             throw error
         }
-        memo.store(cached.formatted, for: key)
-        return cached.formatted
+        memo.store(cached.prepared, for: key)
+        return cached.prepared
     }
 
     /// Forgets everything cached for an owner's subject (their birth details changed): the record, and the entries
@@ -197,7 +205,7 @@ public final class ExternalDataService: Sendable {
     private func remember(
         _ source: any ExternalDataSource, key: String, _ value: ExternalValue, ttl: TimeInterval
     ) throws -> Cached {
-        let cached = Cached(value: value, formatted: try source.format(value.payload))
+        let cached = Cached(value: value, prepared: PreparedData(try source.format(value.payload)))
         process.store(cached, for: key, madeAt: value.fetchedAt, ttl: ttl, now: now())
         return cached
     }
@@ -205,10 +213,22 @@ public final class ExternalDataService: Sendable {
 
 /// The values one turn has loaded, by key: the turn asks each layer at most once per key.
 public final class ExternalDataMemo: Sendable {
-    private let values = Mutex<[String: FormattedData]>([:])
+    private let values = Mutex<[String: PreparedData]>([:])
 
     public init() {}
 
-    func value(for key: String) -> FormattedData? { values.withLock { $0[key] } }
-    func store(_ value: FormattedData, for key: String) { values.withLock { $0[key] = value } }
+    func value(for key: String) -> PreparedData? { values.withLock { $0[key] } }
+    func store(_ value: PreparedData, for key: String) { values.withLock { $0[key] = value } }
+}
+
+/// A formatted value with the structure a prompt writes: made once when the value is cached, so that every turn that
+/// uses it shares the written YAML or JSON.
+public struct PreparedData: Sendable {
+    public let formatted: FormattedData
+    let fragment: PromptFragment
+
+    init(_ formatted: FormattedData) {
+        self.formatted = formatted
+        fragment = PromptFragment(formatted.fields)
+    }
 }

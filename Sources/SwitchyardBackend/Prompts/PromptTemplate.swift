@@ -54,6 +54,14 @@ indirect enum RenderedPrompt: Sendable, Equatable {
     case typed(String, json: String)
     case mapping([Pair])
     case sequence([RenderedPrompt])
+    /// Nested data whose written forms are kept across turns.
+    case prewritten(PromptFragment)
+
+    /// The value itself, for writers that do not keep written forms.
+    var unwrapped: RenderedPrompt {
+        if case .prewritten(let fragment) = self { return fragment.value }
+        return self
+    }
 
     struct Pair: Sendable, Equatable {
         var key: String
@@ -119,7 +127,16 @@ public struct PromptTemplate: Sendable {
     ///     prompt shows them as nested entries instead of one block of text.
     /// - Returns: The prompt exactly as the model receives it.
     public func render(_ values: [String: String], structured: [String: PromptData] = [:]) -> String {
-        let nested = output == .text ? [:] : structured.mapValues(RenderedPrompt.init)
+        render(values, fragments: output == .text ? [:] : structured.mapValues(PromptFragment.init))
+    }
+
+    /// - Parameters:
+    ///   - values: The resolved variables (missing ones render empty).
+    ///   - fragments: Nested values as ``render(_:structured:)`` takes them, with their written forms kept: a value
+    ///     cached across turns is written once per place.
+    /// - Returns: The prompt exactly as the model receives it.
+    func render(_ values: [String: String], fragments: [String: PromptFragment]) -> String {
+        let nested = output == .text ? [:] : fragments.mapValues(RenderedPrompt.prewritten)
         guard let rendered = Self.render(root, values, nested) else { return "" }
         switch output {
         case .yaml: return PromptWriter.yaml(rendered)

@@ -12,6 +12,7 @@ enum PromptWriter {
     static func yaml(_ prompt: RenderedPrompt) -> String {
         var out = ""
         switch prompt {
+        case .prewritten(let fragment): return yaml(fragment.value)
         case .mapping(let pairs): writeMapping(pairs, indent: "", into: &out)
         case .sequence(let items): writeSequence(items, indent: "", into: &out)
         case .string(let text): out += scalar(text, indent: "")
@@ -27,14 +28,14 @@ enum PromptWriter {
             out += indent
             out += scalar(pair.key, indent: indent, allowBlock: false)
             out += ":"
-            writeValue(pair.value, indent: indent, nested: indent + "  ", into: &out)
+            writeValue(pair.value, indent: indent, into: &out)
         }
     }
 
     private static func writeSequence(_ items: [RenderedPrompt], indent: String, into out: inout String) {
         for item in items {
             out += indent + "-"
-            switch item {
+            switch item.unwrapped {
             case .mapping(let pairs):
                 // The first pair shares the dash's line; the rest align under it.
                 var nested = ""
@@ -45,14 +46,18 @@ enum PromptWriter {
                 writeSequence(inner, indent: indent + "  ", into: &nested)
                 out += " " + nested.dropFirst(indent.count + 2)
             default:
-                writeValue(item, indent: indent, nested: indent + "  ", into: &out)
+                writeValue(item, indent: indent, into: &out)
             }
         }
     }
 
-    /// A value after `key:` or `-`: on the same line when it is a scalar, else on the next lines.
-    private static func writeValue(_ value: RenderedPrompt, indent: String, nested: String, into out: inout String) {
+    /// A value after `key:` or `-`: on the same line when it is a scalar, else on the next lines (a mapping indented
+    /// one step more).
+    private static func writeValue(_ value: RenderedPrompt, indent: String, into out: inout String) {
+        let nested = indent + "  "
         switch value {
+        case .prewritten(let fragment):
+            out += fragment.written(.yamlValue, indent: indent) { writeValue($0, indent: indent, into: &$1) }
         case .string(let text):
             out += " "
             out += scalar(text, indent: nested)
@@ -157,6 +162,8 @@ enum PromptWriter {
     private static func writeJSON(_ prompt: RenderedPrompt, indent: String, into out: inout String) {
         let inner = indent + "  "
         switch prompt {
+        case .prewritten(let fragment):
+            out += fragment.written(.json, indent: indent) { writeJSON($0, indent: indent, into: &$1) }
         case .typed(_, let json):
             out += json
         case .string(let text):
@@ -203,11 +210,12 @@ enum PromptWriter {
     /// Top-level strings as paragraphs (a text template is one); structured sections as `Name:` and indented lines.
     static func text(_ prompt: RenderedPrompt) -> String {
         switch prompt {
+        case .prewritten(let fragment): return text(fragment.value)
         case .string(let text), .typed(let text, _): return text
         case .sequence: return lines(prompt, indent: "").joined(separator: "\n")
         case .mapping(let pairs):
             return pairs.map { pair in
-                switch pair.value {
+                switch pair.value.unwrapped {
                 case .string(let text), .typed(let text, _): return text
                 default: return (["\(pair.key):"] + lines(pair.value, indent: "  ")).joined(separator: "\n")
                 }
@@ -223,18 +231,20 @@ enum PromptWriter {
             }
         }
         switch prompt {
+        case .prewritten(let fragment):
+            return lines(fragment.value, indent: indent)
         case .string(let text), .typed(let text, _):
             return indented(text, prefix: "")
         case .mapping(let pairs):
             return pairs.flatMap { pair -> [String] in
-                switch pair.value {
+                switch pair.value.unwrapped {
                 case .string(let text), .typed(let text, _): return indented(text, prefix: "\(pair.key): ")
                 default: return ["\(indent)\(pair.key):"] + lines(pair.value, indent: indent + "  ")
                 }
             }
         case .sequence(let items):
             return items.flatMap { item -> [String] in
-                switch item {
+                switch item.unwrapped {
                 case .string(let text), .typed(let text, _): return indented(text, prefix: "- ")
                 default: return ["\(indent)-"] + lines(item, indent: indent + "  ")
                 }
