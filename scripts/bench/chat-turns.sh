@@ -143,10 +143,12 @@ if "mira" in rates and "mira-data" in rates:
           f"(a turn with warm astrology and weather data; target: at most +10%)")
     # Each round measures both bots back to back, so a round's ratio is taken under the same machine conditions; the
     # median of those ratios is steadier than the ratio of the totals when the machine's speed drifts.
-    pairs = sorted(100 * ((d["cpu_us"] / d["requests"]) / (p["cpu_us"] / p["requests"]) - 1)
-                   for p, d in zip(rows["mira"], rows["mira-data"]))
-    print("data/plain server CPU per turn by round: " + ", ".join(f"{x:+.1f}%" for x in pairs)
-          + f"; median {pairs[len(pairs) // 2] if len(pairs) % 2 else (pairs[len(pairs) // 2 - 1] + pairs[len(pairs) // 2]) / 2:+.1f}%")
+    pairs = [100 * ((d["cpu_us"] / d["requests"]) / (p["cpu_us"] / p["requests"]) - 1)
+             for p, d in zip(rows["mira"], rows["mira-data"])]
+    ordered = ", ".join(f"{x:+.1f}%" for x in pairs)
+    pairs.sort()
+    median = pairs[len(pairs) // 2] if len(pairs) % 2 else (pairs[len(pairs) // 2 - 1] + pairs[len(pairs) // 2]) / 2
+    print(f"data/plain server CPU per turn by round, in order: {ordered}; median {median:+.1f}%")
 PY
 if [ -n "${FAKE_PORT:-}" ]; then
   echo "external data API calls over the whole run: $(curl -s "http://127.0.0.1:$FAKE_PORT/stats")"
