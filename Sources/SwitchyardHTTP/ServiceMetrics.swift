@@ -15,6 +15,7 @@ public final class ServiceMetrics: Sendable {
     /// Where the swift-metrics handles are made; histogram buckets are set per metric name.
     public let factory: PrometheusMetricsFactory
     private let beforeRender = Mutex<[@Sendable () -> Void]>([])
+    private let handles = MetricHandles()
 
     /// - Parameters:
     ///   - durationBuckets: Bucket boundaries of the duration histograms (swift-metrics `Timer`s), by name.
@@ -29,10 +30,22 @@ public final class ServiceMetrics: Sendable {
 
     /// Counts a finished HTTP request.
     public func recordRequest(route: String, status: Int) {
-        Counter(
-            label: "switchyard_http_requests_total", dimensions: [("route", route), ("status", String(status))],
-            factory: factory
-        ).increment()
+        counter("switchyard_http_requests_total", [("route", route), ("status", String(status))]).increment()
+    }
+
+    /// The counter of a label set, made once.
+    public func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        handles.counter(label, dimensions, factory: factory)
+    }
+
+    /// The timer (a duration histogram) of a label set, made once.
+    public func timer(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Timer {
+        handles.timer(label, dimensions, factory: factory)
+    }
+
+    /// The recorder (a value histogram) of a label set, made once.
+    public func recorder(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Recorder {
+        handles.recorder(label, dimensions, factory: factory)
     }
 
     /// Runs `refresh` before every rendering, for gauges read from state (open cooldowns, say).

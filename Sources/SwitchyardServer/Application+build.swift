@@ -126,7 +126,10 @@ public func buildApplication(
     do {
         if settings.role.runsGateway {
             let registry = ProviderFactory.registry(
-                settings.providers, transport: HTTPTransport(client: httpClient), logger: logger)
+                settings.providers,
+                transport: HTTPTransport(
+                    client: httpClient, tls: upstreamTLS(additionalCAFile: settings.gatewayCAFile)),
+                logger: logger)
             let service = GatewayService(
                 registry: registry, routing: settings.routing, settings: settings.gateway,
                 metrics: GatewayMetrics(service: serviceMetrics), tracing: tracing, logger: logger, clock: clock)
@@ -150,6 +153,7 @@ public func buildApplication(
             let client: any GatewayClient = remoteGateway ?? InProcessGatewayClient(service: gateway!)
             routes += try await registerBackend(
                 on: router, store: store, gateway: client, settings: backend, httpClient: httpClient,
+                tls: upstreamTLS(additionalCAFile: settings.gatewayCAFile),
                 metrics: serviceMetrics,
                 knownProviders: Set(settings.providers.map(\.id)),
                 knownRoutes: Set(settings.routing.routes.map(\.name)), secureCookies: settings.tls != nil,
@@ -184,8 +188,8 @@ public func buildApplication(
 /// Migrates and seeds when embedded, then registers the backend's routes on `store`.
 private func registerBackend(
     on router: Router<AppRequestContext>, store: Store, gateway: any GatewayClient, settings backend: BackendSettings,
-    httpClient: HTTPClient, metrics: ServiceMetrics, knownProviders: Set<String>, knownRoutes: Set<String>,
-    secureCookies: Bool, logger: Logger, tracing: TraceSettings?
+    httpClient: HTTPClient, tls: TLSConfiguration, metrics: ServiceMetrics, knownProviders: Set<String>,
+    knownRoutes: Set<String>, secureCookies: Bool, logger: Logger, tracing: TraceSettings?
 ) async throws -> [String] {
     let catalog = store.catalog
     if backend.migrateOnStart { try await store.migrate() }
@@ -201,7 +205,9 @@ private func registerBackend(
             holdTimeout: TimeInterval(backend.holdTimeoutSeconds), sessionIdleMinutes: backend.sessionIdleMinutes),
         languages: languages, logger: logger, tracing: tracing,
         externalData: externalDataService(
-            backend.externalData, store: store, httpClient: httpClient, metrics: metrics, logger: logger),
+            backend.externalData, store: store,
+            transport: { HTTPTransport(client: httpClient, tls: tls, maximumResponseBytes: $0) },
+            metrics: metrics, logger: logger),
         profiles: store.chats, memories: store.chats)
     let dependencies = BackendDependencies(
         bots: catalog, configs: catalog, prompts: catalog, users: catalog, chats: store.chats,
@@ -218,10 +224,11 @@ private func registerBackend(
 
 /// The declared external-data sources behind their cache layers; nil when none is declared.
 private func externalDataService(
-    _ settings: ExternalDataSettings, store: Store, httpClient: HTTPClient, metrics: ServiceMetrics, logger: Logger
+    _ settings: ExternalDataSettings, store: Store, transport makeTransport: (Int) -> HTTPTransport,
+    metrics: ServiceMetrics, logger: Logger
 ) -> ExternalDataService? {
     guard !settings.sources.isEmpty else { return nil }
-    let transport = HTTPTransport(client: httpClient, maximumResponseBytes: 4 * 1024 * 1024)
+    let transport = makeTransport(4 * 1024 * 1024)
     let sources: [any ExternalDataSource] = settings.sources.map { source in
         switch (source.name, source.credentials) {
         case ("astrology", let credentials?):
@@ -259,10 +266,8 @@ func serverTLS(_ files: TLSFiles) throws -> TLSConfiguration {
 /// - Parameter additionalCAFile: A CA (PEM) trusted besides the system's roots (a gateway's own CA).
 public func makeHTTPClient(additionalCAFile: String? = nil) -> HTTPClient {
     var configuration = HTTPClient.Configuration()
-    if let additionalCAFile {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.additionalTrustRoots = [.file(additionalCAFile)]
-        configuration.tlsConfiguration = tls
+    if additionalCAFile != nil {
+        configuration.tlsConfiguration = upstreamTLS(additionalCAFile: additionalCAFile)
     }
     // A stream holds its upstream connection for its whole life: a thousand live streams to one provider need a
     // thousand connections, or the later ones wait for the earlier ones to end.
@@ -272,4 +277,11 @@ public func makeHTTPClient(additionalCAFile: String? = nil) -> HTTPClient {
     // spans, and the backend's gateway client writes trace context itself.
     configuration.tracing.tracer = nil
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+}
+
+/// How upstreams are verified: the system's roots, and a CA (PEM) the operator adds (a gateway's own CA).
+func upstreamTLS(additionalCAFile: String?) -> TLSConfiguration {
+    var tls = TLSConfiguration.makeClientConfiguration()
+    if let additionalCAFile { tls.additionalTrustRoots = [.file(additionalCAFile)] }
+    return tls
 }

@@ -90,12 +90,14 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
     /// - Returns: `.recovered` if the target was cooling down, else `.unchanged`.
     @discardableResult
     public mutating func recordSuccess(_ key: TargetKey, now: Instant) -> Transition {
-        var record = records[key] ?? Record()
-        let wasCooling = record.coolingUntil != nil
-        record.coolingUntil = nil
-        add(to: &record, failed: false, now: now)
-        records[key] = record
-        return wasCooling ? .recovered : .unchanged
+        let window = settings.window
+        // In place: a copy taken out of the dictionary and put back would copy its buckets on every request.
+        return Self.update(&records[key, default: Record()]) { record in
+            let wasCooling = record.coolingUntil != nil
+            record.coolingUntil = nil
+            Self.add(to: &record, failed: false, now: now, window: window)
+            return wasCooling ? .recovered : .unchanged
+        }
     }
 
     /// Records a failure of the given kind.
@@ -112,11 +114,12 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
         case .broken:
             return startCooldown(key, now: now)
         case .transient:
-            var record = records[key] ?? Record()
-            add(to: &record, failed: true, now: now)
-            records[key] = record
-            let failures = record.failures
-            let rate = Double(failures) / Double(max(record.total, 1))
+            let window = settings.window
+            let (failures, total) = Self.update(&records[key, default: Record()]) { record in
+                Self.add(to: &record, failed: true, now: now, window: window)
+                return (record.failures, record.total)
+            }
+            let rate = Double(failures) / Double(max(total, 1))
             guard failures >= settings.minimumFailures, rate > settings.failureRateThreshold,
                 !isCoolingDown(key, now: now)
             else { return .unchanged }
@@ -124,9 +127,13 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
         }
     }
 
-    private func add(to record: inout Record, failed: Bool, now: Instant) {
-        record.prune(now: now, window: settings.window)
-        let width = settings.window / Self.bucketCount
+    private static func update<Result>(_ record: inout Record, _ change: (inout Record) -> Result) -> Result {
+        change(&record)
+    }
+
+    private static func add(to record: inout Record, failed: Bool, now: Instant, window: Duration) {
+        record.prune(now: now, window: window)
+        let width = window / bucketCount
         if let last = record.buckets.last, last.start.duration(to: now) < width {
             record.buckets[record.buckets.count - 1].successes += failed ? 0 : 1
             record.buckets[record.buckets.count - 1].failures += failed ? 1 : 0

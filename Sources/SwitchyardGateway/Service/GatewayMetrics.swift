@@ -66,12 +66,12 @@ public final class GatewayMetrics: Sendable {
         var firstSent: Int?
         for (index, attempt) in attempts.enumerated() {
             let outcome = attempt.outcome.name
-            Counter(
-                label: Self.attemptsTotal,
-                dimensions: [
+            service.counter(
+                Self.attemptsTotal,
+                [
                     ("provider", attempt.provider), ("model", attempt.model), ("region", attempt.regionName ?? ""),
                     ("outcome", outcome),
-                ], factory: service.factory
+                ]
             ).increment()
             switch attempt.outcome {
             case .skippedCooldown, .skippedUnavailable: continue
@@ -85,38 +85,28 @@ public final class GatewayMetrics: Sendable {
             let duration =
                 (index == served ? streamDuration : nil) ?? .milliseconds(attempt.latencyMilliseconds)
             if case .failed(let kind) = attempt.outcome {
-                Timer(
-                    label: Self.operationDuration, dimensions: dimensions + [("error_type", kind.rawValue)],
-                    factory: service.factory
-                ).record(duration: duration)
-            } else {
-                Timer(label: Self.operationDuration, dimensions: dimensions, factory: service.factory)
+                service.timer(Self.operationDuration, dimensions + [("error_type", kind.rawValue)])
                     .record(duration: duration)
+            } else {
+                service.timer(Self.operationDuration, dimensions).record(duration: duration)
             }
             if let ttft = attempt.timeToFirstTokenMilliseconds {
-                Timer(label: Self.timeToFirstChunk, dimensions: dimensions, factory: service.factory)
-                    .record(duration: .milliseconds(ttft))
+                service.timer(Self.timeToFirstChunk, dimensions).record(duration: .milliseconds(ttft))
             }
             if let usage = attempt.usage {
                 dimensions.append(("gen_ai_token_type", "input"))
-                Recorder(label: Self.tokenUsage, dimensions: dimensions, factory: service.factory)
-                    .record(usage.promptTokens)
+                service.recorder(Self.tokenUsage, dimensions).record(usage.promptTokens)
                 dimensions[dimensions.count - 1].1 = "output"
-                Recorder(label: Self.tokenUsage, dimensions: dimensions, factory: service.factory)
-                    .record(usage.completionTokens)
+                service.recorder(Self.tokenUsage, dimensions).record(usage.completionTokens)
             }
             if let cost = attempt.cost, cost > 0 {
-                Counter(
-                    label: Self.costTotal, dimensions: [("provider", attempt.provider), ("model", attempt.model)],
-                    factory: service.factory
-                ).increment(by: cost)
+                service.counter(Self.costTotal, [("provider", attempt.provider), ("model", attempt.model)])
+                    .increment(by: cost)
             }
         }
         if let served, let firstSent, served != firstSent {
-            Counter(
-                label: Self.fallbacksTotal,
-                dimensions: [("provider", attempts[served].provider), ("model", attempts[served].model)],
-                factory: service.factory
+            service.counter(
+                Self.fallbacksTotal, [("provider", attempts[served].provider), ("model", attempts[served].model)]
             ).increment()
         }
     }
@@ -128,20 +118,17 @@ public final class GatewayMetrics: Sendable {
         case .service(let name): dimensions = [("scope", "service"), ("service", name)]
         case .user: dimensions = [("scope", "user"), ("service", "")]
         }
-        Counter(label: Self.rateLimitedTotal, dimensions: dimensions, factory: service.factory).increment()
+        service.counter(Self.rateLimitedTotal, dimensions).increment()
     }
 
     /// Counts a cacheable request of a route: served from the cache (`hit`) or not (`miss`).
     public func recordCache(route: String, status: CacheStatus) {
-        Counter(
-            label: Self.cacheLookupsTotal, dimensions: [("route", route), ("result", status.rawValue)],
-            factory: service.factory
-        ).increment()
+        service.counter(Self.cacheLookupsTotal, [("route", route), ("result", status.rawValue)]).increment()
     }
 
     /// Counts a request that shared another's upstream call.
     public func recordDeduplicated(route: String) {
-        Counter(label: Self.deduplicatedTotal, dimensions: [("route", route)], factory: service.factory).increment()
+        service.counter(Self.deduplicatedTotal, [("route", route)]).increment()
     }
 
     /// Sets the cooling-down gauge of every target seen: 1 while it cools down, else 0.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import SwitchyardCore
 
 /// An upstream's answer, read whole.
@@ -11,19 +12,29 @@ public struct UpstreamResponse: Sendable {
     public var body: ByteBuffer
 }
 
-/// The shared HTTP client for every adapter: one connection-pooled `HTTPClient`, timeouts, and the mapping of
-/// transport errors to ``ProviderFailure``.
+/// The shared HTTP client for every adapter: answers read whole go through a lean pooled HTTP/1.1 client
+/// (``UpstreamHTTP1Client``), streams through the general connection-pooled `HTTPClient`; timeouts, and the mapping
+/// of transport errors to ``ProviderFailure``.
 public struct HTTPTransport: Sendable {
     public let client: HTTPClient
+    private let whole: UpstreamHTTP1Client
     /// The largest upstream body read into memory.
     public var maximumResponseBytes: Int
 
     /// - Parameters:
-    ///   - client: The pooled client, owned by the composition root.
+    ///   - client: The pooled client for streams, owned by the composition root.
+    ///   - tls: How `https` upstreams are verified for answers read whole; the general client's own configuration
+    ///     verifies streams. Nil: the system's roots.
     ///   - maximumResponseBytes: The largest upstream body read whole.
-    public init(client: HTTPClient, maximumResponseBytes: Int = 16 * 1024 * 1024) {
+    public init(client: HTTPClient, tls: TLSConfiguration? = nil, maximumResponseBytes: Int = 16 * 1024 * 1024) {
         self.client = client
+        whole = UpstreamHTTP1Client(tls: tls ?? .makeClientConfiguration())
         self.maximumResponseBytes = maximumResponseBytes
+    }
+
+    /// Closes the idle connections of answers read whole (the general client is shut down by its owner).
+    public func closeIdleConnections() {
+        whole.closeIdle()
     }
 
     /// Sends a request and reads the whole answer.
@@ -44,6 +55,11 @@ public struct HTTPTransport: Sendable {
     ) async throws -> UpstreamResponse {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         do {
+            if let target = whole.target(url) {
+                return try await whole.send(
+                    target, method: method, headers: headers, body: body, deadline: deadline,
+                    maximumBytes: maximumResponseBytes)
+            }
             let response = try await client.execute(
                 makeRequest(url: url, method: method, headers: headers, body: body), deadline: deadline)
             let collected = try await response.body.collect(upTo: maximumResponseBytes)
@@ -109,6 +125,10 @@ public struct HTTPTransport: Sendable {
             default:
                 return ProviderFailure(.transport, detail: "\(clientError)")
             }
+        }
+        if let upstream = error as? UpstreamHTTPError {
+            if case .deadlineExceeded = upstream { return ProviderFailure(.timeout, detail: "\(upstream)") }
+            return ProviderFailure(.transport, detail: "\(upstream)")
         }
         if error is CancellationError {
             return ProviderFailure(.timeout, detail: "cancelled")

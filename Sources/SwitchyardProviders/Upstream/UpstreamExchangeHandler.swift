@@ -1,0 +1,153 @@
+import NIOCore
+import NIOHTTP1
+
+/// Why an exchange on a pooled upstream connection failed.
+enum UpstreamHTTPError: Error, CustomStringConvertible {
+    /// The deadline passed before the whole answer arrived.
+    case deadlineExceeded
+    /// The connection closed before the answer was complete.
+    case connectionClosed
+    /// The answer's body is larger than the transport reads.
+    case responseTooLarge(limit: Int)
+    /// The connection was in use (a bug if it happens: the pool hands a connection to one exchange at a time).
+    case busy
+
+    var description: String {
+        switch self {
+        case .deadlineExceeded: "deadline exceeded"
+        case .connectionClosed: "the upstream closed the connection before the answer was complete"
+        case .responseTooLarge(let limit): "the upstream's answer is larger than \(limit) bytes"
+        case .busy: "connection busy"
+        }
+    }
+}
+
+/// One request as it is written: head, body and end go out in one flush, so one `writev`.
+struct UpstreamRequest {
+    var head: HTTPRequestHead
+    var body: ByteBuffer?
+    var deadline: NIODeadline
+    var maximumBytes: Int
+    var promise: EventLoopPromise<UpstreamResponse>
+}
+
+/// The last handler of a pooled upstream connection: runs one exchange at a time, collects the answer whole, and
+/// hands the connection back to its pool when the answer allows keep-alive.
+final class UpstreamExchangeHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = UpstreamRequest
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private struct Exchange {
+        var promise: EventLoopPromise<UpstreamResponse>
+        var maximumBytes: Int
+        var keepAlive: Bool
+        var timeout: Scheduled<Void>?
+        var head: HTTPResponseHead?
+        var body: ByteBuffer?
+    }
+
+    private var exchange: Exchange?
+    /// Closes the connection when it stays idle too long; cancelled when an exchange starts.
+    private var idleTimer: Scheduled<Void>?
+    private let idleTimeout: TimeAmount
+    /// Called on the event loop when the connection may take the next exchange.
+    private let release: (any Channel) -> Void
+    /// Called on the event loop when the connection closes.
+    private let closed: (any Channel) -> Void
+
+    init(idleTimeout: TimeAmount, release: @escaping (any Channel) -> Void, closed: @escaping (any Channel) -> Void) {
+        self.idleTimeout = idleTimeout
+        self.release = release
+        self.closed = closed
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let request = unwrapOutboundIn(data)
+        guard exchange == nil else {
+            request.promise.fail(UpstreamHTTPError.busy)
+            return
+        }
+        idleTimer?.cancel()
+        idleTimer = nil
+        let timeout = context.eventLoop.assumeIsolated().scheduleTask(deadline: request.deadline) { [weak self] in
+            guard let self else { return }
+            self.fail(UpstreamHTTPError.deadlineExceeded, context: context)
+        }
+        exchange = Exchange(
+            promise: request.promise, maximumBytes: request.maximumBytes,
+            keepAlive: request.head.isKeepAlive, timeout: timeout)
+        context.write(wrapOutboundOut(.head(request.head)), promise: nil)
+        if let body = request.body, body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
+        context.write(wrapOutboundOut(.end(nil)), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard var current = exchange else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            // An interim answer (100 Continue, 103 Early Hints) is followed by the real one.
+            guard head.status.code >= 200 || head.status == .switchingProtocols else { return }
+            current.head = head
+            current.keepAlive = current.keepAlive && head.isKeepAlive
+            exchange = current
+        case .body(var part):
+            let received = (current.body?.readableBytes ?? 0) + part.readableBytes
+            guard received <= current.maximumBytes else {
+                fail(UpstreamHTTPError.responseTooLarge(limit: current.maximumBytes), context: context)
+                return
+            }
+            if current.body == nil {
+                current.body = part
+            } else {
+                current.body!.writeBuffer(&part)
+            }
+            exchange = current
+        case .end:
+            guard let head = current.head else { return }
+            exchange = nil
+            current.timeout?.cancel()
+            let response = UpstreamResponse(
+                status: Int(head.status.code), headers: head.headers, body: current.body ?? ByteBuffer())
+            if current.keepAlive {
+                park(context: context)
+                release(context.channel)
+            } else {
+                context.close(promise: nil)
+            }
+            current.promise.succeed(response)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        fail(UpstreamHTTPError.connectionClosed, context: context)
+        closed(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error, context: context)
+    }
+
+    /// Fails the exchange under way, if any, and closes the connection: its state is unknown.
+    private func fail(_ error: any Error, context: ChannelHandlerContext) {
+        if let current = exchange {
+            exchange = nil
+            current.timeout?.cancel()
+            current.promise.fail(error)
+        }
+        context.close(promise: nil)
+    }
+
+    /// An idle connection is closed after the idle timeout, unless an exchange starts first.
+    private func park(context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self] in
+            guard let self, self.exchange == nil else { return }
+            context.close(promise: nil)
+        }
+    }
+}

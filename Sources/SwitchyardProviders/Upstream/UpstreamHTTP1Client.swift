@@ -1,0 +1,162 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// A lean HTTP/1.1 client for answers read whole (the non-streaming calls to providers and data APIs): keep-alive
+/// connections pooled per origin, each request's head, body and end written in one flush (one `writev`; the general
+/// client flushes the head alone, a second system call and TCP segment per request), and the answer collected on the
+/// connection's event loop.
+///
+/// Like the general client it does not retry: a request that may have been written is never sent twice. A pooled
+/// connection found closed before anything is written is dropped and another taken.
+final class UpstreamHTTP1Client: Sendable {
+    private let group: any EventLoopGroup
+    private let tls: TLSConfiguration
+    private let sslContext = Mutex<NIOSSLContext?>(nil)
+    private let idle = Mutex<[UpstreamURL.Origin: [any Channel]]>([:])
+    private let idleTimeout: TimeAmount
+    private let connectTimeout: TimeAmount
+    /// Idle connections kept per origin; more are closed when their answer is complete.
+    private let maximumIdlePerOrigin: Int
+    /// URLs read before: an adapter calls the same few URLs (from its configuration) again and again.
+    private let targets = Mutex<[String: UpstreamURL]>([:])
+
+    /// - Parameters:
+    ///   - group: The event loops connections run on.
+    ///   - tls: How `https` origins are verified (the system's roots, and any CA the operator adds).
+    ///   - idleTimeout: How long an idle connection is kept.
+    ///   - connectTimeout: The limit for opening a connection (TLS handshake included).
+    ///   - maximumIdlePerOrigin: Idle connections kept per origin.
+    init(
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSConfiguration,
+        idleTimeout: TimeAmount = .seconds(60), connectTimeout: TimeAmount = .seconds(10),
+        maximumIdlePerOrigin: Int = 1_024
+    ) {
+        self.group = group
+        var tls = tls
+        tls.applicationProtocols = ["http/1.1"]
+        self.tls = tls
+        self.idleTimeout = idleTimeout
+        self.connectTimeout = connectTimeout
+        self.maximumIdlePerOrigin = maximumIdlePerOrigin
+    }
+
+    /// Sends a request and reads the whole answer.
+    /// - Throws: ``UpstreamHTTPError``, a connection or TLS error, or `CancellationError`.
+    func send(
+        _ url: UpstreamURL, method: HTTPMethod, headers: HTTPHeaders, body: ByteBuffer?, deadline: NIODeadline,
+        maximumBytes: Int
+    ) async throws -> UpstreamResponse {
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: url.target, headers: headers)
+        if !head.headers.contains(name: "host") { head.headers.replaceOrAdd(name: "host", value: url.hostHeader) }
+        if let body, !head.headers.contains(name: "content-length") {
+            head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
+        } else if body == nil, method == .POST || method == .PUT, !head.headers.contains(name: "content-length") {
+            head.headers.replaceOrAdd(name: "content-length", value: "0")
+        }
+        let channel = try await connection(to: url.origin, deadline: deadline)
+        let promise = channel.eventLoop.makePromise(of: UpstreamResponse.self)
+        let request = UpstreamRequest(
+            head: head, body: body, deadline: deadline, maximumBytes: maximumBytes, promise: promise)
+        // A connection that closes before the request reaches the handler fails the write, and so the exchange.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.cascadeFailure(to: promise)
+        return try await withTaskCancellationHandler {
+            channel.writeAndFlush(request, promise: written)
+            do {
+                return try await promise.futureResult.get()
+            } catch {
+                try Task.checkCancellation()
+                throw error
+            }
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
+    /// - Parameter url: An absolute URL.
+    /// - Returns: The URL read, or nil when this client does not take it (see ``UpstreamURL``).
+    func target(_ url: String) -> UpstreamURL? {
+        if let known = targets.withLock({ $0[url] }) { return known }
+        guard let target = UpstreamURL(url) else { return nil }
+        targets.withLock { targets in
+            if targets.count < 1_024 { targets[url] = target }
+        }
+        return target
+    }
+
+    /// Closes the idle connections.
+    func closeIdle() {
+        let channels = idle.withLock { idle in
+            defer { idle.removeAll() }
+            return idle.values.flatMap { $0 }
+        }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    /// The most recently used idle connection to the origin that is still open, else a new one.
+    private func connection(to origin: UpstreamURL.Origin, deadline: NIODeadline) async throws -> any Channel {
+        while let channel = idle.withLock({ $0[origin]?.popLast() }) {
+            if channel.isActive { return channel }
+        }
+        return try await connect(to: origin, deadline: deadline)
+    }
+
+    private func connect(to origin: UpstreamURL.Origin, deadline: NIODeadline) async throws -> any Channel {
+        let context = try origin.secure ? self.context() : nil
+        let remaining = deadline - .now()
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(max(.milliseconds(1), min(connectTimeout, remaining)))
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelInitializer { [weak self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let context {
+                        let sni = origin.host.isIPAddress ? nil : origin.host
+                        try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: sni))
+                    }
+                    try pipeline.addHTTPClientHandlers()
+                    try pipeline.addHandler(
+                        UpstreamExchangeHandler(
+                            idleTimeout: self?.idleTimeout ?? .seconds(60),
+                            release: { self?.park($0, origin: origin) },
+                            closed: { self?.forget($0, origin: origin) }))
+                }
+            }
+        // A TLS handshake that fails (an untrusted certificate, say) fails the first exchange.
+        return try await bootstrap.connect(host: origin.host, port: origin.port).get()
+    }
+
+    private func context() throws -> NIOSSLContext {
+        try sslContext.withLock { context in
+            if let context { return context }
+            let made = try NIOSSLContext(configuration: tls)
+            context = made
+            return made
+        }
+    }
+
+    private func park(_ channel: any Channel, origin: UpstreamURL.Origin) {
+        let kept = idle.withLock { idle in
+            guard idle[origin, default: []].count < maximumIdlePerOrigin else { return false }
+            idle[origin, default: []].append(channel)
+            return true
+        }
+        if !kept { channel.close(promise: nil) }
+    }
+
+    private func forget(_ channel: any Channel, origin: UpstreamURL.Origin) {
+        idle.withLock { idle in
+            idle[origin]?.removeAll { $0 === channel }
+        }
+    }
+}
+
+extension String {
+    /// Whether the string is an IPv4 or IPv6 literal (no SNI is sent for those).
+    fileprivate var isIPAddress: Bool {
+        contains(":") || (split(separator: ".").count == 4 && allSatisfy { $0.isNumber || $0 == "." })
+    }
+}

@@ -1,0 +1,145 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+import Testing
+
+@testable import SwitchyardProviders
+
+/// Answers read whole go through the pooled HTTP/1.1 client: against a server that speaks raw bytes, it keeps
+/// connections alive, reads every framing, never reuses a closed connection, and classifies what goes wrong.
+@Suite struct UpstreamHTTP1ClientTests {
+    static let answer = #"{"id":"chatcmpl-1","object":"chat.completion"}"#
+
+    func withServer(
+        maximumResponseBytes: Int = 1 << 20, _ body: (HTTPTransport, RawHTTPServer, String) async throws -> Void
+    ) async throws {
+        let server = try await RawHTTPServer.start()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let transport = HTTPTransport(client: client, maximumResponseBytes: maximumResponseBytes)
+        do {
+            try await body(transport, server, "http://127.0.0.1:\(server.port)/v1/chat/completions?api-version=1")
+        } catch {
+            Issue.record(error)
+        }
+        transport.closeIdleConnections()
+        try await client.shutdown()
+        try await server.stop()
+    }
+
+    func post(
+        _ transport: HTTPTransport, _ url: String, _ body: String = #"{"model":"m"}"#
+    ) async throws
+        -> UpstreamResponse
+    {
+        try await transport.send(
+            url: url, headers: ["authorization": "Bearer sk-test", "content-type": "application/json"],
+            body: ByteBuffer(string: body), timeout: .milliseconds(500))
+    }
+
+    @Test func oneKeptConnectionCarriesEveryRequestWithItsHostLengthAndBody() async throws {
+        try await withServer { transport, server, url in
+            for index in 0..<5 {
+                server.enqueue(.bytes(RawHTTPServer.json(Self.answer), close: false))
+                let response = try await post(transport, url, #"{"model":"m","n":\#(index)}"#)
+                #expect(response.status == 200)
+                #expect(String(buffer: response.body) == Self.answer)
+                #expect(response.headers.value("content-type") == "application/json")
+            }
+            #expect(server.connections == 1)
+            let request = try #require(server.requests.last)
+            #expect(request.hasPrefix("POST /v1/chat/completions?api-version=1 HTTP/1.1\r\n"))
+            let head = request.lowercased()
+            #expect(head.contains("\r\nhost: 127.0.0.1:\(server.port)\r\n"))
+            #expect(head.contains("\r\ncontent-length: \(#"{"model":"m","n":4}"#.utf8.count)\r\n"))
+            #expect(head.contains("\r\nauthorization: bearer sk-test\r\n"))
+            #expect(request.hasSuffix("\r\n\r\n" + #"{"model":"m","n":4}"#))
+        }
+    }
+
+    @Test func chunkedAndCloseDelimitedAnswersAreReadWholeAndACloseIsNotReused() async throws {
+        try await withServer { transport, server, url in
+            let chunked =
+                "HTTP/1.1 429 Too Many Requests\r\ntransfer-encoding: chunked\r\nretry-after: 7\r\n\r\n"
+                + "5\r\n{\"err\r\n8\r\nor\":true\r\n1\r\n}\r\n0\r\n\r\n"
+            let untilClose = "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n" + Self.answer
+            server.enqueue(
+                .bytes(chunked, close: false), .bytes(untilClose, close: true),
+                .bytes(RawHTTPServer.json("{}"), close: false))
+            let limited = try await post(transport, url)
+            #expect(limited.status == 429)
+            #expect(String(buffer: limited.body) == #"{"error":true}"#)
+            #expect(limited.headers.value("retry-after") == "7")
+            let closed = try await post(transport, url)
+            #expect(String(buffer: closed.body) == Self.answer)
+            #expect(server.connections == 1)
+            let next = try await post(transport, url)
+            #expect(String(buffer: next.body) == "{}")
+            #expect(server.connections == 2, "the connection the server closed was not taken again")
+        }
+    }
+
+    @Test func aConnectionTheServerClosedWhileIdleIsReplacedUnseen() async throws {
+        try await withServer { transport, server, url in
+            // Keep-alive announced, then closed after the answer, as a server whose idle timeout ends does.
+            server.enqueue(
+                .bytes(RawHTTPServer.json(Self.answer), close: true), .bytes(RawHTTPServer.json("{}"), close: false))
+            _ = try await post(transport, url)
+            try await Task.sleep(for: .milliseconds(100))
+            let second = try await post(transport, url)
+            #expect(String(buffer: second.body) == "{}")
+            #expect(server.connections == 2)
+        }
+    }
+
+    @Test func noAnswerBeforeTheDeadlineIsATimeoutAndACutIsATransportFailure() async throws {
+        try await withServer { transport, server, url in
+            server.enqueue(.silence, .cut, .bytes(RawHTTPServer.json(Self.answer), close: false))
+            let started = ContinuousClock.now
+            let silent = await #expect(throws: ProviderFailure.self) { try await post(transport, url) }
+            #expect(silent?.kind == .timeout)
+            #expect(ContinuousClock.now - started >= .milliseconds(450))
+            let cut = await #expect(throws: ProviderFailure.self) { try await post(transport, url) }
+            #expect(cut?.kind == .transport)
+            let after = try await post(transport, url)
+            #expect(after.status == 200)
+            #expect(server.connections == 3, "a timed-out or cut connection is closed, never reused")
+        }
+    }
+
+    @Test func anAnswerLargerThanTheLimitIsATransportFailure() async throws {
+        try await withServer(maximumResponseBytes: 64) { transport, server, url in
+            server.enqueue(.bytes(RawHTTPServer.json(String(repeating: "x", count: 65)), close: false))
+            let failure = await #expect(throws: ProviderFailure.self) { try await post(transport, url) }
+            #expect(failure?.kind == .transport)
+            #expect(failure?.detail.contains("64 bytes") == true)
+        }
+    }
+
+    @Test(arguments: [
+        ("http://example.com", "example.com", 80, false, "/", "example.com"),
+        (
+            "HTTPS://api.openai.com/v1/chat/completions", "api.openai.com", 443, true, "/v1/chat/completions",
+            "api.openai.com"
+        ),
+        ("http://127.0.0.1:8080?x=1", "127.0.0.1", 8080, false, "/?x=1", "127.0.0.1:8080"),
+        ("https://[::1]:8443/a#frag", "::1", 8443, true, "/a", "[::1]:8443"),
+        ("https://host:443/p", "host", 443, true, "/p", "host"),
+    ])
+    func urlsAreReadIntoOriginTargetAndHost(
+        url: String, host: String, port: Int, secure: Bool, target: String, header: String
+    ) throws {
+        let parsed = try #require(UpstreamURL(url))
+        #expect(parsed.origin == .init(secure: secure, host: host, port: port))
+        #expect(parsed.target == target)
+        #expect(parsed.hostHeader == header)
+    }
+
+    @Test(arguments: [
+        "ftp://host/x", "http://", "http://user:pw@host/x", "http://host:0/", "http://host:65536/", "http://host:8x/",
+        "http://host/a b", "http://[::1/x", "unix:///tmp/socket", "http://host/\r\nx",
+    ])
+    func urlsTheLeanClientDoesNotTakeGoToTheGeneralOne(url: String) {
+        #expect(UpstreamURL(url) == nil)
+    }
+}
