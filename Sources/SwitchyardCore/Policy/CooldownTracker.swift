@@ -74,7 +74,7 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
     /// - Returns: Whether the target is cooling down now.
     // The gateway's instant: a specialization the gateway module links to, so its hot path does not look up
     // generic metadata at run time.
-    @_specialize(exported: true, where Instant == AnyClock.Instant)
+    @_specialize(exported:true,where Instant == AnyClock.Instant)
     public func isCoolingDown(_ key: TargetKey, now: Instant) -> Bool {
         guard let until = records[key]?.coolingUntil else { return false }
         return now < until
@@ -92,7 +92,7 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
     ///   - now: The current instant.
     /// - Returns: `.recovered` if the target was cooling down, else `.unchanged`.
     @discardableResult
-    @_specialize(exported: true, where Instant == AnyClock.Instant)
+    @_specialize(exported:true,where Instant == AnyClock.Instant)
     public mutating func recordSuccess(_ key: TargetKey, now: Instant) -> Transition {
         let window = settings.window
         // In place: a copy taken out of the dictionary and put back would copy its buckets on every request.
@@ -111,7 +111,7 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
     ///   - now: The current instant.
     /// - Returns: `.cooledDown` when this failure starts a cooldown.
     @discardableResult
-    @_specialize(exported: true, where Instant == AnyClock.Instant)
+    @_specialize(exported:true,where Instant == AnyClock.Instant)
     public mutating func recordFailure(_ key: TargetKey, kind: ProviderFailure.Kind, now: Instant) -> Transition {
         switch FailurePolicy.health(for: kind) {
         case .neutral:
