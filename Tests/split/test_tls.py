@@ -130,3 +130,51 @@ def test_the_split_roles_speak_tls_and_refuse_what_does_not(tmp_path, pki):
         assert request(BLIND_PORT, "GET", "/ready", trusting(pki))[0] == 503
     finally:
         stop(blind, backend, gateway)
+
+
+def serve_plain(port, env):
+    log = open(os.path.join(LOGDIR, f"plain-gateway-{uuid.uuid4().hex[:6]}.log"), "a")
+    process = subprocess.Popen([BIN, "serve", "--role", "gateway", "--port", str(port)],
+                               env=dict(os.environ, SWITCHYARD_CONFIG=CONFIG, **env), stdout=log,
+                               stderr=subprocess.STDOUT)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            if request(port, "GET", "/health", timeout=1)[0] == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"a plain gateway on {port} did not start; see {log.name}")
+
+
+CHAIN_PORT, BLIND_CHAIN_PORT = 18784, 18785
+
+
+def test_an_https_upstream_is_verified_against_the_operators_ca(pki):
+    """A gateway's OpenAI-compatible upstream over HTTPS (here: the TLS gateway itself): answers read whole go
+    through the lean HTTP/1.1 client, which verifies the certificate against the system roots plus
+    SWITCHYARD_GATEWAY_CA_FILE; without that CA the same call fails as a transport error, and nothing leaks."""
+    upstream = serve(pki, GATEWAY_PORT, "gateway")
+    key = subprocess.run([BIN, "token", "--service", "chain", "--ttl", "600"], check=True, capture_output=True,
+                         text=True, env=dict(os.environ, SWITCHYARD_CONFIG=CONFIG)).stdout.strip()
+    base = {"OPENAI_BASE_URL": f"https://127.0.0.1:{GATEWAY_PORT}/v1", "OPENAI_API_KEY": key}
+    chain = serve_plain(CHAIN_PORT, dict(base, SWITCHYARD_GATEWAY_CA_FILE=str(pki / "ca.pem")))
+    blind = serve_plain(BLIND_CHAIN_PORT, base)
+    token = subprocess.run([BIN, "token", "--service", "caller", "--ttl", "600"], check=True, capture_output=True,
+                           text=True, env=dict(os.environ, SWITCHYARD_CONFIG=CONFIG)).stdout.strip()
+    body = {"model": "openai/mock/m-1", "messages": [{"role": "user", "content": "hello through two gateways"}]}
+    try:
+        for _ in range(3):  # the kept connection is used again
+            status, reply = request(CHAIN_PORT, "POST", "/v1/chat/completions", body=body, token=token)
+            assert status == 200, reply
+            assert reply["object"] == "chat.completion"
+            assert reply["choices"][0]["message"]["content"]
+        status, reply = request(BLIND_CHAIN_PORT, "POST", "/v1/chat/completions", body=body, token=token)
+        assert status == 502, reply
+        assert reply["error"]["code"] == "upstream_unreachable", reply
+        assert "transport" in reply["error"]["message"]
+        assert key not in json.dumps(reply)
+    finally:
+        stop(blind, chain, upstream)
