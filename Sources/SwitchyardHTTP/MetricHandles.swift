@@ -6,13 +6,11 @@ import Synchronization
 /// sorts its labels, which showed in the gateway's per-request profile; a kept handle is one hash lookup.
 final class MetricHandles: Sendable {
     private struct Key: Hashable {
-        var kind: UInt8
         var label: String
         /// Names and values, alternating.
         var dimensions: [String]
 
-        init(_ kind: UInt8, _ label: String, _ dimensions: [(String, String)]) {
-            self.kind = kind
+        init(_ label: String, _ dimensions: [(String, String)]) {
             self.label = label
             var flat: [String] = []
             flat.reserveCapacity(dimensions.count * 2)
@@ -24,28 +22,39 @@ final class MetricHandles: Sendable {
         }
     }
 
-    /// Label sets come from closed sets (routes, statuses, configured targets, outcome names); the bound guards
-    /// against a mistake that would let request data in.
+    private struct Kept {
+        var counters: [Key: CoreMetrics.Counter] = [:]
+        var timers: [Key: CoreMetrics.Timer] = [:]
+        var recorders: [Key: CoreMetrics.Recorder] = [:]
+    }
+
+    /// Label sets come from closed sets (routes, statuses, configured targets, outcome names); the bound (per kind)
+    /// guards against a mistake that would let request data in.
     private static let capacity = 10_000
-    private let handles = Mutex<[Key: any Sendable]>([:])
+    private let kept = Mutex(Kept())
 
-    func counter(_ label: String, _ dimensions: [(String, String)], factory: any MetricsFactory) -> Counter {
-        handle(Key(0, label, dimensions)) { Counter(label: label, dimensions: dimensions, factory: factory) }
+    func counter(_ label: String, _ dimensions: [(String, String)], factory: any MetricsFactory) -> CoreMetrics.Counter
+    {
+        handle(\.counters, Key(label, dimensions)) { Counter(label: label, dimensions: dimensions, factory: factory) }
     }
 
-    func timer(_ label: String, _ dimensions: [(String, String)], factory: any MetricsFactory) -> Timer {
-        handle(Key(1, label, dimensions)) { Timer(label: label, dimensions: dimensions, factory: factory) }
+    func timer(_ label: String, _ dimensions: [(String, String)], factory: any MetricsFactory) -> CoreMetrics.Timer {
+        handle(\.timers, Key(label, dimensions)) { Timer(label: label, dimensions: dimensions, factory: factory) }
     }
 
-    func recorder(_ label: String, _ dimensions: [(String, String)], factory: any MetricsFactory) -> Recorder {
-        handle(Key(2, label, dimensions)) { Recorder(label: label, dimensions: dimensions, factory: factory) }
+    func recorder(
+        _ label: String, _ dimensions: [(String, String)], factory: any MetricsFactory
+    ) -> CoreMetrics.Recorder {
+        handle(\.recorders, Key(label, dimensions)) { Recorder(label: label, dimensions: dimensions, factory: factory) }
     }
 
-    private func handle<Handle: Sendable>(_ key: Key, make: () -> Handle) -> Handle {
-        if let known = handles.withLock({ $0[key] }) as? Handle { return known }
+    private func handle<Handle: Sendable>(
+        _ kind: WritableKeyPath<Kept, [Key: Handle]>, _ key: Key, make: () -> Handle
+    ) -> Handle {
+        if let known = kept.withLock({ $0[keyPath: kind][key] }) { return known }
         let made = make()
-        handles.withLock { handles in
-            if handles.count < Self.capacity { handles[key] = made }
+        kept.withLock { kept in
+            if kept[keyPath: kind].count < Self.capacity { kept[keyPath: kind][key] = made }
         }
         return made
     }

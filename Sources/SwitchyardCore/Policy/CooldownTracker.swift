@@ -54,6 +54,26 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
             buckets.removeAll { $0.start.duration(to: now) >= window }
         }
 
+        /// Ends any cooldown and counts a success.
+        /// - Returns: Whether the target was cooling down.
+        mutating func succeeded(now: Instant, window: Duration) -> Bool {
+            let wasCooling = coolingUntil != nil
+            coolingUntil = nil
+            add(failed: false, now: now, window: window)
+            return wasCooling
+        }
+
+        mutating func add(failed: Bool, now: Instant, window: Duration) {
+            prune(now: now, window: window)
+            let width = window / CooldownTracker.bucketCount
+            if let last = buckets.last, last.start.duration(to: now) < width {
+                buckets[buckets.count - 1].successes += failed ? 0 : 1
+                buckets[buckets.count - 1].failures += failed ? 1 : 0
+            } else {
+                buckets.append(Bucket(start: now, successes: failed ? 0 : 1, failures: failed ? 1 : 0))
+            }
+        }
+
         var failures: Int { buckets.reduce(0) { $0 + $1.failures } }
         var total: Int { buckets.reduce(0) { $0 + $1.successes + $1.failures } }
     }
@@ -94,14 +114,9 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
     @discardableResult
     @_specialize(exported:true,where Instant == AnyClock.Instant)
     public mutating func recordSuccess(_ key: TargetKey, now: Instant) -> Transition {
-        let window = settings.window
         // In place: a copy taken out of the dictionary and put back would copy its buckets on every request.
-        return Self.update(&records[key, default: Record()]) { record in
-            let wasCooling = record.coolingUntil != nil
-            record.coolingUntil = nil
-            Self.add(to: &record, failed: false, now: now, window: window)
-            return wasCooling ? .recovered : .unchanged
-        }
+        let wasCooling = records[key, default: Record()].succeeded(now: now, window: settings.window)
+        return wasCooling ? .recovered : .unchanged
     }
 
     /// Records a failure of the given kind.
@@ -119,31 +134,13 @@ public struct CooldownTracker<Instant: InstantProtocol>: Sendable where Instant.
         case .broken:
             return startCooldown(key, now: now)
         case .transient:
-            let window = settings.window
-            let (failures, total) = Self.update(&records[key, default: Record()]) { record in
-                Self.add(to: &record, failed: true, now: now, window: window)
-                return (record.failures, record.total)
-            }
-            let rate = Double(failures) / Double(max(total, 1))
+            records[key, default: Record()].add(failed: true, now: now, window: settings.window)
+            let failures = records[key]?.failures ?? 0
+            let rate = Double(failures) / Double(max(records[key]?.total ?? 0, 1))
             guard failures >= settings.minimumFailures, rate > settings.failureRateThreshold,
                 !isCoolingDown(key, now: now)
             else { return .unchanged }
             return startCooldown(key, now: now)
-        }
-    }
-
-    private static func update<Result>(_ record: inout Record, _ change: (inout Record) -> Result) -> Result {
-        change(&record)
-    }
-
-    private static func add(to record: inout Record, failed: Bool, now: Instant, window: Duration) {
-        record.prune(now: now, window: window)
-        let width = window / bucketCount
-        if let last = record.buckets.last, last.start.duration(to: now) < width {
-            record.buckets[record.buckets.count - 1].successes += failed ? 0 : 1
-            record.buckets[record.buckets.count - 1].failures += failed ? 1 : 0
-        } else {
-            record.buckets.append(Bucket(start: now, successes: failed ? 0 : 1, failures: failed ? 1 : 0))
         }
     }
 

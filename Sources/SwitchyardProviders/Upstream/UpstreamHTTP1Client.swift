@@ -50,11 +50,9 @@ final class UpstreamHTTP1Client: Sendable {
         maximumBytes: Int
     ) async throws -> UpstreamResponse {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: url.target, headers: headers)
-        if !head.headers.contains(name: "host") { head.headers.replaceOrAdd(name: "host", value: url.hostHeader) }
-        if let body, !head.headers.contains(name: "content-length") {
-            head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
-        } else if body == nil, method == .POST || method == .PUT, !head.headers.contains(name: "content-length") {
-            head.headers.replaceOrAdd(name: "content-length", value: "0")
+        if !head.headers.contains(name: "host") { head.headers.add(name: "host", value: url.hostHeader) }
+        if body != nil || method == .POST || method == .PUT, !head.headers.contains(name: "content-length") {
+            head.headers.add(name: "content-length", value: String(body?.readableBytes ?? 0))
         }
         let channel = try await connection(to: url.origin, deadline: deadline)
         let promise = channel.eventLoop.makePromise(of: UpstreamResponse.self)
