@@ -140,6 +140,7 @@ let package = Package(
             name: "SwitchyardServer",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "SwitchyardCore",
                 "SwitchyardProviders",
                 "SwitchyardGateway",
@@ -216,6 +217,8 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "SwitchyardProviders", "SwitchyardTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -6,8 +6,9 @@ import SwitchyardCore
 /// `logger` (the label), `message`, `source`, and the metadata's keys at the top level, sorted. For a log collector;
 /// `--log-format text` (the default on a terminal) keeps swift-log's own lines.
 ///
-/// Every request writes one line (the audit log), so the line is built by hand into one buffer and written with a
-/// single `write`: no JSON serializer, no date formatter, no `Data` per line.
+/// Every request writes one line (the audit log), so the line is built by hand into one buffer (no JSON serializer,
+/// no date formatter, no `Data` per line) and handed to ``LogOutput``, which gathers a loop pass's lines into one
+/// `write`.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -24,8 +25,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let bytes = line(for: event, at: Date().timeIntervalSince1970)
-        bytes.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        LogOutput.standardError.write(line(for: event, at: Date().timeIntervalSince1970))
     }
 
     /// The line for one event, newline included.

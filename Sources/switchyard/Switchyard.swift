@@ -13,9 +13,14 @@ enum Entry {
         if let text = ProcessInfo.processInfo.environment["SWITCHYARD_THREADS"], let count = Int(text), count > 0 {
             NIOSingletons.groupLoopCountSuggestion = count
         }
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        switch ProcessInfo.processInfo.environment["SWITCHYARD_EXECUTOR"] {
+        case "pool": break
+        case "nio": _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        default: EventLoopConcurrency.install()
+        }
         Task {
             await Switchyard.main()
+            LogOutput.standardError.flush()
             exit(0)
         }
         dispatchMain()

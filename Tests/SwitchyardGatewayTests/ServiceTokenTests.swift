@@ -5,9 +5,10 @@ import HummingbirdTesting
 import JWTKit
 import Logging
 import SwitchyardCore
-import SwitchyardGateway
 import SwitchyardServer
 import Testing
+
+@testable import SwitchyardGateway
 
 /// Service tokens, end to end through HTTP.
 @Suite struct ServiceTokenTests {
@@ -46,6 +47,17 @@ import Testing
                 uri: "/v1/models", method: .get, headers: [.authorization: "jwt \(token)"])
             #expect(response.status == .ok)
         }
+    }
+
+    @Test(
+        arguments: [
+            ("Bearer abc.def.ghi", "abc.def.ghi"), ("bearer abc", "abc"), ("BEARER abc", "abc"), ("jwt abc", "abc"),
+            ("JWT abc", "abc"), ("  Bearer   abc  ", "abc"), ("Bearer abc\t", "abc"), ("Bearer", nil), ("Bearer ", nil),
+            ("Bearer    ", nil), ("Basic abc", nil), ("Bearerx abc", nil), ("Beare abc", nil), ("bearer\tabc", nil),
+            ("", nil), ("abc", nil), ("Bëarer abc", nil), ("jwt a b", "a b"),
+        ] as [(String, String?)])
+    func theAuthorizationHeaderIsReadAsItsSchemeAndToken(header: String, token: String?) {
+        #expect(ServiceAuthMiddleware<AppRequestContext>.token(from: header) == token)
     }
 
     @Test func anExpiredTokenIsRefused() async throws {

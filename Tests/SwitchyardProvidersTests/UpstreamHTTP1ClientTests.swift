@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOEmbedded
 import NIOHTTP1
+import NIOSSL
 import SwitchyardCore
 import Testing
 
@@ -35,6 +37,23 @@ import Testing
         try await transport.send(
             url: url, headers: ["authorization": "Bearer sk-test", "content-type": "application/json"],
             body: ByteBuffer(string: body), timeout: .milliseconds(500))
+    }
+
+    @Test func aRequestOnAnEventLoopTakesThatLoopsMostRecentIdleConnection() throws {
+        let (first, second) = (EmbeddedEventLoop(), EmbeddedEventLoop())
+        let a = EmbeddedChannel(loop: first)
+        let b = EmbeddedChannel(loop: second)
+        let c = EmbeddedChannel(loop: first)
+        var idle: [any Channel]? = [a, b, c]
+        #expect(UpstreamHTTP1Client.take(from: &idle, on: second) === b)
+        #expect(UpstreamHTTP1Client.take(from: &idle, on: second) == nil)
+        #expect(UpstreamHTTP1Client.take(from: &idle, on: first) === c)
+        #expect(idle?.count == 1 && idle?.first === a)
+        // Off the event loops: the most recent, whatever its loop.
+        idle?.append(b)
+        #expect(UpstreamHTTP1Client.take(from: &idle, on: nil) === b)
+        var none: [any Channel]? = nil
+        #expect(UpstreamHTTP1Client.take(from: &none, on: first) == nil)
     }
 
     @Test func oneKeptConnectionCarriesEveryRequestWithItsHostLengthAndBody() async throws {
@@ -77,6 +96,30 @@ import Testing
             #expect(String(buffer: next.body) == "{}")
             #expect(server.connections == 2, "the connection the server closed was not taken again")
         }
+    }
+
+    @Test func anIdleConnectionIsClosedAfterTheIdleTimeoutAndAKeptOneIsReused() async throws {
+        let server = try await RawHTTPServer.start()
+        let client = UpstreamHTTP1Client(tls: .makeClientConfiguration(), idleTimeout: .milliseconds(300))
+        let url = try #require(client.target("http://127.0.0.1:\(server.port)/v1/chat/completions"))
+        func post() async throws -> UpstreamResponse {
+            try await client.send(
+                url, method: .POST, headers: ["content-type": "application/json"], body: ByteBuffer(string: "{}"),
+                deadline: .now() + .seconds(5), maximumBytes: 1 << 20)
+        }
+        server.enqueue(
+            .bytes(RawHTTPServer.json("1"), close: false), .bytes(RawHTTPServer.json("2"), close: false),
+            .bytes(RawHTTPServer.json("3"), close: false))
+        _ = try await post()
+        // Within the idle timeout (the exchange's 5 s deadline is later, and no longer applies): kept.
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(String(buffer: try await post().body) == "2")
+        #expect(server.connections == 1)
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(String(buffer: try await post().body) == "3")
+        #expect(server.connections == 2, "the connection idle past the timeout was closed, not reused")
+        client.closeIdle()
+        try await server.stop()
     }
 
     @Test func aConnectionTheServerClosedWhileIdleIsReplacedUnseen() async throws {

@@ -4,6 +4,8 @@ extension StringProtocol {
     public func trimmingWhitespace() -> String {
         guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace })
         else { return "" }
+        // Nothing to trim: a String is returned as it is, not copied.
+        if first == startIndex, index(after: last) == endIndex { return String(self) }
         return String(self[first...last])
     }
 }

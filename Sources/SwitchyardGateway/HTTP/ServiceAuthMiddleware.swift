@@ -31,12 +31,23 @@ struct ServiceAuthMiddleware<Context: ServiceAuthenticatedContext>: RouterMiddle
         return try await next(request, context)
     }
 
+    /// The token of `Bearer <token>` or `jwt <token>` (the scheme in any case; spaces around it ignored). Read on
+    /// the header's bytes: every request comes through here.
     static func token(from header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2 else { return nil }
-        let scheme = parts[0].lowercased()
-        guard scheme == "bearer" || scheme == "jwt" else { return nil }
-        let token = parts[1].trimmingWhitespace()
+        let bytes = header.utf8
+        guard let start = bytes.firstIndex(where: { $0 != 0x20 }),
+            let space = bytes[start...].firstIndex(of: 0x20)
+        else { return nil }
+        let scheme = bytes[start..<space]
+        guard Self.isScheme(scheme, "bearer") || Self.isScheme(scheme, "jwt") else { return nil }
+        let token = String(header[bytes.index(after: space)...]).trimmingWhitespace()
         return token.isEmpty ? nil : token
+    }
+
+    /// Whether `bytes` spell `lowercase` (ASCII letters) in any case.
+    private static func isScheme(_ bytes: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+        bytes.count == lowercase.utf8CodeUnitCount
+            && zip(bytes, UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount))
+                .allSatisfy { $0 | 0x20 == $1 }
     }
 }

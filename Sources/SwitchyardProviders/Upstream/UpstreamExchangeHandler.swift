@@ -42,14 +42,17 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         var promise: EventLoopPromise<UpstreamResponse>
         var maximumBytes: Int
         var keepAlive: Bool
-        var timeout: Scheduled<Void>?
+        var deadline: NIODeadline
         var head: HTTPResponseHead?
         var body: ByteBuffer?
     }
 
     private var exchange: Exchange?
-    /// Closes the connection when it stays idle too long; cancelled when an exchange starts.
-    private var idleTimer: Scheduled<Void>?
+    /// One wake-up serves both limits (the exchange's deadline, the idle timeout): armed for the earlier of the two
+    /// and re-armed when it fires early, instead of a timer scheduled and cancelled twice per exchange.
+    private var wakeUp: (task: Scheduled<Void>, at: NIODeadline)?
+    /// When the last exchange ended (or the connection opened).
+    private var idleSince = NIODeadline.now()
     private let idleTimeout: TimeAmount
     /// Called on the event loop when the connection may take the next exchange.
     private let release: (any Channel) -> Void
@@ -68,15 +71,10 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
             request.promise.fail(UpstreamHTTPError.busy)
             return
         }
-        idleTimer?.cancel()
-        idleTimer = nil
-        let timeout = context.eventLoop.assumeIsolated().scheduleTask(deadline: request.deadline) { [weak self] in
-            guard let self else { return }
-            self.fail(UpstreamHTTPError.deadlineExceeded, context: context)
-        }
         exchange = Exchange(
             promise: request.promise, maximumBytes: request.maximumBytes,
-            keepAlive: request.head.isKeepAlive, timeout: timeout)
+            keepAlive: request.head.isKeepAlive, deadline: request.deadline)
+        arm(at: request.deadline, context: context)
         context.write(wrapOutboundOut(.head(request.head)), promise: nil)
         if let body = request.body, body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
@@ -108,11 +106,11 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         case .end:
             guard let head = current.head else { return }
             exchange = nil
-            current.timeout?.cancel()
             let response = UpstreamResponse(
                 status: Int(head.status.code), headers: head.headers, body: current.body ?? ByteBuffer())
             if current.keepAlive {
-                park(context: context)
+                idleSince = .now()
+                arm(at: idleSince + idleTimeout, context: context)
                 release(context.channel)
             } else {
                 context.close(promise: nil)
@@ -121,9 +119,15 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         }
     }
 
+    func channelActive(context: ChannelHandlerContext) {
+        idleSince = .now()
+        arm(at: idleSince + idleTimeout, context: context)
+        context.fireChannelActive()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        idleTimer?.cancel()
-        idleTimer = nil
+        wakeUp?.task.cancel()
+        wakeUp = nil
         fail(UpstreamHTTPError.connectionClosed, context: context)
         closed(context.channel)
         context.fireChannelInactive()
@@ -137,17 +141,33 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
     private func fail(_ error: any Error, context: ChannelHandlerContext) {
         if let current = exchange {
             exchange = nil
-            current.timeout?.cancel()
             current.promise.fail(error)
         }
         context.close(promise: nil)
     }
 
-    /// An idle connection is closed after the idle timeout, unless an exchange starts first.
-    private func park(context: ChannelHandlerContext) {
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self] in
-            guard let self, self.exchange == nil else { return }
-            context.close(promise: nil)
+    /// Makes sure a wake-up comes by `deadline` (one due sooner is kept: it re-arms when it fires).
+    private func arm(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        if let wakeUp, wakeUp.at <= deadline { return }
+        wakeUp?.task.cancel()
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] () -> Void in
+            guard let self else { return }
+            self.wokeUp(context: context)
+        }
+        wakeUp = (task, deadline)
+    }
+
+    /// Fails an exchange past its deadline, closes a connection idle past the timeout, else waits for whichever
+    /// limit applies now.
+    private func wokeUp(context: ChannelHandlerContext) {
+        wakeUp = nil
+        let now = NIODeadline.now()
+        if let current = exchange {
+            guard current.deadline > now else { return fail(UpstreamHTTPError.deadlineExceeded, context: context) }
+            arm(at: current.deadline, context: context)
+        } else {
+            guard idleSince + idleTimeout > now else { return context.close(promise: nil) }
+            arm(at: idleSince + idleTimeout, context: context)
         }
     }
 }

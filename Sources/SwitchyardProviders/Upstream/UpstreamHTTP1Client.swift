@@ -13,6 +13,8 @@ import Synchronization
 /// connection found closed before anything is written is dropped and another taken.
 final class UpstreamHTTP1Client: Sendable {
     private let group: any EventLoopGroup
+    /// The group's loops, to tell whether the caller runs on one of them.
+    private let loops: Set<ObjectIdentifier>
     private let tls: TLSConfiguration
     private let sslContext = Mutex<NIOSSLContext?>(nil)
     private let idle = Mutex<[UpstreamURL.Origin: [any Channel]]>([:])
@@ -35,6 +37,7 @@ final class UpstreamHTTP1Client: Sendable {
         maximumIdlePerOrigin: Int = 1_024
     ) {
         self.group = group
+        loops = Set(group.makeIterator().map { ObjectIdentifier($0) })
         var tls = tls
         tls.applicationProtocols = ["http/1.1"]
         self.tls = tls
@@ -94,18 +97,32 @@ final class UpstreamHTTP1Client: Sendable {
         for channel in channels { channel.close(promise: nil) }
     }
 
-    /// The most recently used idle connection to the origin that is still open, else a new one.
+    /// The most recently used idle connection to the origin that is still open, else a new one. Called on an event
+    /// loop (Swift concurrency runs on them in the server), it keeps to that loop's connections and opens new ones on
+    /// it: the request is then written and its answer read, and the waiting task resumed, without leaving the thread.
     private func connection(to origin: UpstreamURL.Origin, deadline: NIODeadline) async throws -> any Channel {
-        while let channel = idle.withLock({ $0[origin]?.popLast() }) {
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop.flatMap {
+            loops.contains(ObjectIdentifier($0)) ? $0 : nil
+        }
+        while let channel = idle.withLock({ Self.take(from: &$0[origin], on: loop) }) {
             if channel.isActive { return channel }
         }
-        return try await connect(to: origin, deadline: deadline)
+        return try await connect(to: origin, on: loop ?? group.next(), deadline: deadline)
     }
 
-    private func connect(to origin: UpstreamURL.Origin, deadline: NIODeadline) async throws -> any Channel {
+    /// The last idle connection on `loop` (on any loop when nil).
+    static func take(from channels: inout [any Channel]?, on loop: (any EventLoop)?) -> (any Channel)? {
+        guard let loop else { return channels?.popLast() }
+        guard let index = channels?.lastIndex(where: { $0.eventLoop === loop }) else { return nil }
+        return channels?.remove(at: index)
+    }
+
+    private func connect(
+        to origin: UpstreamURL.Origin, on loop: any EventLoop, deadline: NIODeadline
+    ) async throws -> any Channel {
         let context = try origin.secure ? self.context() : nil
         let remaining = deadline - .now()
-        let bootstrap = ClientBootstrap(group: group)
+        let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(max(.milliseconds(1), min(connectTimeout, remaining)))
             .channelOption(.socketOption(.so_keepalive), value: 1)
             .channelInitializer { [weak self] channel in
