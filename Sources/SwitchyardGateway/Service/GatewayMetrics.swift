@@ -1,6 +1,7 @@
 import Metrics
 import SwitchyardCore
 import SwitchyardHTTP
+import Synchronization
 
 /// The gateway's metrics, named after the OpenTelemetry GenAI conventions where they have a name
 /// (`gen_ai.client.operation.duration`, `gen_ai.client.token.usage`, `gen_ai.client.operation.time_to_first_chunk`,
@@ -45,6 +46,8 @@ public final class GatewayMetrics: Sendable {
     }
 
     public let service: ServiceMetrics
+    /// The handles a served attempt records to, per target: one lookup per request instead of five.
+    private let served = Mutex<[ServedKey: ServedHandles]>([:])
 
     /// - Parameter service: Where the metrics go; made with ``makeServiceMetrics()`` for the buckets to apply.
     public init(service: ServiceMetrics = GatewayMetrics.makeServiceMetrics()) {
@@ -65,40 +68,29 @@ public final class GatewayMetrics: Sendable {
         let served = attempts.lastIndex { $0.outcome == .success }
         var firstSent: Int?
         for (index, attempt) in attempts.enumerated() {
-            let outcome = attempt.outcome.name
+            let duration =
+                (index == served ? streamDuration : nil) ?? .milliseconds(attempt.latencyMilliseconds)
+            if attempt.outcome == .success {
+                if firstSent == nil { firstSent = index }
+                record(success: attempt, duration: duration, providerName: providerName)
+                continue
+            }
             service.counter(
                 Self.attemptsTotal,
                 [
                     ("provider", attempt.provider), ("model", attempt.model), ("region", attempt.regionName ?? ""),
-                    ("outcome", outcome),
+                    ("outcome", attempt.outcome.name),
                 ]
             ).increment()
-            switch attempt.outcome {
-            case .skippedCooldown, .skippedUnavailable: continue
-            case .success, .failed: break
-            }
+            guard case .failed(let kind) = attempt.outcome else { continue }
             if firstSent == nil { firstSent = index }
-            var dimensions = [
-                ("gen_ai_operation_name", "chat"), ("gen_ai_provider_name", providerName(attempt.provider)),
-                ("gen_ai_request_model", attempt.model),
-            ]
-            let duration =
-                (index == served ? streamDuration : nil) ?? .milliseconds(attempt.latencyMilliseconds)
-            if case .failed(let kind) = attempt.outcome {
-                service.timer(Self.operationDuration, dimensions + [("error_type", kind.rawValue)])
-                    .record(duration: duration)
-            } else {
-                service.timer(Self.operationDuration, dimensions).record(duration: duration)
-            }
+            let dimensions = Self.operationDimensions(attempt, providerName: providerName)
+            service.timer(Self.operationDuration, dimensions + [("error_type", kind.rawValue)])
+                .record(duration: duration)
             if let ttft = attempt.timeToFirstTokenMilliseconds {
                 service.timer(Self.timeToFirstChunk, dimensions).record(duration: .milliseconds(ttft))
             }
-            if let usage = attempt.usage {
-                dimensions.append(("gen_ai_token_type", "input"))
-                service.recorder(Self.tokenUsage, dimensions).record(usage.promptTokens)
-                dimensions[dimensions.count - 1].1 = "output"
-                service.recorder(Self.tokenUsage, dimensions).record(usage.completionTokens)
-            }
+            record(usage: attempt.usage, dimensions: dimensions)
             if let cost = attempt.cost, cost > 0 {
                 service.counter(Self.costTotal, [("provider", attempt.provider), ("model", attempt.model)])
                     .increment(by: cost)
@@ -108,6 +100,89 @@ public final class GatewayMetrics: Sendable {
             service.counter(
                 Self.fallbacksTotal, [("provider", attempts[served].provider), ("model", attempts[served].model)]
             ).increment()
+        }
+    }
+
+    /// A served attempt: the same series as any other attempt, through its target's kept handles (those for tokens
+    /// and cost made when first needed, so that a target without them shows no empty series).
+    private func record(success attempt: AttemptRecord, duration: Duration, providerName: (String) -> String) {
+        let key = ServedKey(provider: attempt.provider, model: attempt.model, region: attempt.regionName ?? "")
+        var changed = false
+        var handles =
+            served.withLock { $0[key] }
+            ?? {
+                changed = true
+                return ServedHandles(
+                    attempt, metrics: self, dimensions: Self.operationDimensions(attempt, providerName: providerName))
+            }()
+        handles.attempts.increment()
+        handles.duration.record(duration: duration)
+        if let ttft = attempt.timeToFirstTokenMilliseconds {
+            service.timer(Self.timeToFirstChunk, handles.dimensions).record(duration: .milliseconds(ttft))
+        }
+        if let usage = attempt.usage {
+            if handles.tokens == nil {
+                handles.tokens = (
+                    service.recorder(Self.tokenUsage, handles.dimensions + [("gen_ai_token_type", "input")]),
+                    service.recorder(Self.tokenUsage, handles.dimensions + [("gen_ai_token_type", "output")])
+                )
+                changed = true
+            }
+            handles.tokens?.input.record(usage.promptTokens)
+            handles.tokens?.output.record(usage.completionTokens)
+        }
+        if let cost = attempt.cost, cost > 0 {
+            if handles.cost == nil {
+                handles.cost = service.counter(
+                    Self.costTotal, [("provider", attempt.provider), ("model", attempt.model)])
+                changed = true
+            }
+            handles.cost?.increment(by: cost)
+        }
+        if changed {
+            served.withLock { if $0.count < 10_000 || $0[key] != nil { $0[key] = handles } }
+        }
+    }
+
+    private func record(usage: Usage?, dimensions: [(String, String)]) {
+        guard let usage else { return }
+        service.recorder(Self.tokenUsage, dimensions + [("gen_ai_token_type", "input")]).record(usage.promptTokens)
+        service.recorder(Self.tokenUsage, dimensions + [("gen_ai_token_type", "output")])
+            .record(usage.completionTokens)
+    }
+
+    /// The GenAI dimensions of an attempt's operation.
+    private static func operationDimensions(
+        _ attempt: AttemptRecord, providerName: (String) -> String
+    ) -> [(String, String)] {
+        [
+            ("gen_ai_operation_name", "chat"), ("gen_ai_provider_name", providerName(attempt.provider)),
+            ("gen_ai_request_model", attempt.model),
+        ]
+    }
+
+    private struct ServedKey: Hashable {
+        var provider: String
+        var model: String
+        var region: String
+    }
+
+    private struct ServedHandles: Sendable {
+        let dimensions: [(String, String)]
+        let attempts: CoreMetrics.Counter
+        let duration: CoreMetrics.Timer
+        var tokens: (input: CoreMetrics.Recorder, output: CoreMetrics.Recorder)?
+        var cost: CoreMetrics.Counter?
+
+        init(_ attempt: AttemptRecord, metrics: GatewayMetrics, dimensions: [(String, String)]) {
+            self.dimensions = dimensions
+            attempts = metrics.service.counter(
+                GatewayMetrics.attemptsTotal,
+                [
+                    ("provider", attempt.provider), ("model", attempt.model), ("region", attempt.regionName ?? ""),
+                    ("outcome", AttemptRecord.Outcome.success.name),
+                ])
+            duration = metrics.service.timer(GatewayMetrics.operationDuration, dimensions)
         }
     }
 
