@@ -10,6 +10,10 @@ import NIOPosix
 /// generic executor, which is then a different executor: each such call became one more job queued on the loop
 /// (about 95 per proxied chat completion, measured with a uprobe on `swift_job_run`). Here a job runs on the loop as
 /// the generic executor, as the default global executor runs it, so those switches continue in place.
+///
+/// Opt-in (`SWITCHYARD_EXECUTOR=generic`): it cuts the CPU of a proxied request (4 jobs instead of 98), but with a
+/// thousand streams opening at once (`scripts/bench/streams.sh`) the p99 gap between chunks rose from about 51 ms to
+/// 95–166 ms: a task now runs to its next real suspension, so the loop's I/O waits behind more work at a time.
 enum EventLoopConcurrency {
     private typealias EnqueueHook =
         @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void

@@ -15,8 +15,8 @@ enum Entry {
         }
         switch ProcessInfo.processInfo.environment["SWITCHYARD_EXECUTOR"] {
         case "pool": break
-        case "nio": _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        default: EventLoopConcurrency.install()
+        case "generic": EventLoopConcurrency.install()
+        default: _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
         Task {
             await Switchyard.main()
