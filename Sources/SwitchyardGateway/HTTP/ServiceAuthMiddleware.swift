@@ -45,9 +45,7 @@ struct ServiceAuthMiddleware<Context: ServiceAuthenticatedContext>: RouterMiddle
     }
 
     /// Whether `bytes` spell `lowercase` (ASCII letters) in any case.
-    private static func isScheme(_ bytes: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
-        bytes.count == lowercase.utf8CodeUnitCount
-            && zip(bytes, UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount))
-                .allSatisfy { $0 | 0x20 == $1 }
+    private static func isScheme(_ bytes: Substring.UTF8View, _ lowercase: String) -> Bool {
+        bytes.elementsEqual(lowercase.utf8) { $0 | 0x20 == $1 }
     }
 }

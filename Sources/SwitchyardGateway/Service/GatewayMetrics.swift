@@ -75,13 +75,7 @@ public final class GatewayMetrics: Sendable {
                 record(success: attempt, duration: duration, providerName: providerName)
                 continue
             }
-            service.counter(
-                Self.attemptsTotal,
-                [
-                    ("provider", attempt.provider), ("model", attempt.model), ("region", attempt.regionName ?? ""),
-                    ("outcome", attempt.outcome.name),
-                ]
-            ).increment()
+            service.counter(Self.attemptsTotal, Self.attemptDimensions(attempt)).increment()
             guard case .failed(let kind) = attempt.outcome else { continue }
             if firstSent == nil { firstSent = index }
             let dimensions = Self.operationDimensions(attempt, providerName: providerName)
@@ -90,16 +84,17 @@ public final class GatewayMetrics: Sendable {
             if let ttft = attempt.timeToFirstTokenMilliseconds {
                 service.timer(Self.timeToFirstChunk, dimensions).record(duration: .milliseconds(ttft))
             }
-            record(usage: attempt.usage, dimensions: dimensions)
+            if let usage = attempt.usage {
+                service.recorder(Self.tokenUsage, Self.tokenDimensions(dimensions, "input")).record(usage.promptTokens)
+                service.recorder(Self.tokenUsage, Self.tokenDimensions(dimensions, "output"))
+                    .record(usage.completionTokens)
+            }
             if let cost = attempt.cost, cost > 0 {
-                service.counter(Self.costTotal, [("provider", attempt.provider), ("model", attempt.model)])
-                    .increment(by: cost)
+                service.counter(Self.costTotal, Self.targetDimensions(attempt)).increment(by: cost)
             }
         }
         if let served, let firstSent, served != firstSent {
-            service.counter(
-                Self.fallbacksTotal, [("provider", attempts[served].provider), ("model", attempts[served].model)]
-            ).increment()
+            service.counter(Self.fallbacksTotal, Self.targetDimensions(attempts[served])).increment()
         }
     }
 
@@ -123,8 +118,8 @@ public final class GatewayMetrics: Sendable {
         if let usage = attempt.usage {
             if handles.tokens == nil {
                 handles.tokens = (
-                    service.recorder(Self.tokenUsage, handles.dimensions + [("gen_ai_token_type", "input")]),
-                    service.recorder(Self.tokenUsage, handles.dimensions + [("gen_ai_token_type", "output")])
+                    service.recorder(Self.tokenUsage, Self.tokenDimensions(handles.dimensions, "input")),
+                    service.recorder(Self.tokenUsage, Self.tokenDimensions(handles.dimensions, "output"))
                 )
                 changed = true
             }
@@ -133,8 +128,7 @@ public final class GatewayMetrics: Sendable {
         }
         if let cost = attempt.cost, cost > 0 {
             if handles.cost == nil {
-                handles.cost = service.counter(
-                    Self.costTotal, [("provider", attempt.provider), ("model", attempt.model)])
+                handles.cost = service.counter(Self.costTotal, Self.targetDimensions(attempt))
                 changed = true
             }
             handles.cost?.increment(by: cost)
@@ -144,11 +138,21 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    private func record(usage: Usage?, dimensions: [(String, String)]) {
-        guard let usage else { return }
-        service.recorder(Self.tokenUsage, dimensions + [("gen_ai_token_type", "input")]).record(usage.promptTokens)
-        service.recorder(Self.tokenUsage, dimensions + [("gen_ai_token_type", "output")])
-            .record(usage.completionTokens)
+    /// The dimensions of `switchyard_upstream_attempts_total`.
+    private static func attemptDimensions(_ attempt: AttemptRecord) -> [(String, String)] {
+        [
+            ("provider", attempt.provider), ("model", attempt.model), ("region", attempt.regionName ?? ""),
+            ("outcome", attempt.outcome.name),
+        ]
+    }
+
+    /// The dimensions of the per-target counters (cost, fallbacks).
+    private static func targetDimensions(_ attempt: AttemptRecord) -> [(String, String)] {
+        [("provider", attempt.provider), ("model", attempt.model)]
+    }
+
+    private static func tokenDimensions(_ operation: [(String, String)], _ type: String) -> [(String, String)] {
+        operation + [("gen_ai_token_type", type)]
     }
 
     /// The GenAI dimensions of an attempt's operation.
@@ -176,12 +180,7 @@ public final class GatewayMetrics: Sendable {
 
         init(_ attempt: AttemptRecord, metrics: GatewayMetrics, dimensions: [(String, String)]) {
             self.dimensions = dimensions
-            attempts = metrics.service.counter(
-                GatewayMetrics.attemptsTotal,
-                [
-                    ("provider", attempt.provider), ("model", attempt.model), ("region", attempt.regionName ?? ""),
-                    ("outcome", AttemptRecord.Outcome.success.name),
-                ])
+            attempts = metrics.service.counter(GatewayMetrics.attemptsTotal, GatewayMetrics.attemptDimensions(attempt))
             duration = metrics.service.timer(GatewayMetrics.operationDuration, dimensions)
         }
     }
