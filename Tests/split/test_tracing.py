@@ -87,7 +87,8 @@ def chat_turn(message):
 
 
 def turn_spans(receiver, reply):
-    """The spans of the turn's trace, once both processes exported them (the turn span ends last)."""
+    """The spans of the turn's trace, once both processes exported them: the attempts, the database commit, and the
+    backend's request span, which ends after the turn span (it wraps it) and may come in a later export."""
     def complete():
         spans = receiver.snapshot()
         turns = [s for s in spans if s.name == "chat turn"
@@ -96,7 +97,9 @@ def turn_spans(receiver, reply):
             return None
         trace = [s for s in spans if s.trace_id == turns[0].trace_id]
         attempts = [s for s in trace if s.name.startswith("chat m-")]
-        return (turns[0], trace) if len(attempts) == 2 and any(s.name == "database commit" for s in trace) else None
+        done = (len(attempts) == 2 and any(s.name == "database commit" for s in trace)
+                and any(s.span_id == turns[0].parent_span_id for s in trace))
+        return (turns[0], trace) if done else None
     found = wait_for(complete)
     assert found, f"the turn's spans did not all arrive: {receiver.snapshot()}"
     return found
