@@ -23,6 +23,8 @@ struct StreamClients: AsyncParsableCommand {
         var events = 0
         /// Milliseconds from sending the request to the first event.
         var first: Double?
+        /// When the first and the last event arrived: the span in which this stream was live.
+        var live: Range<ContinuousClock.Instant>?
         var gaps: [Double] = []
         var failure: String?
     }
@@ -59,13 +61,14 @@ struct StreamClients: AsyncParsableCommand {
             return values[min(values.count - 1, Int((p * Double(values.count)).rounded(.up)) - 1)]
         }
         let failures = outcomes.compactMap(\.failure)
+        let peakLive = Self.peakOverlap(outcomes.compactMap(\.live))
         let summary: [String: Any] = [
             "clients": clientCount, "completed": outcomes.count - failures.count, "failed": failures.count,
             "failures": Array(Set(failures)).sorted().prefix(5).map { $0 },
             "events": outcomes.reduce(0) { $0 + $1.events },
             "gap_ms_p50": percentile(0.5), "gap_ms_p99": percentile(0.99), "gap_ms_max": gaps.last ?? 0,
             "first_ms_p50": percentile(0.5, of: firsts), "first_ms_p99": percentile(0.99, of: firsts),
-            "first_ms_max": firsts.last ?? 0,
+            "first_ms_max": firsts.last ?? 0, "peak_live_streams": peakLive,
             "wall_seconds": Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
         ]
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
@@ -88,6 +91,7 @@ struct StreamClients: AsyncParsableCommand {
                 return outcome
             }
             var last: ContinuousClock.Instant?
+            var firstAt: ContinuousClock.Instant?
             var pending: [UInt8] = []
             var done = false
             for try await buffer in response.body {
@@ -102,15 +106,36 @@ struct StreamClients: AsyncParsableCommand {
                         outcome.gaps.append(milliseconds(last.duration(to: now)))
                     } else {
                         outcome.first = milliseconds(sent.duration(to: now))
+                        firstAt = now
                     }
                     last = now
                 }
             }
             if !done { outcome.failure = "ended without [DONE]" }
+            if let firstAt, let last { outcome.live = firstAt..<last }
         } catch {
             outcome.failure = "\(type(of: error))"
         }
         return outcome
+    }
+
+    /// The most streams live at one instant: a thousand clients are only a thousand concurrent streams if the
+    /// gateway admits them all before the first ones end.
+    static func peakOverlap(_ spans: [Range<ContinuousClock.Instant>]) -> Int {
+        // Ends sort before starts at the same instant, so touching spans do not count as overlapping.
+        var edges: [(at: ContinuousClock.Instant, step: Int)] = []
+        for span in spans {
+            edges.append((span.lowerBound, 1))
+            edges.append((span.upperBound, -1))
+        }
+        edges.sort { left, right in left.at == right.at ? left.step < right.step : left.at < right.at }
+        var live = 0
+        var peak = 0
+        for edge in edges {
+            live += edge.step
+            peak = max(peak, live)
+        }
+        return peak
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

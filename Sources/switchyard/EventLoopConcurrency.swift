@@ -11,9 +11,11 @@ import NIOPosix
 /// (about 95 per proxied chat completion, measured with a uprobe on `swift_job_run`). Here a job runs on the loop as
 /// the generic executor, as the default global executor runs it, so those switches continue in place.
 ///
-/// Opt-in (`SWITCHYARD_EXECUTOR=generic`): it cuts the CPU of a proxied request (4 jobs instead of 98), but with a
-/// thousand streams opening at once (`scripts/bench/streams.sh`) the p99 gap between chunks rose from about 51 ms to
-/// 95–166 ms: a task now runs to its next real suspension, so the loop's I/O waits behind more work at a time.
+/// Opt-in (`SWITCHYARD_EXECUTOR=generic`): 4 jobs per proxied request instead of about 94 and 37–46 µs of CPU per
+/// streamed chunk instead of 44–51, but no steady gain in requests per second on this project's 2-core machine. With a
+/// thousand streams opening at once (`scripts/bench/streams.sh`) it accepts connections sooner, so more streams are
+/// live together (673 against 540 at the peak) on cores that cannot carry them all, and the p99 gap rises; with 400
+/// streams, all live under both, the gaps are the same.
 enum EventLoopConcurrency {
     private typealias EnqueueHook =
         @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
