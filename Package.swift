@@ -140,6 +140,7 @@ let package = Package(
             name: "SwitchyardServer",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 "SwitchyardCore",
                 "SwitchyardProviders",
@@ -252,6 +253,8 @@ let package = Package(
                 "SwitchyardCore", "SwitchyardProviders", "SwitchyardGateway", "SwitchyardServer", "SwitchyardTesting",
                 "SwitchyardHTTP", "switchyard-bench",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

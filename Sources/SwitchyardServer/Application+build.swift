@@ -168,20 +168,32 @@ public func buildApplication(
         await store?.shutdown()
         throw error
     }
-    let http1 = HTTPServerBuilder.http1(
-        configuration: .init(additionalChannelHandlers: [disconnects.makeWatcher()]))
+    let http1Configuration = HTTP1Channel.Configuration(additionalChannelHandlers: [disconnects.makeWatcher()])
+    let http1 = HTTPServerBuilder.http1(configuration: http1Configuration)
     let server: HTTPServerBuilder
+    let tls: TLSConfiguration?
     do {
-        server = try settings.tls.map { try .tls(http1, tlsConfiguration: serverTLS($0)) } ?? http1
+        tls = try settings.tls.map(serverTLS)
+        server = try tls.map { try .tls(http1, tlsConfiguration: $0) } ?? http1
     } catch {
         await store?.shutdown()
         throw error
     }
-    let application = Application(
-        router: router, server: server,
-        configuration: .init(
-            address: .hostname(settings.host, port: settings.port), serverName: nil, backlog: settings.backlog),
-        services: services, onServerRunning: { drain.listening($0) }, logger: logger)
+    let (host, port, backlog) = (settings.host, settings.port, settings.backlog)
+    let application = SwitchyardApplication(
+        responder: router.buildResponder(), server: server,
+        configuration: .init(address: .hostname(host, port: port), serverName: nil, backlog: backlog),
+        services: services, logger: logger, listening: { drain.listening($0) },
+        listener: { respond, listening in
+            let http1 = HTTP1Channel(responder: respond, configuration: http1Configuration)
+            guard let tls else {
+                return ListeningServer(
+                    child: http1, host: host, port: port, backlog: backlog, onServerRunning: listening, logger: logger)
+            }
+            return ListeningServer(
+                child: try TLSChannel(http1, tlsConfiguration: tls), host: host, port: port, backlog: backlog,
+                onServerRunning: listening, logger: logger)
+        })
     return BuiltApplication(application: application, gateway: gateway, store: store, drain: drain, routes: routes)
 }
 

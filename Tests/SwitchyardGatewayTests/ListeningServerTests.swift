@@ -1,0 +1,134 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@testable import SwitchyardServer
+
+/// The listener the service runs behind (HummingbirdTesting's live tests use Hummingbird's own server instead).
+@Suite struct ListeningServerTests {
+    /// Answers `/slow` when the test opens the gate (and says when it has started), anything else at once.
+    final class Gate: Sendable {
+        let started = AsyncStream<Void>.makeStream()
+        let open = AsyncStream<Void>.makeStream()
+    }
+
+    static func responder(_ gate: Gate) -> HTTPChannelHandler.Responder {
+        { (request, writer: consuming ResponseWriter, _) in
+            var text = "ok"
+            // The whole request is read first, as the service's handlers do.
+            _ = try await request.body.collect(upTo: 1024)
+            if request.uri.path == "/slow" {
+                gate.started.continuation.yield()
+                for await _ in gate.open.stream { break }
+                text = "done"
+            }
+            let head = HTTPResponse(status: .ok, headerFields: [.contentLength: "\(text.utf8.count)"])
+            try await writer.write(response: head, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+
+    /// Runs a listener on a free port in a service group; `body` gets the port, the group, the task running it and
+    /// whether that has returned.
+    func withListener(
+        _ gate: Gate,
+        _ body:
+            @Sendable (
+                _ port: Int, _ group: ServiceGroup, _ run: Task<Void, any Error>, _ stopped: @Sendable () -> Bool
+            ) async throws -> Void
+    ) async throws {
+        let (ports, portReady) = AsyncStream<Int>.makeStream()
+        let server = ListeningServer(
+            child: HTTP1Channel(responder: Self.responder(gate)), host: "127.0.0.1", port: 0, backlog: 64,
+            onServerRunning: { portReady.yield($0.localAddress?.port ?? 0) }, logger: Logger(label: "test"))
+        let group = ServiceGroup(
+            configuration: .init(services: [server], gracefulShutdownSignals: [], logger: Logger(label: "test")))
+        let stopped = Atomic(false)
+        let run = Task {
+            defer { stopped.store(true, ordering: .sequentiallyConsistent) }
+            try await group.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        try await body(port, group, run) { stopped.load(ordering: .sequentiallyConsistent) }
+        run.cancel()
+    }
+
+    /// Runs `body` with a client of its own (no connection shared with another client), shut down after it.
+    static func withClient<T: Sendable>(_ body: @Sendable (HTTPClient) async throws -> T) async throws -> T {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    static func get(_ client: HTTPClient, _ port: Int, _ path: String) async throws -> (HTTPClientResponse, String) {
+        let response = try await client.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1024)
+        return (response, String(buffer: body))
+    }
+
+    @Test func aGracefulShutdownClosesTheListenerAndWaitsForTheAnswerInFlight() async throws {
+        let gate = Gate()
+        try await withListener(gate) { port, group, run, stopped in
+            let (plain, text) = try await Self.withClient { try await Self.get($0, port, "/") }
+            #expect(plain.status == .ok && text == "ok")
+
+            try await Self.withClient { client in
+                let slow = Task { try await Self.get(client, port, "/slow") }
+                var started = gate.started.stream.makeAsyncIterator()
+                _ = await started.next()
+                await group.triggerGracefulShutdown()
+                // The listener is closed: a new connection is refused.
+                try await Task.sleep(for: .milliseconds(100))
+                // (A raw connect: AsyncHTTPClient would retry a refused connection until its deadline.)
+                await #expect(throws: (any Error).self) {
+                    try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                        .connect(host: "127.0.0.1", port: port).get().close()
+                }
+                // The server is still waiting for the answer in flight.
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(!stopped())
+                gate.open.continuation.yield()
+                let (answer, done) = try await slow.value
+                #expect(answer.status == .ok && done == "done")
+            }
+            try await run.value  // returns once that connection has closed
+            #expect(stopped())
+        }
+    }
+
+    @Test func cancellingTheServerStopsAConnectionThatIsStillAnswering() async throws {
+        let gate = Gate()
+        try await withListener(gate) { port, _, run, _ in
+            try await Self.withClient { client in
+                let slow = Task { try await Self.get(client, port, "/slow") }
+                var started = gate.started.stream.makeAsyncIterator()
+                _ = await started.next()
+                run.cancel()
+                // The group ends without the gate ever opening; the client sees its connection end without an answer.
+                _ = try? await run.value
+                await #expect(throws: (any Error).self) { _ = try await slow.value }
+            }
+        }
+    }
+
+    @Test func theDateHeaderIsAnIMFFixdate() {
+        #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(HTTPDate.format(1_796_300_000) == "Thu, 03 Dec 2026 12:13:20 GMT")
+    }
+}
