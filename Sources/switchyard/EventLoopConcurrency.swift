@@ -11,11 +11,11 @@ import NIOPosix
 /// (about 95 per proxied chat completion, measured with a uprobe on `swift_job_run`). Here a job runs on the loop as
 /// the generic executor, as the default global executor runs it, so those switches continue in place.
 ///
-/// Opt-in (`SWITCHYARD_EXECUTOR=generic`): 4 jobs per proxied request instead of about 94 and 37–46 µs of CPU per
-/// streamed chunk instead of 44–51, but no steady gain in requests per second on this project's 2-core machine. With a
-/// thousand streams opening at once (`scripts/bench/streams.sh`) it accepts connections sooner, so more streams are
-/// live together (673 against 540 at the peak) on cores that cannot carry them all, and the p99 gap rises; with 400
-/// streams, all live under both, the gaps are the same.
+/// Opt-in (`SWITCHYARD_EXECUTOR=generic`): 4 jobs per proxied request instead of about 94 and 29–47 µs of CPU per
+/// streamed chunk instead of 40–51, but no steady gain in requests per second on this project's 2-core machine, and
+/// streams arrive in bursts under load (`scripts/bench/streams.sh`, 400 streams: p99 gap 50–80 ms against 51–57;
+/// 1,000: p50 gap 0 ms and p99 574 ms against 30 and 256). A task now runs until it really suspends; that one loop
+/// pass then relays several chunks of a stream together is the likely cause, not a proven one.
 enum EventLoopConcurrency {
     private typealias EnqueueHook =
         @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
