@@ -39,7 +39,7 @@ public final class DatabaseAvailability: Sendable {
     /// Whether the last query or probe succeeded.
     public var isUp: Bool { current == .up }
 
-    /// Runs the cheap query once and records what happened.
+    /// Runs the cheap query once and records what happened; a cancelled query records nothing.
     /// - Returns: Whether the database answered.
     @discardableResult
     public func probe() async -> Bool {
@@ -47,6 +47,9 @@ public final class DatabaseAvailability: Sendable {
             try await ping()
             recovered()
             return true
+        } catch is CancellationError {
+            // The probe was called off (the process is stopping): it says nothing about the database.
+            return false
         } catch {
             // A probe's failure is an outage whatever the error says: the query cannot fail otherwise.
             markDown(reason: Self.reason(error))

@@ -69,6 +69,17 @@ import Testing
         #expect(lines.count == 3, "connected, stopped, back: \(lines)")
     }
 
+    /// A probe called off because the process is stopping (a failed start, a signal) is not a failed connection.
+    @Test func aCancelledProbeRecordsNothing() async throws {
+        let logs = CapturedLogs()
+        let availability = DatabaseAvailability(location: "sqlite:switchyard.sqlite", logger: logs.logger()) {
+            throw CancellationError()
+        }
+        #expect(await availability.probe() == false)
+        #expect(availability.current == .connecting(failedTries: 0))
+        #expect(logs.text.isEmpty, "\(logs.text)")
+    }
+
     /// `--role backend` is not ready while its gateway's `/health` does not answer, and is once it does.
     @Test func aSeparateBackendIsReadyOnlyWithItsGateway() async throws {
         let gateway = try await buildApplication(
