@@ -12,10 +12,11 @@ import NIOPosix
 /// the generic executor, as the default global executor runs it, so those switches continue in place.
 ///
 /// Opt-in (`SWITCHYARD_EXECUTOR=generic`): 4 jobs per proxied request instead of about 94 and 29–47 µs of CPU per
-/// streamed chunk instead of 40–51, but no steady gain in requests per second on this project's 2-core machine, and
-/// streams arrive in bursts under load (`scripts/bench/streams.sh`, 400 streams: p99 gap 50–80 ms against 51–57;
-/// 1,000: p50 gap 0 ms and p99 574 ms against 30 and 256). A task now runs until it really suspends; that one loop
-/// pass then relays several chunks of a stream together is the likely cause, not a proven one.
+/// streamed chunk instead of 40–51, but no steady gain in requests per second on this project's 2-core machine. With
+/// 400 streams (`scripts/bench/streams.sh`) the gaps are alike (p99 50–80 ms against 51–66); with 1,000, past what the
+/// machine can carry, the chunks of a stream arrive in bursts (p50 gap 0 ms, p99 574 against 30 and 256). A task now
+/// runs until it really suspends; that one loop pass then relays several chunks of a stream together is the likely
+/// cause, not a proven one.
 enum EventLoopConcurrency {
     private typealias EnqueueHook =
         @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
