@@ -73,7 +73,8 @@ private final class CompletionsHandler: ChannelInboundHandler, RemovableChannelH
                 stream(context: context)
             } else {
                 let completion = ByteBuffer(string: Frames.completion)
-                write(head: ["content-type": "application/json", "content-length": "\(completion.readableBytes)"],
+                write(
+                    head: ["content-type": "application/json", "content-length": "\(completion.readableBytes)"],
                     context: context)
                 context.write(wrapOutboundOut(.body(.byteBuffer(completion))), promise: nil)
                 end(context: context)
@@ -110,7 +111,8 @@ private final class CompletionsHandler: ChannelInboundHandler, RemovableChannelH
             let (handler, context) = loopBound.value
             guard context.channel.isActive else { return task.cancel() }
             if sent < handler.frames.content.count {
-                context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(handler.frames.content[sent]))),
+                context.writeAndFlush(
+                    handler.wrapOutboundOut(.body(.byteBuffer(handler.frames.content[sent]))),
                     promise: nil)
                 sent += 1
             } else {
