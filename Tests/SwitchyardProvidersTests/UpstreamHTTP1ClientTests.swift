@@ -56,6 +56,35 @@ import Testing
         #expect(UpstreamHTTP1Client.take(from: &none, on: first) == nil)
     }
 
+    @Test func aNewConnectionIsNotIdleBeforeItsFirstExchange() throws {
+        let loop = EmbeddedEventLoop()
+        let channel = EmbeddedChannel(
+            handler: UpstreamExchangeHandler(idleTimeout: .milliseconds(100), release: { _ in }, closed: { _ in }),
+            loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 80)).wait()
+        // The request that opened the connection comes late (a busy event loop), well past the idle timeout. (The
+        // handler reads the real clock, so the embedded loop is moved to real instants.)
+        loop.advanceTime(to: .now() + .milliseconds(500))
+        #expect(channel.isActive, "closed as idle before it carried anything")
+        let promise = loop.makePromise(of: UpstreamResponse.self)
+        try channel.writeOutbound(
+            UpstreamRequest(
+                head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), body: nil,
+                deadline: .now() + .seconds(5), maximumBytes: 1 << 10, promise: promise))
+        let written = try channel.readOutbound(as: HTTPClientRequestPart.self)
+        guard case .head(let head)? = written else {
+            Issue.record("no request head written: \(String(describing: written))")
+            return
+        }
+        #expect(head.uri == "/")
+        try channel.writeInbound(HTTPClientResponsePart.head(.init(version: .http1_1, status: .ok)))
+        try channel.writeInbound(HTTPClientResponsePart.end(nil))
+        #expect(try promise.futureResult.wait().status == 200)
+        // Idle from now: closed once the timeout has passed.
+        loop.advanceTime(to: .now() + .milliseconds(150))
+        #expect(!channel.isActive)
+    }
+
     @Test func oneKeptConnectionCarriesEveryRequestWithItsHostLengthAndBody() async throws {
         try await withServer { transport, server, url in
             for index in 0..<5 {

@@ -51,7 +51,8 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
     /// One wake-up serves both limits (the exchange's deadline, the idle timeout): armed for the earlier of the two
     /// and re-armed when it fires early, instead of a timer scheduled and cancelled twice per exchange.
     private var wakeUp: (task: Scheduled<Void>, at: NIODeadline)?
-    /// When the last exchange ended (or the connection opened).
+    /// When the last exchange ended. A new connection's idle clock starts only then: the request that opened it is
+    /// written at once, and a clock started when it opened closed it, under load, before that write came.
     private var idleSince = NIODeadline.now()
     private let idleTimeout: TimeAmount
     /// Called on the event loop when the connection may take the next exchange.
@@ -117,12 +118,6 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
             }
             current.promise.succeed(response)
         }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        idleSince = .now()
-        arm(at: idleSince + idleTimeout, context: context)
-        context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
