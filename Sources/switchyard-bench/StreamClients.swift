@@ -1,8 +1,6 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NIOHTTP1
 
 /// `clients` streaming chat completions at once through a gateway; each one records when every SSE event arrives.
 /// Prints one JSON object: streams completed and failed, events, and the gaps between consecutive events
@@ -30,11 +28,9 @@ struct StreamClients: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients + 16)
-        configuration.timeout = .init(connect: .seconds(30))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        guard let url = URL(string: gateway.completionsURL), url.host != nil else {
+            throw ValidationError("--url must be an http URL such as http://127.0.0.1:18300")
+        }
         let body =
             #"{"model":"\#(gateway.model)","stream":true,"messages":[{"role":"user","content":"stream please"}]}"#
         let started = ContinuousClock.now
@@ -44,8 +40,7 @@ struct StreamClients: AsyncParsableCommand {
             for index in 0..<clientCount {
                 group.addTask {
                     try? await Task.sleep(for: .seconds(ramp * Double(index) / Double(max(clientCount, 1))))
-                    return await Self.stream(
-                        client: client, url: gateway.completionsURL, token: gateway.token, body: body)
+                    return await StreamConnection.run(url: url, token: gateway.token, body: body)
                 }
             }
             var all: [Outcome] = []
@@ -53,7 +48,6 @@ struct StreamClients: AsyncParsableCommand {
             return all
         }
         let wall = started.duration(to: .now)
-        try await client.shutdown()
         let gaps = outcomes.flatMap(\.gaps).sorted()
         let firsts = outcomes.compactMap(\.first).sorted()
         func percentile(_ p: Double, of values: [Double] = gaps) -> Double {
@@ -73,50 +67,6 @@ struct StreamClients: AsyncParsableCommand {
         ]
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
-    }
-
-    /// One stream: the gaps between its `data:` events, or why it failed (a non-200, a break, no `[DONE]`).
-    static func stream(client: HTTPClient, url: String, token: String, body: String) async -> Outcome {
-        var outcome = Outcome()
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "authorization", value: "Bearer \(token)")
-        request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let sent = ContinuousClock.now
-        do {
-            let response = try await client.execute(request, timeout: .seconds(120))
-            guard response.status == .ok else {
-                outcome.failure = "status \(response.status.code)"
-                return outcome
-            }
-            var last: ContinuousClock.Instant?
-            var firstAt: ContinuousClock.Instant?
-            var pending: [UInt8] = []
-            var done = false
-            for try await buffer in response.body {
-                let now = ContinuousClock.now
-                pending.append(contentsOf: buffer.readableBytesView)
-                // Each complete event ("\n\n"-terminated) counts at the time its last byte arrived.
-                while let end = Self.eventEnd(pending) {
-                    if pending.starts(with: Self.doneMarker) { done = true }
-                    pending.removeFirst(end)
-                    outcome.events += 1
-                    if let last {
-                        outcome.gaps.append(milliseconds(last.duration(to: now)))
-                    } else {
-                        outcome.first = milliseconds(sent.duration(to: now))
-                        firstAt = now
-                    }
-                    last = now
-                }
-            }
-            if !done { outcome.failure = "ended without [DONE]" }
-            if let firstAt, let last { outcome.live = firstAt..<last }
-        } catch {
-            outcome.failure = "\(type(of: error))"
-        }
-        return outcome
     }
 
     /// The most streams live at one instant: a thousand clients are only a thousand concurrent streams if the
