@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -68,13 +69,32 @@ def submit(driver, label):
     """Clicks a submit button and waits for the page it leads to."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(replaced(page))
 
 
 def click_and_wait(driver, element):
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(replaced(page))
+
+
+def replaced(page):
+    """Whether the page is gone. Like Selenium's `staleness_of`, except that Chromium, asked about a page that is
+    being replaced at that moment, sometimes answers "Node with given id does not belong to the document" (an unknown
+    error) instead of a stale element: that answer also means the page is gone."""
+
+    def predicate(_):
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException as error:
+            if isinstance(error, StaleElementReferenceException):
+                return True
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+
+    return predicate
 
 
 def only_expected(driver, status):
