@@ -185,14 +185,12 @@ public func buildApplication(
         configuration: .init(address: .hostname(host, port: port), serverName: nil, backlog: backlog),
         services: services, logger: logger, listening: { drain.listening($0) },
         listener: { respond, listening in
-            let http1 = HTTP1Channel(responder: respond, configuration: http1Configuration)
-            guard let tls else {
-                return ListeningServer(
-                    child: http1, host: host, port: port, backlog: backlog, onServerRunning: listening, logger: logger)
+            func listener(_ child: some ServerChildChannel) -> any Service {
+                ListeningServer(
+                    child: child, host: host, port: port, backlog: backlog, onServerRunning: listening, logger: logger)
             }
-            return ListeningServer(
-                child: try TLSChannel(http1, tlsConfiguration: tls), host: host, port: port, backlog: backlog,
-                onServerRunning: listening, logger: logger)
+            let http1 = HTTP1Channel(responder: respond, configuration: http1Configuration)
+            return try tls.map { listener(try TLSChannel(http1, tlsConfiguration: $0)) } ?? listener(http1)
         })
     return BuiltApplication(application: application, gateway: gateway, store: store, drain: drain, routes: routes)
 }

@@ -16,10 +16,10 @@ final class OpenConnections: Sendable {
 
     /// Serves `channel` with `serve` in a task of its own, started now (on the calling event loop when called from
     /// one). A connection accepted while draining is asked to finish after what it is answering; one accepted after
-    /// ``cancelAll()`` is not served.
+    /// ``cancelAll()`` has its task cancelled at once (the task still runs, so the connection's async wrapper is
+    /// finished and closed by the code that owns it, never dropped half-open).
     func serve(_ channel: any Channel, _ serve: @escaping @Sendable () async -> Void) {
-        let quiesce = state.withLock { state -> Bool? in
-            guard !state.cancelled else { return nil }
+        let (task, quiescing, cancelled) = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
             // The task removes itself under the same lock, so it cannot finish before it is recorded.
@@ -28,12 +28,12 @@ final class OpenConnections: Sendable {
                 self?.finished(id)
             }
             state.open[id] = (channel, task)
-            return state.quiescing
+            return (task, state.quiescing, state.cancelled)
         }
-        switch quiesce {
-        case nil: channel.close(promise: nil)
-        case true?: channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        case false?: break
+        if cancelled {
+            task.cancel()
+        } else if quiescing {
+            channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
     }
 
@@ -47,7 +47,7 @@ final class OpenConnections: Sendable {
         for channel in channels { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
     }
 
-    /// Cancels every connection's task (its channel's input closes) and refuses later ones.
+    /// Cancels every connection's task (its channel's input closes), and the task of each one accepted later.
     func cancelAll() {
         let tasks = state.withLock { state in
             state.cancelled = true
