@@ -5,7 +5,7 @@ import Synchronization
 
 /// A loopback TCP server that reads HTTP/1.1 requests as bytes and answers each with the next scripted reply, also as
 /// bytes: framing the upstream client must read (content length, chunked, until close), and failures (no answer, a
-/// cut). It counts connections and keeps every request's text.
+/// cut). It counts connections opened and closed and replies written in full, and keeps every request's text.
 final class RawHTTPServer: Sendable {
     enum Reply: Sendable {
         /// These bytes; then the connection closes when `close` is set.
@@ -20,6 +20,8 @@ final class RawHTTPServer: Sendable {
         var replies: [Reply] = []
         var requests: [String] = []
         var connections = 0
+        var closed = 0
+        var written = 0
     }
 
     private let state = Mutex(State())
@@ -28,6 +30,10 @@ final class RawHTTPServer: Sendable {
     var port: Int { channel.withLock { $0?.localAddress?.port ?? 0 } }
     var connections: Int { state.withLock { $0.connections } }
     var requests: [String] { state.withLock { $0.requests } }
+    /// Connections closed (by either side).
+    var closed: Int { state.withLock { $0.closed } }
+    /// Replies whose bytes were all written to the socket.
+    var written: Int { state.withLock { $0.written } }
 
     static func start() async throws -> RawHTTPServer {
         let server = RawHTTPServer()
@@ -85,6 +91,7 @@ final class RawHTTPServer: Sendable {
                 switch server.received(request) {
                 case .bytes(let text, let close):
                     let written = context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)))
+                    written.whenSuccess { [server] in server.state.withLock { $0.written += 1 } }
                     if close { written.whenComplete { _ in context.close(promise: nil) } }
                 case .silence:
                     break
@@ -92,6 +99,11 @@ final class RawHTTPServer: Sendable {
                     context.close(promise: nil)
                 }
             }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            server.state.withLock { $0.closed += 1 }
+            context.fireChannelInactive()
         }
 
         /// The index of the blank line's `\r\n\r\n`, when a whole head has arrived.

@@ -70,7 +70,7 @@ import Testing
         try channel.writeOutbound(
             UpstreamRequest(
                 head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), body: nil,
-                deadline: .now() + .seconds(5), maximumBytes: 1 << 10, promise: promise))
+                deadline: .now() + .seconds(5), maximumBytes: 1 << 10, reply: .whole(promise)))
         let written = try channel.readOutbound(as: HTTPClientRequestPart.self)
         guard case .head(let head)? = written else {
             Issue.record("no request head written: \(String(describing: written))")

@@ -57,7 +57,7 @@ public struct AnthropicProvider: ChatProvider {
         let body = try WireJSON.encode(AnthropicMapping.request(request, stream: true))
         let response = try await transport.open(
             url: url, headers: headers(streaming: true), body: body, timeout: timeout)
-        let status = Int(response.status.code)
+        let status = response.status
         guard (200..<300).contains(status) else {
             throw AnthropicErrorClassifier.classify(
                 status: status, headers: response.headers, body: await transport.errorBody(of: response))

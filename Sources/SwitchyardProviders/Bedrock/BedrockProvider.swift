@@ -91,7 +91,7 @@ public struct BedrockProvider: ChatProvider {
     public func stream(_ request: ProviderRequest, timeout: Duration) async throws -> ProviderEventStream {
         let (url, headers, body) = try prepared(request, stream: true)
         let response = try await transport.open(url: url, headers: headers, body: body, timeout: timeout)
-        let status = Int(response.status.code)
+        let status = response.status
         guard (200..<300).contains(status) else {
             throw BedrockErrorClassifier.classify(
                 exceptionType: response.headers.first(name: "x-amzn-ErrorType") ?? "", status: status,

@@ -61,7 +61,7 @@ public struct GeminiProvider: ChatProvider {
         let response = try await transport.open(
             url: url(model: request.model, stream: true), headers: headers(streaming: true), body: body,
             timeout: timeout)
-        let status = Int(response.status.code)
+        let status = response.status
         guard (200..<300).contains(status) else {
             throw GeminiErrorClassifier.classify(status: status, body: await transport.errorBody(of: response))
         }

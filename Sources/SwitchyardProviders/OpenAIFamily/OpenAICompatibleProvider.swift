@@ -81,7 +81,7 @@ public struct OpenAICompatibleProvider: ChatProvider {
         let body = ByteBuffer(bytes: OpenAIMapping.request(request, flavor: flavor, stream: true).json())
         let response = try await transport.open(
             url: completionsURL, headers: headers(streaming: true), body: body, timeout: timeout)
-        let status = Int(response.status.code)
+        let status = response.status
         guard (200..<300).contains(status) else {
             let errorBody = await transport.errorBody(of: response)
             throw OpenAIErrorClassifier.classify(status: status, headers: response.headers, body: errorBody)

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import SwitchyardCore
 
@@ -19,7 +18,7 @@ enum SSEEventPump {
     ///     returns the failure to report, or nil when closing is a normal end for this provider.
     /// - Returns: The event stream.
     static func events(
-        from body: HTTPClientResponse.Body,
+        from body: UpstreamBody,
         map: @escaping @Sendable (SSEEvent) throws -> Mapped,
         atEOF: @escaping @Sendable (_ sawFinish: Bool) -> ProviderFailure?
     ) -> ProviderEventStream {
@@ -29,7 +28,7 @@ enum SSEEventPump {
     /// Reads the body a network read at a time, and hands out the events of each read in order. A failure (a
     /// broken body, an in-band error) comes after the events that preceded it.
     struct Source: ProviderEventSource {
-        var body: HTTPClientResponse.Body.AsyncIterator
+        var body: UpstreamBody.AsyncIterator
         let map: @Sendable (SSEEvent) throws -> Mapped
         let atEOF: @Sendable (Bool) -> ProviderFailure?
         private var parser = SSEParser()
@@ -40,7 +39,7 @@ enum SSEEventPump {
         private var ending: ProviderFailure??
 
         init(
-            body: HTTPClientResponse.Body.AsyncIterator, map: @escaping @Sendable (SSEEvent) throws -> Mapped,
+            body: UpstreamBody.AsyncIterator, map: @escaping @Sendable (SSEEvent) throws -> Mapped,
             atEOF: @escaping @Sendable (Bool) -> ProviderFailure?
         ) {
             self.body = body

@@ -12,29 +12,29 @@ public struct UpstreamResponse: Sendable {
     public var body: ByteBuffer
 }
 
-/// The shared HTTP client for every adapter: answers read whole go through a lean pooled HTTP/1.1 client
-/// (``UpstreamHTTP1Client``), streams through the general connection-pooled `HTTPClient`; timeouts, and the mapping
-/// of transport errors to ``ProviderFailure``.
+/// The shared HTTP client for every adapter: `http`/`https` calls, answers read whole and streamed, go through a lean
+/// pooled HTTP/1.1 client (``UpstreamHTTP1Client``), any other URL through the general `HTTPClient`; timeouts, and the
+/// mapping of transport errors to ``ProviderFailure``.
 public struct HTTPTransport: Sendable {
     public let client: HTTPClient
-    private let whole: UpstreamHTTP1Client
+    private let lean: UpstreamHTTP1Client
     /// The largest upstream body read into memory.
     public var maximumResponseBytes: Int
 
     /// - Parameters:
-    ///   - client: The pooled client for streams, owned by the composition root.
-    ///   - tls: How `https` upstreams are verified for answers read whole; the general client's own configuration
-    ///     verifies streams. Nil: the system's roots.
+    ///   - client: The general client, for URLs the lean one does not take; owned by the composition root.
+    ///   - tls: How `https` upstreams are verified (the general client's own configuration verifies its calls). Nil:
+    ///     the system's roots.
     ///   - maximumResponseBytes: The largest upstream body read whole.
     public init(client: HTTPClient, tls: TLSConfiguration? = nil, maximumResponseBytes: Int = 16 * 1024 * 1024) {
         self.client = client
-        whole = UpstreamHTTP1Client(tls: tls ?? .makeClientConfiguration())
+        lean = UpstreamHTTP1Client(tls: tls ?? .makeClientConfiguration())
         self.maximumResponseBytes = maximumResponseBytes
     }
 
-    /// Closes the idle connections of answers read whole (the general client is shut down by its owner).
+    /// Closes the lean client's idle connections (the general client is shut down by its owner).
     public func closeIdleConnections() {
-        whole.closeIdle()
+        lean.closeIdle()
     }
 
     /// Sends a request and reads the whole answer.
@@ -55,8 +55,8 @@ public struct HTTPTransport: Sendable {
     ) async throws -> UpstreamResponse {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         do {
-            if let target = whole.target(url) {
-                return try await whole.send(
+            if let target = lean.target(url) {
+                return try await lean.send(
                     target, method: method, headers: headers, body: body, deadline: deadline,
                     maximumBytes: maximumResponseBytes)
             }
@@ -82,11 +82,16 @@ public struct HTTPTransport: Sendable {
         headers: HTTPHeaders,
         body: ByteBuffer,
         timeout: Duration
-    ) async throws -> HTTPClientResponse {
+    ) async throws -> UpstreamStream {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         do {
-            return try await client.execute(
+            if let target = lean.target(url) {
+                return try await lean.open(target, method: .POST, headers: headers, body: body, deadline: deadline)
+            }
+            let response = try await client.execute(
                 makeRequest(url: url, method: .POST, headers: headers, body: body), deadline: deadline)
+            return UpstreamStream(
+                status: Int(response.status.code), headers: response.headers, body: UpstreamBody(response.body))
         } catch {
             throw Self.classify(error)
         }
@@ -95,7 +100,7 @@ public struct HTTPTransport: Sendable {
     /// Reads the rest of an error response's body, bounded, for classification.
     /// - Parameter response: The response whose status was not 2xx.
     /// - Returns: Up to 64 KiB of its body.
-    public func errorBody(of response: HTTPClientResponse) async -> ByteBuffer {
+    public func errorBody(of response: UpstreamStream) async -> ByteBuffer {
         (try? await response.body.collect(upTo: 64 * 1024)) ?? ByteBuffer()
     }
 

@@ -28,23 +28,42 @@ struct UpstreamRequest {
     var body: ByteBuffer?
     var deadline: NIODeadline
     var maximumBytes: Int
-    var promise: EventLoopPromise<UpstreamResponse>
+    var reply: Reply
+
+    /// How the answer is handed over.
+    enum Reply {
+        /// Collected whole (up to `maximumBytes`).
+        case whole(EventLoopPromise<UpstreamResponse>)
+        /// At its head, with the body streamed after it (`maximumBytes` does not apply).
+        case stream(EventLoopPromise<UpstreamStream>)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .whole(let promise): promise.fail(error)
+            case .stream(let promise): promise.fail(error)
+            }
+        }
+    }
 }
 
-/// The last handler of a pooled upstream connection: runs one exchange at a time, collects the answer whole, and
-/// hands the connection back to its pool when the answer allows keep-alive.
+/// The last handler of a pooled upstream connection: runs one exchange at a time, collects the answer whole or
+/// streams its body to a reader, and hands the connection back to its pool when the answer allows keep-alive.
 final class UpstreamExchangeHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = UpstreamRequest
     typealias OutboundOut = HTTPClientRequestPart
 
     private struct Exchange {
-        var promise: EventLoopPromise<UpstreamResponse>
+        /// Nil once a stream's head is handed over: its future would keep the body, and the body's end would then
+        /// never be noticed as dropped.
+        var reply: UpstreamRequest.Reply?
         var maximumBytes: Int
         var keepAlive: Bool
         var deadline: NIODeadline
         var head: HTTPResponseHead?
         var body: ByteBuffer?
+        /// A streamed answer's reader, from its head on.
+        var reader: UpstreamBodyReader?
     }
 
     private var exchange: Exchange?
@@ -69,11 +88,11 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
         guard exchange == nil else {
-            request.promise.fail(UpstreamHTTPError.busy)
+            request.reply.fail(UpstreamHTTPError.busy)
             return
         }
         exchange = Exchange(
-            promise: request.promise, maximumBytes: request.maximumBytes,
+            reply: request.reply, maximumBytes: request.maximumBytes,
             keepAlive: request.head.isKeepAlive, deadline: request.deadline)
         arm(at: request.deadline, context: context)
         context.write(wrapOutboundOut(.head(request.head)), promise: nil)
@@ -91,8 +110,19 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
             guard head.status.code >= 200 || head.status == .switchingProtocols else { return }
             current.head = head
             current.keepAlive = current.keepAlive && head.isKeepAlive
+            if case .stream(let promise) = current.reply {
+                let reader = UpstreamBodyReader(channel: context.channel)
+                current.reader = reader
+                current.reply = nil
+                exchange = current
+                promise.succeed(
+                    UpstreamStream(
+                        status: Int(head.status.code), headers: head.headers, body: UpstreamBody(reader)))
+                return
+            }
             exchange = current
         case .body(var part):
+            if let reader = current.reader { return reader.receive(part) }
             let received = (current.body?.readableBytes ?? 0) + part.readableBytes
             guard received <= current.maximumBytes else {
                 fail(UpstreamHTTPError.responseTooLarge(limit: current.maximumBytes), context: context)
@@ -107,8 +137,6 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         case .end:
             guard let head = current.head else { return }
             exchange = nil
-            let response = UpstreamResponse(
-                status: Int(head.status.code), headers: head.headers, body: current.body ?? ByteBuffer())
             if current.keepAlive {
                 idleSince = .now()
                 arm(at: idleSince + idleTimeout, context: context)
@@ -116,8 +144,20 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
             } else {
                 context.close(promise: nil)
             }
-            current.promise.succeed(response)
+            if let reader = current.reader {
+                reader.finish(nil)
+            } else if case .whole(let promise) = current.reply {
+                promise.succeed(
+                    UpstreamResponse(
+                        status: Int(head.status.code), headers: head.headers, body: current.body ?? ByteBuffer()))
+            }
         }
+    }
+
+    /// A streamed body whose reader has fallen behind holds the connection's reads (TCP then holds the upstream).
+    func read(context: ChannelHandlerContext) {
+        if let reader = exchange?.reader, reader.isPaused { return }
+        context.read()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -136,7 +176,7 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
     private func fail(_ error: any Error, context: ChannelHandlerContext) {
         if let current = exchange {
             exchange = nil
-            current.promise.fail(error)
+            if let reader = current.reader { reader.finish(error) } else { current.reply?.fail(error) }
         }
         context.close(promise: nil)
     }

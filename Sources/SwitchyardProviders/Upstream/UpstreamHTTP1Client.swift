@@ -4,7 +4,7 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// A lean HTTP/1.1 client for answers read whole (the non-streaming calls to providers and data APIs): keep-alive
+/// A lean HTTP/1.1 client for the calls to providers and data APIs, answers read whole and streamed: keep-alive
 /// connections pooled per origin, each request's head, body and end written in one flush (one `writev`; the general
 /// client flushes the head alone, a second system call and TCP segment per request), and the answer collected on the
 /// connection's event loop.
@@ -52,15 +52,35 @@ final class UpstreamHTTP1Client: Sendable {
         _ url: UpstreamURL, method: HTTPMethod, headers: HTTPHeaders, body: ByteBuffer?, deadline: NIODeadline,
         maximumBytes: Int
     ) async throws -> UpstreamResponse {
+        try await exchange(
+            url, method: method, headers: headers, body: body, deadline: deadline, maximumBytes: maximumBytes,
+            reply: { .whole($0) })
+    }
+
+    /// Sends a request and returns at the answer's head; the body streams after it, read on the connection's loop
+    /// (``UpstreamBodyReader``). `deadline` bounds the whole exchange, body included.
+    /// - Throws: ``UpstreamHTTPError``, a connection or TLS error, or `CancellationError`.
+    func open(
+        _ url: UpstreamURL, method: HTTPMethod, headers: HTTPHeaders, body: ByteBuffer?, deadline: NIODeadline
+    ) async throws -> UpstreamStream {
+        try await exchange(
+            url, method: method, headers: headers, body: body, deadline: deadline, maximumBytes: .max,
+            reply: { .stream($0) })
+    }
+
+    private func exchange<Answer: Sendable>(
+        _ url: UpstreamURL, method: HTTPMethod, headers: HTTPHeaders, body: ByteBuffer?, deadline: NIODeadline,
+        maximumBytes: Int, reply: (EventLoopPromise<Answer>) -> UpstreamRequest.Reply
+    ) async throws -> Answer {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: url.target, headers: headers)
         if !head.headers.contains(name: "host") { head.headers.add(name: "host", value: url.hostHeader) }
         if body != nil || method == .POST || method == .PUT, !head.headers.contains(name: "content-length") {
             head.headers.add(name: "content-length", value: String(body?.readableBytes ?? 0))
         }
         let channel = try await connection(to: url.origin, deadline: deadline)
-        let promise = channel.eventLoop.makePromise(of: UpstreamResponse.self)
+        let promise = channel.eventLoop.makePromise(of: Answer.self)
         let request = UpstreamRequest(
-            head: head, body: body, deadline: deadline, maximumBytes: maximumBytes, promise: promise)
+            head: head, body: body, deadline: deadline, maximumBytes: maximumBytes, reply: reply(promise))
         // A connection that closes before the request reaches the handler fails the write, and so the exchange.
         let written = channel.eventLoop.makePromise(of: Void.self)
         written.futureResult.cascadeFailure(to: promise)
