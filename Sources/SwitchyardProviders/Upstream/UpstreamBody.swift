@@ -118,16 +118,20 @@ final class UpstreamBodyReader: Sendable {
     }
 
     /// The body ended: normally with nil, else with the failure to report after the buffered parts.
-    func finish(_ failure: (any Error)?) {
-        let waiter = state.withLock { state -> CheckedContinuation<ByteBuffer?, any Error>? in
-            guard state.end == nil else { return nil }
+    /// - Returns: False when the reader had stopped it first (its connection is then being closed).
+    @discardableResult
+    func finish(_ failure: (any Error)?) -> Bool {
+        let (ended, waiter) = state.withLock { state -> (Bool, CheckedContinuation<ByteBuffer?, any Error>?) in
+            guard state.end == nil else { return (false, nil) }
             state.end = failure.map { .failure($0) } ?? .success(())
             state.paused = false
             defer { state.waiter = nil }
-            return state.waiter
+            return (true, state.waiter)
         }
-        guard let waiter else { return }
-        if let failure { waiter.resume(throwing: failure) } else { waiter.resume(returning: nil) }
+        if let waiter {
+            if let failure { waiter.resume(throwing: failure) } else { waiter.resume(returning: nil) }
+        }
+        return ended
     }
 
     // MARK: The reader's side

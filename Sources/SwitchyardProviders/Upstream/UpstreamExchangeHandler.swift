@@ -137,16 +137,16 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         case .end:
             guard let head = current.head else { return }
             exchange = nil
-            if current.keepAlive {
+            // A body its reader stopped (dropped or cancelled) at this very moment has its connection closing.
+            let taken = current.reader?.finish(nil) ?? true
+            if current.keepAlive, taken {
                 idleSince = .now()
                 arm(at: idleSince + idleTimeout, context: context)
                 release(context.channel)
             } else {
                 context.close(promise: nil)
             }
-            if let reader = current.reader {
-                reader.finish(nil)
-            } else if case .whole(let promise) = current.reply {
+            if case .whole(let promise) = current.reply {
                 promise.succeed(
                     UpstreamResponse(
                         status: Int(head.status.code), headers: head.headers, body: current.body ?? ByteBuffer()))
