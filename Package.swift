@@ -169,6 +169,7 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 "SwitchyardServer",
+                "SwitchyardHTTP",
                 "SwitchyardCore",
                 "SwitchyardGateway",
                 "SwitchyardBackend",

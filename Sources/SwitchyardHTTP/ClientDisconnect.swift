@@ -160,7 +160,9 @@ public struct CancelOnDisconnectMiddleware<Context: ConnectionAwareContext>: Rou
         }
         return try await withoutActuallyEscaping(next) { next in
             let work = UnsafeSendableBox(next)
-            let task = Task { try await work.value(request, context) }
+            let task = Task(executorPreference: EventLoopTaskExecutor.inherited(on: channel.eventLoop)) {
+                try await work.value(request, context)
+            }
             guard let id = signal.onFire({ task.cancel() }) else {
                 task.cancel()
                 return try await task.value

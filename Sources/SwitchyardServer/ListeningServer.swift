@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import SwitchyardHTTP
 
 /// The HTTP listener: accepts connections on the event loops and starts each one's task there, as it is accepted.
 ///
@@ -20,11 +21,14 @@ struct ListeningServer<Child: ServerChildChannel>: Service {
     let backlog: Int
     /// Connections taken from the kernel's queue per wake-up of the listener (NIO's default is 4).
     var acceptsPerWakeUp = 256
+    /// Whether each connection's task prefers its connection's event loop as its executor
+    /// (``EventLoopTaskExecutor``).
+    var preferLoops = EventLoopTaskExecutor.connectionsPreferTheirLoops
     let onServerRunning: @Sendable (any Channel) async -> Void
     let logger: Logger
 
     func run() async throws {
-        let connections = OpenConnections()
+        let connections = OpenConnections(preferLoops: preferLoops)
         let child = self.child
         let logger = self.logger
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -1,4 +1,5 @@
 import NIOCore
+import SwitchyardHTTP
 import Synchronization
 
 /// The connections a ``ListeningServer`` accepted and the task serving each: started the moment a connection is
@@ -13,9 +14,15 @@ final class OpenConnections: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Whether a connection's task prefers its connection's event loop as its executor (``EventLoopTaskExecutor``).
+    let preferLoops: Bool
 
-    /// Serves `channel` with `serve` in a task of its own, started now (on the calling event loop when called from
-    /// one). A connection accepted while draining is asked to finish after what it is answering; one accepted after
+    init(preferLoops: Bool) {
+        self.preferLoops = preferLoops
+    }
+
+    /// Serves `channel` with `serve` in a task of its own, started now (on the channel's event loop when it prefers
+    /// it, else on the calling one when called from a loop). A connection accepted while draining is asked to finish after what it is answering; one accepted after
     /// ``cancelAll()`` has its task cancelled at once (the task still runs, so the connection's async wrapper is
     /// finished and closed by the code that owns it, never dropped half-open).
     func serve(_ channel: any Channel, _ serve: @escaping @Sendable () async -> Void) {
@@ -23,7 +30,8 @@ final class OpenConnections: Sendable {
             let id = state.nextID
             state.nextID += 1
             // The task removes itself under the same lock, so it cannot finish before it is recorded.
-            let task = Task { [weak self] in
+            let task = Task(executorPreference: preferLoops ? EventLoopTaskExecutor.of(channel.eventLoop) : nil) {
+                [weak self] in
                 await serve()
                 self?.finished(id)
             }

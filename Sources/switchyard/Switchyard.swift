@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import NIOCore
 import NIOPosix
+import SwitchyardHTTP
 import SwitchyardServer
 
 /// The entry point. Swift concurrency is moved onto NIO's event loops before anything async runs, so the HTTP
@@ -16,7 +17,10 @@ enum Entry {
         switch ProcessInfo.processInfo.environment["SWITCHYARD_EXECUTOR"] {
         case "pool": break
         case "generic": EventLoopConcurrency.install()
-        default: _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        case "takeover": _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        default:
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+            EventLoopTaskExecutor.connectionsPreferTheirLoops = true
         }
         Task {
             await Switchyard.main()

@@ -14,17 +14,23 @@ import Testing
 
 /// The listener the service runs behind (HummingbirdTesting's live tests use Hummingbird's own server instead).
 @Suite struct ListeningServerTests {
-    /// Answers `/slow` when the test opens the gate (and says when it has started), anything else at once.
+    /// Holds `/slow` until the test opens it, and tells when it has started.
     final class Gate: Sendable {
         let started = AsyncStream<Void>.makeStream()
         let open = AsyncStream<Void>.makeStream()
     }
 
+    /// Answers `/slow` when the test opens the gate (and says when it has started), `/where` with whether the handler
+    /// ran on its connection's event loop after a suspension, anything else at once.
     static func responder(_ gate: Gate) -> HTTPChannelHandler.Responder {
-        { (request, writer: consuming ResponseWriter, _) in
+        { (request, writer: consuming ResponseWriter, channel) in
             var text = "ok"
             // The whole request is read first, as the service's handlers do.
             _ = try await request.body.collect(upTo: 1024)
+            if request.uri.path == "/where" {
+                await EventLoopTaskExecutorTests.hop()
+                text = channel.eventLoop.inEventLoop ? "on its loop" : "elsewhere"
+            }
             if request.uri.path == "/slow" {
                 gate.started.continuation.yield()
                 for await _ in gate.open.stream { break }
@@ -38,7 +44,7 @@ import Testing
     /// Runs a listener on a free port in a service group; `body` gets the port, the group, the task running it and
     /// whether that has returned.
     func withListener(
-        _ gate: Gate,
+        _ gate: Gate, preferLoops: Bool = false,
         _ body:
             @Sendable (
                 _ port: Int, _ group: ServiceGroup, _ run: Task<Void, any Error>, _ stopped: @Sendable () -> Bool
@@ -47,7 +53,8 @@ import Testing
         let (ports, portReady) = AsyncStream<Int>.makeStream()
         let server = ListeningServer(
             child: HTTP1Channel(responder: Self.responder(gate)), host: "127.0.0.1", port: 0, backlog: 64,
-            onServerRunning: { portReady.yield($0.localAddress?.port ?? 0) }, logger: Logger(label: "test"))
+            preferLoops: preferLoops, onServerRunning: { portReady.yield($0.localAddress?.port ?? 0) },
+            logger: Logger(label: "test"))
         let group = ServiceGroup(
             configuration: .init(services: [server], gracefulShutdownSignals: [], logger: Logger(label: "test")))
         let stopped = Atomic(false)
@@ -114,6 +121,15 @@ import Testing
             }
             try await run.value  // returns once that connection has closed
             #expect(stopped())
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func aConnectionsTaskPrefersItsLoopWhenAsked(preferLoops: Bool) async throws {
+        try await withListener(Gate(), preferLoops: preferLoops) { port, _, _, _ in
+            let (answer, text) = try await Self.withClient { try await Self.get($0, port, "/where") }
+            #expect(answer.status == .ok)
+            #expect(text == (preferLoops ? "on its loop" : "elsewhere"))
         }
     }
 

@@ -13,7 +13,7 @@ enum ChatStreamResponse {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        let body = ResponseBody { writer in
+        let body = ResponseBody.relay { writer in
             switch start {
             case .stored(let reply):
                 // A repeated idempotency key: the stored reply, at once.

@@ -88,7 +88,7 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let service = self.service
-        let body = ResponseBody { writer in
+        let body = ResponseBody.relay { writer in
             let encoder = ChunkEncoder(
                 id: id, created: created, model: "\(committed.target.provider)/\(committed.target.model)",
                 includeUsage: includeUsage)

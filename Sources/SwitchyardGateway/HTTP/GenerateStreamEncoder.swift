@@ -48,7 +48,7 @@ enum GenerateStreamEncoder {
             model: committed.target.model, attempts: committed.attempts.count)
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        let body = ResponseBody { writer in
+        let body = ResponseBody.relay { writer in
             var tally = StreamTally()
             var failure: ProviderFailure?
             do {
