@@ -30,11 +30,16 @@ public protocol RequestRecordingContext: RequestContext {
 /// serving provider, model and attempt count when the gateway answered. Never a body, a header value, a token or a
 /// key.
 public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMiddleware {
-    let logger: Logger
+    let sink: any RequestLogSink
 
     /// - Parameter logger: Where the lines go (at info).
     public init(logger: Logger) {
-        self.logger = logger
+        sink = LoggerRequestLogSink(logger: logger)
+    }
+
+    /// - Parameter sink: Where the lines go.
+    public init(sink: any RequestLogSink) {
+        self.sink = sink
     }
 
     static var requestIDField: HTTPField.Name { RequestLogFields.requestID }
@@ -51,31 +56,25 @@ public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMidd
             } else {
                 response.headers[Self.requestIDField] = id
             }
-            log(request, context: context, id: id, status: Int(response.status.code), started: started) { metadata in
-                for (key, name) in RequestLogFields.served {
-                    if let value = response.headers[name] { metadata[key] = .string(value) }
-                }
-            }
+            var entry = entry(request, context: context, id: id, status: Int(response.status.code), started: started)
+            entry.provider = response.headers[RequestLogFields.provider]
+            entry.model = response.headers[RequestLogFields.model]
+            entry.attempts = response.headers[RequestLogFields.attempts]
+            sink.record(entry)
             return response
         } catch {
-            log(request, context: context, id: id, status: 500, started: started) { _ in }
+            sink.record(entry(request, context: context, id: id, status: 500, started: started))
             throw error
         }
     }
 
-    private func log(
-        _ request: Request, context: Context, id: String, status: Int, started: ContinuousClock.Instant,
-        extra: (inout Logger.Metadata) -> Void
-    ) {
-        let elapsed = ContinuousClock.now - started
-        var metadata: Logger.Metadata = [
-            "request_id": .string(id), "method": .string(request.method.rawValue),
-            "route": .string(context.endpointPath ?? "unmatched"), "status": .stringConvertible(status),
-            "latency_ms": .string(Self.milliseconds(elapsed)),
-        ]
-        if let service = context.record.service { metadata["service"] = .string(service) }
-        extra(&metadata)
-        logger.info("request", metadata: metadata)
+    private func entry(
+        _ request: Request, context: Context, id: String, status: Int, started: ContinuousClock.Instant
+    ) -> RequestLogEntry {
+        RequestLogEntry(
+            requestID: id, method: request.method.rawValue, route: context.endpointPath ?? "unmatched",
+            status: status, latencyMilliseconds: Self.milliseconds(ContinuousClock.now - started),
+            service: context.record.service)
     }
 
     /// A caller's id is kept when it is short and plain (letters, digits, `-`, `_`, `.`, `:`), so that a log line
@@ -105,9 +104,72 @@ public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMidd
 /// The headers the request log reads and writes.
 enum RequestLogFields {
     static let requestID = HTTPField.Name("x-request-id")!
-    /// What the gateway answered with, as the log's keys.
-    static let served: [(String, HTTPField.Name)] = [
-        ("provider", HTTPField.Name("x-switchyard-provider")!), ("model", HTTPField.Name("x-switchyard-model")!),
-        ("attempts", HTTPField.Name("x-switchyard-attempts")!),
-    ]
+    /// What the gateway answered with.
+    static let provider = HTTPField.Name("x-switchyard-provider")!
+    static let model = HTTPField.Name("x-switchyard-model")!
+    static let attempts = HTTPField.Name("x-switchyard-attempts")!
+}
+
+/// One audit line's fields.
+public struct RequestLogEntry: Sendable, Equatable {
+    public var requestID: String
+    public var method: String
+    /// The route pattern (`unmatched` when none).
+    public var route: String
+    public var status: Int
+    /// `12.34`.
+    public var latencyMilliseconds: String
+    /// The calling service (a verified token's claim).
+    public var service: String?
+    /// The serving provider, model and attempt count, when the gateway answered.
+    public var provider: String?
+    public var model: String?
+    public var attempts: String?
+
+    public init(
+        requestID: String, method: String, route: String, status: Int, latencyMilliseconds: String,
+        service: String? = nil, provider: String? = nil, model: String? = nil, attempts: String? = nil
+    ) {
+        self.requestID = requestID
+        self.method = method
+        self.route = route
+        self.status = status
+        self.latencyMilliseconds = latencyMilliseconds
+        self.service = service
+        self.provider = provider
+        self.model = model
+        self.attempts = attempts
+    }
+
+    /// The entry as log metadata, under the line's keys (`request_id`, `method`, `route`, `status`, `latency_ms`,
+    /// `service`, `provider`, `model`, `attempts`).
+    public var metadata: Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "request_id": .string(requestID), "method": .string(method), "route": .string(route),
+            "status": .stringConvertible(status), "latency_ms": .string(latencyMilliseconds),
+        ]
+        if let service { metadata["service"] = .string(service) }
+        if let provider { metadata["provider"] = .string(provider) }
+        if let model { metadata["model"] = .string(model) }
+        if let attempts { metadata["attempts"] = .string(attempts) }
+        return metadata
+    }
+}
+
+/// Where the audit lines go.
+public protocol RequestLogSink: Sendable {
+    func record(_ entry: RequestLogEntry)
+}
+
+/// The audit line as a log event: message `request`, the entry as metadata, at info.
+public struct LoggerRequestLogSink: RequestLogSink {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func record(_ entry: RequestLogEntry) {
+        logger.info("request", metadata: entry.metadata)
+    }
 }

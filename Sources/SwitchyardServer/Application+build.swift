@@ -102,7 +102,7 @@ public func buildApplication(
     }
     let availability = store?.availability
     // Outermost: one audit line per request, with the status the error middleware decided.
-    router.add(middleware: RequestLogMiddleware<AppRequestContext>(logger: logger))
+    router.add(middleware: RequestLogMiddleware<AppRequestContext>(sink: JSONRequestLogSink.sink(for: logger)))
     // A server span per request, joined to the caller's trace by its W3C `traceparent` (the backend's, when the
     // gateway runs apart). Hummingbird's middleware uses the process's bootstrapped tracer.
     if tracing != nil { router.add(middleware: TracingMiddleware<AppRequestContext>()) }
