@@ -32,12 +32,7 @@ public protocol RequestRecordingContext: RequestContext {
 public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMiddleware {
     let sink: any RequestLogSink
 
-    /// - Parameter logger: Where the lines go (at info).
-    public init(logger: Logger) {
-        sink = LoggerRequestLogSink(logger: logger)
-    }
-
-    /// - Parameter sink: Where the lines go.
+    /// - Parameter sink: Where the lines go (``LoggerRequestLogSink`` for a logger, at info).
     public init(sink: any RequestLogSink) {
         self.sink = sink
     }

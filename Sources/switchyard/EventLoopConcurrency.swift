@@ -12,11 +12,12 @@ import NIOPosix
 /// the generic executor, as the default global executor runs it, so those switches continue in place.
 ///
 /// Opt-in (`SWITCHYARD_EXECUTOR=generic`): 4 jobs per proxied request instead of about 94, 8–18 % less CPU per
-/// request at one connection, and 42 µs of CPU per streamed chunk instead of 46 at 400 streams (`scripts/bench/streams.sh`,
-/// gaps alike: p99 26 ms against 27). With 1,000 streams, past what this project's 2-core machine can carry, the
-/// gateway reads several chunks of a stream at once and a task relays them in one go: p50 gap 0 ms, p99 112–172 ms
-/// against 74–92 with NIO's takeover, whose one-job-per-hop round robin spreads them. Yielding after each chunk while
-/// more wait made it worse (p99 132–165 ms, a max gap of 1.6 s), so it stays opt-in.
+/// request at one connection, and 42 µs of CPU per streamed chunk instead of 46 at 400 streams
+/// (`scripts/bench/streams.sh`, gaps alike: p99 26 ms against 27). With 1,000 streams, past what this project's 2-core
+/// machine can carry, the gateway reads several chunks of a stream at once and a task relays them in one go: p50 gap
+/// 0 ms, p99 112–172 ms against 74–92 with NIO's takeover, whose one-job-per-hop round robin spreads them. Yielding
+/// after each chunk while more wait made it worse (p99 132–165 ms, a max gap of 1.6 s), so it stays opt-in. The
+/// default (`EventLoopTaskExecutor`) gives handlers the same in-place awaits and leaves streams to the takeover.
 enum EventLoopConcurrency {
     private typealias EnqueueHook =
         @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void

@@ -10,8 +10,8 @@ public struct UpstreamStream: Sendable {
     public var body: UpstreamBody
 }
 
-/// A streamed response body, a network read at a time. Dropping it before its end closes the upstream connection
-/// (the exchange is unfinished, so the connection cannot carry another).
+/// A streamed response body, a network read at a time (NIO's `collect(upTo:)` reads it whole). Dropping it before its
+/// end closes the upstream connection (the exchange is unfinished, so the connection cannot carry another).
 public struct UpstreamBody: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
     public typealias Failure = any Error
@@ -36,19 +36,6 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         case .pooled(let consumer): AsyncIterator(source: .pooled(consumer))
         case .general(let body): AsyncIterator(source: .general(body.makeAsyncIterator()))
         }
-    }
-
-    /// The rest of the body, up to `limit` bytes.
-    /// - Throws: ``UpstreamHTTPError/responseTooLarge(limit:)`` past the limit, or the body's failure.
-    public func collect(upTo limit: Int) async throws -> ByteBuffer {
-        var collected = ByteBuffer()
-        for try await var part in self {
-            guard collected.readableBytes + part.readableBytes <= limit else {
-                throw UpstreamHTTPError.responseTooLarge(limit: limit)
-            }
-            collected.writeBuffer(&part)
-        }
-        return collected
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
