@@ -91,6 +91,11 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try response()
+    }
+
+    /// The error as a response: for a request that never reached a router (refused by the server's connection).
+    public func response() throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
@@ -110,6 +115,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 extension APIError {
     public static func invalidRequest(_ message: String, param: String? = nil, code: String? = nil) -> APIError {
         APIError(.badRequest, type: "invalid_request_error", code: code, param: param, message: message)
+    }
+
+    /// 413: the request body is over `limit` bytes.
+    public static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(
+            .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
+            message: "The request body is larger than the limit of \(limit) bytes.")
     }
 
     public static func unauthorized(_ message: String) -> APIError {

@@ -204,10 +204,10 @@ public final class Drain: Sendable {
     }
 
     /// Stops accepting connections without closing the listener, then waits `settle` for accepts already under way
-    /// to finish. Closing a listener while NIO is accepting a connection drops that connection's async wrapper
-    /// before the connection becomes active, which traps in NIO (`Deinited NIOAsyncWriter without calling
-    /// finish()`); with accepting stopped first, the close that follows races with nothing. Connections still
-    /// waiting in the kernel's queue are refused when the listener closes.
+    /// to finish, so that the close that follows races with no accept. (Under Hummingbird's own `HTTP1Channel`, a
+    /// connection's async wrapper dropped that way trapped in NIO: `Deinited NIOAsyncWriter without calling
+    /// finish()`; the service's channel has no such wrapper.) Connections still waiting in the kernel's queue are
+    /// refused when the listener closes.
     public func stopAccepting(settle: Duration = .milliseconds(50)) async {
         guard let channel = listener.withLock({ $0 }) else { return }
         try? await channel.setOption(ChannelOptions.autoRead, value: false).get()

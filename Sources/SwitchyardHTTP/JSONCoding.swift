@@ -64,9 +64,7 @@ public enum JSONCoding {
         do {
             return try await request.body.collect(upTo: limit)
         } catch {
-            throw APIError(
-                .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
-                message: "The request body is larger than the limit of \(limit) bytes.")
+            throw APIError.bodyTooLarge(limit: limit)
         }
     }
 

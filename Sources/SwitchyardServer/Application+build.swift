@@ -168,29 +168,36 @@ public func buildApplication(
         await store?.shutdown()
         throw error
     }
-    let http1Configuration = HTTP1Channel.Configuration(additionalChannelHandlers: [disconnects.makeWatcher()])
-    let http1 = HTTPServerBuilder.http1(configuration: http1Configuration)
-    let server: HTTPServerBuilder
     let tls: TLSConfiguration?
     do {
         tls = try settings.tls.map(serverTLS)
-        server = try tls.map { try .tls(http1, tlsConfiguration: $0) } ?? http1
     } catch {
         await store?.shutdown()
         throw error
     }
+    let secure = tls != nil
+    /// The connections' channel, with TLS when configured.
+    let child: @Sendable (@escaping DirectHTTP1Channel.Answer) throws -> any ServerChildChannel = { answer in
+        let http1 = DirectHTTP1Channel(
+            answer: answer, additionalChannelHandlers: { [disconnects.makeWatcher()] }, secure: secure)
+        return try tls.map { try TLSChannel(http1, tlsConfiguration: $0) } ?? http1
+    }
+    let responder = router.buildResponder()
     let (host, port, backlog) = (settings.host, settings.port, settings.backlog)
     let application = SwitchyardApplication(
-        responder: router.buildResponder(), server: server,
+        responder: responder,
+        server: HTTPServerBuilder { _ in
+            // Hummingbird's server (the live tests') answers through the same responder as `run()` does.
+            try child(SwitchyardApplication.answering(with: responder, serverName: nil, logger: logger))
+        },
         configuration: .init(address: .hostname(host, port: port), serverName: nil, backlog: backlog),
         services: services, logger: logger, listening: { drain.listening($0) },
-        listener: { respond, listening in
+        listener: { answer, listening in
             func listener(_ child: some ServerChildChannel) -> any Service {
                 ListeningServer(
                     child: child, host: host, port: port, backlog: backlog, onServerRunning: listening, logger: logger)
             }
-            let http1 = HTTP1Channel(responder: respond, configuration: http1Configuration)
-            return try tls.map { listener(try TLSChannel(http1, tlsConfiguration: $0)) } ?? listener(http1)
+            return listener(try child(answer))
         })
     return BuiltApplication(application: application, gateway: gateway, store: store, drain: drain, routes: routes)
 }

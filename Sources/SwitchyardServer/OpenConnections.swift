@@ -24,8 +24,7 @@ final class OpenConnections: Sendable {
     /// Serves `channel` with `serve` in a task of its own, started now (on the channel's event loop when it prefers
     /// it, else on the calling one when called from a loop). A connection accepted while draining is asked to finish
     /// after what it is answering; one accepted after ``cancelAll()`` has its task cancelled at once (the task still
-    /// runs, so the connection's async wrapper is finished and closed by the code that owns it, never dropped
-    /// half-open).
+    /// runs, so the connection is finished and closed by the code that owns it, never dropped half-open).
     func serve(_ channel: any Channel, _ serve: @escaping @Sendable () async -> Void) {
         let (task, quiescing, cancelled) = state.withLock { state in
             let id = state.nextID

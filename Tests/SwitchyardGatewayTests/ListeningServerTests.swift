@@ -22,11 +22,9 @@ import Testing
 
     /// Answers `/slow` when the test opens the gate (and says when it has started), `/where` with whether the handler
     /// ran on its connection's event loop after a suspension, anything else at once.
-    static func responder(_ gate: Gate) -> HTTPChannelHandler.Responder {
-        { (request, writer: consuming ResponseWriter, channel) in
+    static func answer(_ gate: Gate) -> DirectHTTP1Channel.Answer {
+        { request, channel in
             var text = "ok"
-            // The whole request is read first, as the service's handlers do.
-            _ = try await request.body.collect(upTo: 1024)
             if request.uri.path == "/where" {
                 await EventLoopTaskExecutorTests.hop()
                 text = channel.eventLoop.inEventLoop ? "on its loop" : "elsewhere"
@@ -36,8 +34,7 @@ import Testing
                 for await _ in gate.open.stream { break }
                 text = "done"
             }
-            let head = HTTPResponse(status: .ok, headerFields: [.contentLength: "\(text.utf8.count)"])
-            try await writer.write(response: head, body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
     }
 
@@ -50,9 +47,21 @@ import Testing
                 _ port: Int, _ group: ServiceGroup, _ run: Task<Void, any Error>, _ stopped: @Sendable () -> Bool
             ) async throws -> Void
     ) async throws {
+        try await Self.withListener(DirectHTTP1Channel(answer: Self.answer(gate)), preferLoops: preferLoops, body)
+    }
+
+    /// Runs a listener serving `child` on a free port in a service group; `body` gets the port, the group, the task
+    /// running it and whether that has returned.
+    static func withListener(
+        _ child: DirectHTTP1Channel, preferLoops: Bool = false,
+        _ body:
+            @Sendable (
+                _ port: Int, _ group: ServiceGroup, _ run: Task<Void, any Error>, _ stopped: @Sendable () -> Bool
+            ) async throws -> Void
+    ) async throws {
         let (ports, portReady) = AsyncStream<Int>.makeStream()
         let server = ListeningServer(
-            child: HTTP1Channel(responder: Self.responder(gate)), host: "127.0.0.1", port: 0, backlog: 64,
+            child: child, host: "127.0.0.1", port: 0, backlog: 64,
             preferLoops: preferLoops, onServerRunning: { portReady.yield($0.localAddress?.port ?? 0) },
             logger: Logger(label: "test"))
         let group = ServiceGroup(

@@ -105,7 +105,7 @@ extension UpstreamHTTP1ClientTests {
     @Test func aBodyThatStallsPastTheDeadlineIsATimeout() async throws {
         try await withServer { transport, server, url in
             server.enqueue(.bytes(Self.chunked(["data: 1\n\n"], end: false), close: false))
-            let stream = try await open(transport, url, timeout: .milliseconds(300))
+            let stream = try await open(transport, url, timeout: .seconds(1))
             var parts = stream.body.makeAsyncIterator()
             #expect(try await parts.next().map { String(buffer: $0) } == "data: 1\n\n")
             let error = await #expect(throws: UpstreamHTTPError.self) { try await parts.next() }

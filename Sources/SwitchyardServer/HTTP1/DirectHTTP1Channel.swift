@@ -1,0 +1,64 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import SwitchyardHTTP
+
+/// The service's HTTP/1 connections: NIO's HTTP/1 codec and an ``HTTP1ConnectionHandler``, and a task per connection
+/// that answers its requests one by one through the application (``answer``) and writes each answer straight to the
+/// handler (``HTTP1Connection``).
+///
+/// Hummingbird's `HTTP1Channel` passes every request part and every response part through an async channel (a
+/// sequence producer in, an async writer out, a job on the loop for each) and converts each part between NIO's and
+/// HTTP Types' forms in a handler of its own. Here a request arrives whole, as one item, and an answer of known
+/// length leaves in one write. A request body is read whole before the application sees it (the service's routes
+/// all read theirs whole), up to ``maximumBodyBytes``; a larger one is answered 413 and the connection closes.
+struct DirectHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Connection
+    /// Answers one request (the application's router, with the headers every answer carries).
+    typealias Answer = @Sendable (Request, any Channel) async -> Response
+
+    let answer: Answer
+    /// Handlers put between the codec and the connection's handler (each connection gets its own).
+    var additionalChannelHandlers: @Sendable () -> [any ChannelHandler] = { [] }
+    /// The largest request body read (above every route's own limit, which answers first with its own message).
+    var maximumBodyBytes = 8 * 1024 * 1024
+    /// Whether the connections are TLS (the requests' scheme).
+    var secure = false
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Connection> {
+        channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+            try pipeline.addHandlers(additionalChannelHandlers())
+            let handler = HTTP1ConnectionHandler(
+                state: HTTP1ConnectionState(), secure: secure, maximumBodyBytes: maximumBodyBytes)
+            try pipeline.addHandler(handler)
+            return HTTP1Connection(channel: channel, handler: handler)
+        }
+    }
+
+    func handle(value connection: HTTP1Connection, logger: Logger) async {
+        await withTaskCancellationHandler {
+            do {
+                while let item = await connection.next() {
+                    switch item {
+                    case .request(let request):
+                        try await connection.write(await answer(request, connection.channel))
+                    case .refusal(let error):
+                        try await connection.write(error.response())
+                    }
+                }
+            } catch {
+                // The connection went, or an answer's body failed half-way: nothing more can be written on it.
+                logger.trace("connection closed while answering", metadata: ["error.type": "\(type(of: error))"])
+                connection.channel.close(promise: nil)
+            }
+        } onCancel: {
+            // As Hummingbird's own channel does: no new request is read; the one being answered finishes.
+            connection.channel.close(mode: .input, promise: nil)
+        }
+        try? await connection.channel.closeFuture.get()
+    }
+}
