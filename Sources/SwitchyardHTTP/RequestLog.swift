@@ -43,18 +43,29 @@ public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMidd
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
-        var id = request.headers[Self.requestIDField].flatMap(Self.usable) ?? Self.newID()
+        var id = request.headers.value(of: Self.requestIDField).flatMap(Self.usable) ?? Self.newID()
         do {
             var response = try await next(request, context)
-            if let served = response.headers[Self.requestIDField] {
-                id = served
+            // One pass over the answer's fields for the four the line takes.
+            var served: (id: String?, provider: String?, model: String?, attempts: String?)
+            for field in response.headers {
+                switch field.name {
+                case Self.requestIDField: served.id = field.value
+                case RequestLogFields.provider: served.provider = field.value
+                case RequestLogFields.model: served.model = field.value
+                case RequestLogFields.attempts: served.attempts = field.value
+                default: continue
+                }
+            }
+            if let servedID = served.id {
+                id = servedID
             } else {
                 response.headers[Self.requestIDField] = id
             }
             var entry = entry(request, context: context, id: id, status: Int(response.status.code), started: started)
-            entry.provider = response.headers[RequestLogFields.provider]
-            entry.model = response.headers[RequestLogFields.model]
-            entry.attempts = response.headers[RequestLogFields.attempts]
+            entry.provider = served.provider
+            entry.model = served.model
+            entry.attempts = served.attempts
             sink.record(entry)
             return response
         } catch {

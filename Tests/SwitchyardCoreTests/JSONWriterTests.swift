@@ -48,4 +48,17 @@ import Testing
         writer.digits(value, width: width)
         #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
     }
+
+    @Test(arguments: [0, 7, -1, 10, -42, 1_234_567_890_123, Int64.max, Int64.min, Int64.min + 1])
+    func wholeNumbersAreWrittenAsSwiftPrintsThem(value: Int64) {
+        var writer = JSONWriter()
+        writer.int(value)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == String(value))
+    }
+
+    @Test func anUnsignedNumberPastInt64IsWrittenWhole() {
+        var writer = JSONWriter()
+        writer.int(UInt64.max)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "18446744073709551615")
+    }
 }

@@ -92,6 +92,12 @@ import Testing
         #expect(NanoDollars.decimalString(0) == "0")
         #expect(NanoDollars.decimalString(1) == "0.000000001")
         #expect(NanoDollars.decimalString(2_500_000_000) == "2.5")
+        #expect(NanoDollars.decimalString(-2_500_000_001) == "-2.500000001")
+        #expect(NanoDollars.decimalString(-7) == "-0.000000007")
+        #expect(NanoDollars.decimalString(1_000_000_000) == "1")
+        #expect(NanoDollars.decimalString(Int64.max) == "9223372036.854775807")
+        #expect(NanoDollars.decimalString(Int64.min) == "-9223372036.854775808")
+        #expect(NanoDollars.decimalString(120_000_000) == "0.12")
         #expect(NanoDollars.nanos(NanoDollars.decimal(123_456_789)) == 123_456_789)
     }
 }

@@ -80,14 +80,36 @@ public enum NanoDollars {
     }
 
     public static func decimalString(_ nanos: Int64) -> String {
-        let sign = nanos < 0 ? "-" : ""
-        let magnitude = nanos.magnitude
-        let whole = magnitude / 1_000_000_000
-        var fraction = String(magnitude % 1_000_000_000)
-        guard fraction != "0" else { return "\(sign)\(whole)" }
-        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(sign)\(whole).\(fraction)"
+        // Written into the string's own storage: a sign, up to 11 whole digits, a point and up to 9 decimals.
+        String(unsafeUninitializedCapacity: 24) { text in
+            var length = 0
+            if nanos < 0 {
+                text[0] = UInt8(ascii: "-")
+                length = 1
+            }
+            let magnitude = nanos.magnitude
+            var whole = magnitude / 1_000_000_000
+            let wholeStart = length
+            repeat {
+                text[length] = UInt8(ascii: "0") + UInt8(whole % 10)
+                whole /= 10
+                length += 1
+            } while whole > 0
+            text[wholeStart..<length].reverse()
+            var fraction = magnitude % 1_000_000_000
+            guard fraction > 0 else { return length }
+            var places = 9
+            while fraction % 10 == 0 {
+                fraction /= 10
+                places -= 1
+            }
+            text[length] = UInt8(ascii: ".")
+            for place in stride(from: length + places, to: length, by: -1) {
+                text[place] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                fraction /= 10
+            }
+            return length + 1 + places
+        }
     }
 
     /// Parses a price as written in the configuration, dollars with at most 6 decimals (`0.075`, `15`, `1e-1` is

@@ -26,12 +26,14 @@ public enum ChainBuilder {
         if let universal = table.universalFallback {
             candidates.append(universal)
         }
-        var seen = Set<TargetKey>()
+        // Chains are a handful of targets: a scan finds a repeat sooner than a set of keys is hashed.
         var chain: [Target] = []
+        chain.reserveCapacity(candidates.count)
         for var target in candidates {
             if target.systemInstruction == nil { target.systemInstruction = systemInstruction }
             if target.regionName == nil { target.regionName = regionName }
-            if seen.insert(target.key).inserted {
+            let key = target.key
+            if !chain.contains(where: { $0.key == key }) {
                 chain.append(target)
             }
         }

@@ -28,12 +28,17 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    /// Appends a quoted string.
+    /// Appends a quoted string. A native string's bytes are scanned and copied in place; a string that holds a byte
+    /// which may need an escape takes the escaping path.
     public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        if !text.utf8.contains(where: JSONQuoting.mayNeedEscape) {
-            bytes.append(contentsOf: text.utf8)
-        } else {
+        var text = text
+        let plain = text.withUTF8 { utf8 -> Bool in
+            for byte in utf8 where JSONQuoting.mayNeedEscape(byte) { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if !plain {
             for scalar in text.unicodeScalars {
                 if let escape = JSONQuoting.escape(scalar) {
                     bytes.append(contentsOf: escape.utf8)
@@ -50,15 +55,21 @@ public struct JSONWriter: Sendable {
         if let text { string(text) } else { raw("null") }
     }
 
-    /// Appends a whole number.
+    /// Appends a whole number, digit by digit (no string made).
     public mutating func int(_ value: some BinaryInteger) {
-        raw(String(value))
+        guard let value = Int64(exactly: value) else { return raw(String(value)) }
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            // The magnitude of Int64.min does not fit an Int; it is written as text.
+            guard value != .min else { return raw("9223372036854775808") }
+        }
+        digits(Int(value.magnitude), width: 1)
     }
 
     /// Appends a non-negative whole number in decimal, zero-padded on the left to `width` digits.
     public mutating func digits(_ value: Int, width: Int) {
-        var scratch: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        // Room for every digit of Int.max (19).
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &scratch) { buffer in
             var rest = max(0, value)
             var count = 0

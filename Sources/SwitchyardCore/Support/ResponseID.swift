@@ -11,12 +11,26 @@ public enum ResponseID {
     private static let key = UInt64.random(in: .min ... .max)
     private static let counter = Atomic<UInt64>(0)
 
-    /// The next identifier: up to 26 characters of `[0-9a-z]` (two 64-bit values in base 36).
+    /// The next identifier: 26 characters of `[0-9a-z]` (two 64-bit values in base 36, 13 digits each).
     public static func next() -> String {
         let count = counter.add(1, ordering: .relaxed).newValue
         let high = mix(count ^ key)
         let low = mix(high ^ key)
-        return String(high, radix: 36) + String(low, radix: 36)
+        return String(unsafeUninitializedCapacity: 26) { text in
+            write(high, into: text, from: 0)
+            write(low, into: text, from: 13)
+            return 26
+        }
+    }
+
+    /// Writes `value` in base 36 as 13 digits (enough for any 64-bit value) from `start`.
+    private static func write(_ value: UInt64, into text: UnsafeMutableBufferPointer<UInt8>, from start: Int) {
+        var rest = value
+        for index in stride(from: start + 12, through: start, by: -1) {
+            let digit = UInt8(rest % 36)
+            text[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+            rest /= 36
+        }
     }
 
     /// SplitMix64's output function.

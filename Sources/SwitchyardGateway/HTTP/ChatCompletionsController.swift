@@ -51,8 +51,8 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
         var headers = ServedHeaders.fields(
             id: id, provider: response.provider, model: response.model, attempts: response.attempts.count,
             cache: cache)
-        if let cost = response.cost, let name = HTTPField.Name("x-switchyard-cost") {
-            headers[name] = NanoDollars.decimalString(cost)
+        if let cost = response.cost {
+            headers.append(HTTPField(name: ServedHeaders.cost, value: NanoDollars.decimalString(cost)))
         }
         return JSONCoding.response(json: body.json(), headers: headers)
     }

@@ -4,15 +4,25 @@ import SwitchyardCore
 /// The headers that say who served a response (`x-request-id`, `x-switchyard-provider`, `x-switchyard-model`,
 /// `x-switchyard-attempts`, and `x-switchyard-cache` on a caching route), shared by the gateway's answering routes.
 enum ServedHeaders {
+    static let cache = HTTPField.Name("x-switchyard-cache")!
+    static let requestID = HTTPField.Name("x-request-id")!
+    static let provider = HTTPField.Name("x-switchyard-provider")!
+    static let model = HTTPField.Name("x-switchyard-model")!
+    static let attempts = HTTPField.Name("x-switchyard-attempts")!
+    /// What the request cost in dollars (`x-switchyard-cost`), on a priced answer.
+    static let cost = HTTPField.Name("x-switchyard-cost")!
+
+    /// The fields, appended to an empty list (names made once, no search for an earlier field of the same name).
     static func fields(
         id: String, provider: String, model: String, attempts: Int, cache: CacheStatus? = nil
     ) -> HTTPFields {
         var headers = HTTPFields()
-        if let cache, let name = HTTPField.Name("x-switchyard-cache") { headers[name] = cache.rawValue }
-        if let name = HTTPField.Name("x-request-id") { headers[name] = id }
-        if let name = HTTPField.Name("x-switchyard-provider") { headers[name] = provider }
-        if let name = HTTPField.Name("x-switchyard-model") { headers[name] = model }
-        if let name = HTTPField.Name("x-switchyard-attempts") { headers[name] = String(attempts) }
+        headers.reserveCapacity(7)
+        if let cache { headers.append(HTTPField(name: Self.cache, value: cache.rawValue)) }
+        headers.append(HTTPField(name: requestID, value: id))
+        headers.append(HTTPField(name: Self.provider, value: provider))
+        headers.append(HTTPField(name: Self.model, value: model))
+        headers.append(HTTPField(name: Self.attempts, value: String(attempts)))
         return headers
     }
 

@@ -12,7 +12,7 @@ struct ServiceAuthMiddleware<Context: ServiceAuthenticatedContext>: RouterMiddle
     )
         async throws -> Response
     {
-        guard let header = request.headers[.authorization] else {
+        guard let header = request.headers.value(of: .authorization) else {
             throw APIError.unauthorized(
                 "Missing Authorization header; send `Authorization: Bearer <token>` (or `jwt <token>`) "
                     + "with a service token from `switchyard token`.")
