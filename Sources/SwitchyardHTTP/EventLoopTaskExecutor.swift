@@ -7,9 +7,9 @@ import Synchronization
 /// global executor alone, each job runs as the loop's serial executor, and every such call switches to the generic
 /// executor: one more job queued on the loop (about 94 per proxied chat completion).
 ///
-/// The server starts each connection's task preferring its connection's loop; the per-request task of
-/// ``CancelOnDisconnectMiddleware`` inherits that preference (``inherited(on:)``), and a response stream's relay gives
-/// it up (``relay(_:)``): past capacity, a relay that runs until it really suspends sends a stream's backlog in one
+/// The server starts each connection's task preferring its connection's loop; the task that answers the connection's
+/// requests (cancelled on its own when the client goes) inherits that preference (``inherited(on:)``), and a response
+/// stream's relay gives it up (``relay(_:)``): past capacity, a relay that runs until it really suspends sends a stream's backlog in one
 /// burst, where the takeover's job-per-hop round robin spreads the streams' chunks.
 public final class EventLoopTaskExecutor: TaskExecutor {
     let loop: any EventLoop

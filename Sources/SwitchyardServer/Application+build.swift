@@ -115,11 +115,11 @@ public func buildApplication(
                     code: "database_unavailable", retryAfterSeconds: 2,
                     message: "The service is temporarily unavailable; nothing was changed. Please retry in 2 seconds.")
             }))
-    // A request whose client has gone is cancelled: no further upstream attempt, no backoff wait. So is one still
-    // running when a shutdown's drain time is over (answered 503).
+    // A request whose client has gone is cancelled by its connection (DirectHTTP1Channel): no further upstream
+    // attempt, no backoff wait. So is one still running when a shutdown's drain time is over, answered 503 here.
     let disconnects = DisconnectRegistry()
     let drain = Drain()
-    router.add(middleware: CancelOnDisconnectMiddleware<AppRequestContext>(registry: disconnects, drain: drain))
+    router.add(middleware: ShutdownAnswerMiddleware<AppRequestContext>(registry: disconnects, drain: drain))
     var gateway: GatewayService?
     var routes: [String] = []
     var services: [any Service] = []
@@ -178,8 +178,7 @@ public func buildApplication(
     let secure = tls != nil
     /// The connections' channel, with TLS when configured.
     let child: @Sendable (@escaping DirectHTTP1Channel.Answer) throws -> any ServerChildChannel = { answer in
-        let http1 = DirectHTTP1Channel(
-            answer: answer, additionalChannelHandlers: { [disconnects.makeWatcher()] }, secure: secure)
+        let http1 = DirectHTTP1Channel(answer: answer, disconnects: disconnects, drain: drain, secure: secure)
         return try tls.map { try TLSChannel(http1, tlsConfiguration: $0) } ?? http1
     }
     let responder = router.buildResponder()

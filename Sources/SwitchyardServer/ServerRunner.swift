@@ -7,7 +7,7 @@ import UnixSignals
 extension BuiltApplication {
     /// Runs the application until SIGTERM or SIGINT, then drains: the listener closes at once (a load balancer's
     /// next connection goes to another replica), in-flight requests have `settings.drainSeconds` to finish, those
-    /// still running then are answered 503 `shutting_down` (see ``CancelOnDisconnectMiddleware``), and the services
+    /// still running then are answered 503 `shutting_down` (see ``ShutdownAnswerMiddleware``), and the services
     /// stop in reverse order (the server first, then the database watch and the hold sweeper). A second signal
     /// stops at once.
     /// - Parameters:

@@ -14,12 +14,21 @@ import Testing
 /// answered in order, requests that must not reach the application are refused and close the connection, a client
 /// that half-closes still gets its answer, and a streamed answer waits for a client that does not read.
 @Suite struct DirectHTTP1ChannelTests {
-    /// Echoes the method, path and body; `/stream?n=N` streams N numbered lines from a relay (off the loop), and
-    /// `/big?chunks=N` streams N chunks of 64 KiB, counting each one written in `written`.
-    static func answer(written: Counter = Counter()) -> DirectHTTP1Channel.Answer {
+    /// Echoes the method, path and body; `/stream?n=N` streams N numbered lines from a relay (off the loop),
+    /// `/big?chunks=N` streams N chunks of 64 KiB, counting each one written, and `/hold` waits 10 s unless cancelled,
+    /// counting a cancellation.
+    static func answer(counter: Counter = Counter()) -> DirectHTTP1Channel.Answer {
         { request, _ in
             let query = request.uri.queryParameters
             switch request.uri.path {
+            case "/hold":
+                do {
+                    try await Task.sleep(for: .seconds(10))
+                    return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "slept")))
+                } catch {
+                    counter.add()
+                    return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "cancelled")))
+                }
             case "/stream":
                 let count = query.get("n", as: Int.self) ?? 0
                 return Response(
@@ -36,7 +45,7 @@ import Testing
                         let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
                         for _ in 0..<chunks {
                             try await writer.write(chunk)
-                            written.add()
+                            counter.add()
                         }
                         try await writer.finish(nil)
                     })
@@ -49,10 +58,12 @@ import Testing
     }
 
     func withServer(
-        maximumBodyBytes: Int = 1 << 20, written: Counter = Counter(), _ body: @Sendable (Int) async throws -> Void
+        maximumBodyBytes: Int = 1 << 20, counter: Counter = Counter(), drain: Drain? = nil,
+        _ body: @Sendable (Int) async throws -> Void
     ) async throws {
-        var child = DirectHTTP1Channel(answer: Self.answer(written: written))
+        var child = DirectHTTP1Channel(answer: Self.answer(counter: counter))
         child.maximumBodyBytes = maximumBodyBytes
+        child.drain = drain
         try await ListeningServerTests.withListener(child, preferLoops: true) { port, _, _, _ in try await body(port) }
     }
 
@@ -137,7 +148,7 @@ import Testing
 
     @Test func aStreamedAnswerWaitsWhileTheClientDoesNotRead() async throws {
         let written = Counter()
-        try await withServer(written: written) { port in
+        try await withServer(counter: written) { port in
             let client = try await RawClient.connect(port: port, reading: false)
             try await client.send("GET /big?chunks=512 HTTP/1.1\r\nHost: t\r\n\r\n")
             try await Task.sleep(for: .milliseconds(500))
@@ -148,6 +159,33 @@ import Testing
             let length = try await client.readCount(atLeast: 512 * 64 * 1024)
             #expect(length >= 512 * 64 * 1024)
             #expect(written.count == 512)
+            await client.close()
+        }
+    }
+
+    @Test func aClientThatGoesCancelsTheAnswerInFlight() async throws {
+        let cancelled = Counter()
+        try await withServer(counter: cancelled) { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(100))
+            await client.close()
+            for _ in 0..<200 where cancelled.count == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(cancelled.count == 1, "the answer went on after its client had gone")
+        }
+    }
+
+    @Test func theEndOfTheDrainTimeCancelsTheAnswerInFlightWhichIsStillWritten() async throws {
+        let cancelled = Counter()
+        let drain = Drain()
+        try await withServer(counter: cancelled, drain: drain) { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(100))
+            drain.expired.fire()
+            let text = try await client.read { $0.hasSuffix("cancelled") }
+            #expect(text.hasPrefix("HTTP/1.1 200") && text.hasSuffix("cancelled"))
+            #expect(cancelled.count == 1)
             await client.close()
         }
     }

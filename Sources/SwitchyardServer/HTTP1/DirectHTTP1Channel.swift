@@ -19,8 +19,10 @@ struct DirectHTTP1Channel: ServerChildChannel {
     typealias Answer = @Sendable (Request, any Channel) async -> Response
 
     let answer: Answer
-    /// Handlers put between the codec and the connection's handler (each connection gets its own).
-    var additionalChannelHandlers: @Sendable () -> [any ChannelHandler] = { [] }
+    /// Where each connection's "client gone" signal is found by its channel (``ShutdownAnswerMiddleware``).
+    var disconnects: DisconnectRegistry?
+    /// The process's shutdown drain: when its time is over, what each connection is answering is cancelled.
+    var drain: Drain?
     /// The largest request body read (above every route's own limit, which answers first with its own message).
     var maximumBodyBytes = 8 * 1024 * 1024
     /// Whether the connections are TLS (the requests' scheme).
@@ -31,34 +33,50 @@ struct DirectHTTP1Channel: ServerChildChannel {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
-            try pipeline.addHandlers(additionalChannelHandlers())
             let handler = HTTP1ConnectionHandler(
-                state: HTTP1ConnectionState(), secure: secure, maximumBodyBytes: maximumBodyBytes)
+                state: HTTP1ConnectionState(), secure: secure, maximumBodyBytes: maximumBodyBytes,
+                registry: disconnects)
             try pipeline.addHandler(handler)
             return HTTP1Connection(channel: channel, handler: handler)
         }
     }
 
+    /// Answers the connection's requests in a task of its own, which is cancelled when the client goes (no further
+    /// upstream attempt, no backoff wait), when the drain time is over, and when the server stops at once (the
+    /// connection's task is cancelled; its input closes too).
     func handle(value connection: HTTP1Connection, logger: Logger) async {
-        await withTaskCancellationHandler {
-            do {
-                while let item = await connection.next() {
-                    switch item {
-                    case .request(let request):
-                        try await connection.write(await answer(request, connection.channel))
-                    case .refusal(let error):
-                        try await connection.write(error.response())
-                    }
-                }
-            } catch {
-                // The connection went, or an answer's body failed half-way: nothing more can be written on it.
-                logger.trace("connection closed while answering", metadata: ["error.type": "\(type(of: error))"])
-                connection.channel.close(promise: nil)
-            }
-        } onCancel: {
-            // As Hummingbird's own channel does: no new request is read; the one being answered finishes.
-            connection.channel.close(mode: .input, promise: nil)
+        let channel = connection.channel
+        let answering = Task(executorPreference: EventLoopTaskExecutor.inherited(on: channel.eventLoop)) {
+            await answerAll(connection, logger: logger)
         }
-        try? await connection.channel.closeFuture.get()
+        let goneID = connection.gone.onFire { answering.cancel() }
+        if goneID == nil { answering.cancel() }
+        let drainID = drain?.expired.onFire { answering.cancel() }
+        await withTaskCancellationHandler {
+            await answering.value
+        } onCancel: {
+            answering.cancel()
+            channel.close(mode: .input, promise: nil)
+        }
+        if let goneID { connection.gone.remove(goneID) }
+        if let drainID { drain?.expired.remove(drainID) }
+        try? await channel.closeFuture.get()
+    }
+
+    private func answerAll(_ connection: HTTP1Connection, logger: Logger) async {
+        do {
+            while let item = await connection.next() {
+                switch item {
+                case .request(let request):
+                    try await connection.write(await answer(request, connection.channel))
+                case .refusal(let error):
+                    try await connection.write(error.response())
+                }
+            }
+        } catch {
+            // The connection went, or an answer's body failed half-way: nothing more can be written on it.
+            logger.trace("connection closed while answering", metadata: ["error.type": "\(type(of: error))"])
+            connection.channel.close(promise: nil)
+        }
     }
 }

@@ -3,6 +3,7 @@ import HummingbirdCore
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import SwitchyardHTTP
 import Synchronization
 
 /// One HTTP/1 connection of a ``DirectHTTP1Channel``, as its task sees it: the next request, and a way to write the
@@ -16,6 +17,8 @@ final class HTTP1Connection: ServerChildChannelValue, Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<HTTP1ConnectionHandler>
     private let state: HTTP1ConnectionState
+    /// Fires when the client goes.
+    var gone: OnceSignal { state.gone }
     /// Writes queued on the loop and not run yet.
     private let queued = Atomic(0)
 
@@ -34,10 +37,9 @@ final class HTTP1Connection: ServerChildChannelValue, Sendable {
 
     /// Writes `response`: its head, then its body. A body of known length goes out in one write at its end; one of
     /// unknown length (a stream) is sent as each part comes, and waits while the client is not reading.
-    /// - Throws: `CancellationError` when the task is cancelled (the server stops at once), and the channel's error
-    ///   when the connection is gone; the caller closes the connection.
+    /// A cancelled task still writes (a request cancelled by a shutdown's drain is answered 503).
+    /// - Throws: The channel's error when the connection is gone; the caller closes the connection.
     func write(_ response: Response) async throws {
-        try Task.checkCancellation()
         let head = HTTPResponseHead(response.head)
         let streamed = response.body.contentLength == nil
         try send(.head(head), flush: false)
@@ -89,10 +91,7 @@ final class HTTP1Connection: ServerChildChannelValue, Sendable {
 
         mutating func write(_ buffer: ByteBuffer) async throws {
             try connection.send(.body(.byteBuffer(buffer)), flush: streamed)
-            if streamed {
-                try Task.checkCancellation()
-                try await connection.untilWritable()
-            }
+            if streamed { try await connection.untilWritable() }
         }
 
         consuming func finish(_ trailingHeaders: HTTPFields?) async throws {

@@ -12,13 +12,17 @@ import SwitchyardHTTP
 ///
 /// Requests are answered one at a time, in order. Pipelined requests wait in the state, and reading stops while
 /// ``HTTP1ConnectionState/maximumQueued`` wait there. Reading goes on while a request is answered, so that a client
-/// that leaves (input closed) is seen at once.
+/// that leaves (input closed) is seen at once: the state's `gone` signal fires (and the registry knows it).
+///
+/// A shutdown's request to quiesce is held back for ``Drain/quiesceDelay``, so that a request already sent on a new or
+/// idle connection is still read and answered; the connection closes after it.
 final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     let state: HTTP1ConnectionState
+    private let registry: DisconnectRegistry?
     private let secure: Bool
     private let maximumBodyBytes: Int
     private var context: ChannelHandlerContext?
@@ -38,19 +42,23 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     ///   - state: What the handler shares with the connection's task.
     ///   - secure: Whether the connection is TLS (the requests' scheme).
     ///   - maximumBodyBytes: The largest request body read; a larger one is refused with 413.
-    init(state: HTTP1ConnectionState, secure: Bool, maximumBodyBytes: Int) {
+    ///   - registry: Where the connection's `gone` signal is found by its channel, while it is open.
+    init(state: HTTP1ConnectionState, secure: Bool, maximumBodyBytes: Int, registry: DisconnectRegistry?) {
         self.state = state
+        self.registry = registry
         self.secure = secure
         self.maximumBodyBytes = maximumBodyBytes
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        registry?.add(state.gone, for: context.channel)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         connectionGone(ChannelError.ioOnClosedChannel)
+        registry?.remove(context.channel)
     }
 
     // MARK: Reading
@@ -138,30 +146,42 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case ChannelEvent.inputClosed:
-            // What was read whole is still answered; the connection closes after it. A request cut short is dropped.
+            // What was read whole is still answered (its task is cancelled: the client has gone); the connection
+            // closes after it. A request cut short is dropped.
+            state.gone.fire()
             closeWhenAnswered = true
             head = nil
             body = nil
             state.finishInbound()
             if keepAlive.isEmpty { context.close(promise: nil) }
         case is ChannelShouldQuiesceEvent:
-            closeWhenAnswered = true
-            if keepAlive.isEmpty, head == nil {
-                state.finishInbound()
-                context.close(promise: nil)
-            }
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: Drain.quiesceDelay) { bound.value.quiesce() }
+            return
         default:
             break
         }
         context.fireUserInboundEventTriggered(event)
     }
 
+    /// Closes the connection now if nothing is read or being answered, else after the last answer.
+    private func quiesce() {
+        guard let context else { return }
+        closeWhenAnswered = true
+        if keepAlive.isEmpty, head == nil {
+            state.finishInbound()
+            context.close(promise: nil)
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         connectionGone(ChannelError.ioOnClosedChannel)
+        registry?.remove(context.channel)
         context.fireChannelInactive()
     }
 
     private func connectionGone(_ error: any Error) {
+        state.gone.fire()
         state.setClosed()
         state.finishInbound()
         let waiters = writabilityWaiters

@@ -22,6 +22,8 @@ final class HTTP1ConnectionState: Sendable {
         var finished = false
     }
 
+    /// Fires when the client goes: its input closed, or the connection dropped.
+    let gone = OnceSignal()
     private let inbound = Mutex(Inbound())
     private let writable = Atomic(true)
     private let closed = Atomic(false)
