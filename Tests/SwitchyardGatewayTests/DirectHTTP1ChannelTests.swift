@@ -163,6 +163,20 @@ import Testing
         }
     }
 
+    @Test func aClientThatExpectsContinueIsToldToSendItsBody() async throws {
+        try await withServer { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send(
+                "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+            let interim = try await client.read { $0.contains("\r\n\r\n") }
+            #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"))
+            try await client.send("body")
+            let text = try await client.read { $0.contains("POST /upload body") }
+            #expect(text.contains("HTTP/1.1 200"))
+            await client.close()
+        }
+    }
+
     @Test func aClientThatGoesCancelsTheAnswerInFlight() async throws {
         let cancelled = Counter()
         try await withServer(counter: cancelled) { port in

@@ -75,6 +75,13 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             discarding = false
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodyBytes {
                 refuse(.bodyTooLarge(limit: maximumBodyBytes))
+            } else if keepAlive.isEmpty, head.version == .http1_1,
+                head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
+            {
+                // The client waits for this before it sends the body (curl does for large ones); with an answer
+                // still going out, it waits its own timeout instead.
+                let interim = HTTPResponseHead(version: .http1_1, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
             }
         case .body(var part):
             guard !discarding, head != nil else { return }
