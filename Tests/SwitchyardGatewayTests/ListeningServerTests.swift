@@ -53,7 +53,7 @@ import Testing
     /// Runs a listener serving `child` on a free port in a service group; `body` gets the port, the group, the task
     /// running it and whether that has returned.
     static func withListener(
-        _ child: DirectHTTP1Channel, preferLoops: Bool = false,
+        _ child: some ServerChildChannel, preferLoops: Bool = false,
         _ body:
             @Sendable (
                 _ port: Int, _ group: ServiceGroup, _ run: Task<Void, any Error>, _ stopped: @Sendable () -> Bool
@@ -155,6 +155,44 @@ import Testing
                 let result = try? await slow.value
                 #expect(result == nil || result?.1 == "cancelled")
             }
+        }
+    }
+
+    /// Refuses to close a connection's input, as TLS does (NIOSSL cannot half-close).
+    final class InputCloseRefuser: ChannelOutboundHandler, Sendable {
+        typealias OutboundIn = NIOAny
+
+        func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+            guard mode == .input else { return context.close(mode: mode, promise: promise) }
+            promise?.fail(ChannelError.operationUnsupported)
+        }
+    }
+
+    /// The service's channel behind a handler that refuses input closes.
+    struct NoHalfCloseChannel: ServerChildChannel {
+        let base: DirectHTTP1Channel
+
+        func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Connection> {
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(InputCloseRefuser())
+            }.flatMap { base.setup(channel: channel, logger: logger) }
+        }
+
+        func handle(value: HTTP1Connection, logger: Logger) async {
+            await base.handle(value: value, logger: logger)
+        }
+    }
+
+    @Test func cancellingTheServerClosesAnIdleConnectionEvenWhereItsInputCannotBeClosed() async throws {
+        let child = NoHalfCloseChannel(base: DirectHTTP1Channel(answer: Self.answer(Gate())))
+        try await Self.withListener(child) { port, _, run, stopped in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            _ = try await client.read { $0.hasSuffix("ok") }
+            run.cancel()
+            for _ in 0..<500 where !stopped() { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(stopped(), "the server still waited for an idle connection after it was cancelled")
+            _ = try await client.untilClosed()
         }
     }
 

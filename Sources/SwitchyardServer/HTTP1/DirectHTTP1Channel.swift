@@ -55,11 +55,15 @@ struct DirectHTTP1Channel: ServerChildChannel {
         await withTaskCancellationHandler {
             await answering.value
         } onCancel: {
+            // No new request is taken (even where closing the input is not supported, as under TLS).
             answering.cancel()
+            connection.takeNoMore()
             channel.close(mode: .input, promise: nil)
         }
         if let goneID { connection.gone.remove(goneID) }
         if let drainID { drain?.expired.remove(drainID) }
+        // Stopping at once: what is still open closes now.
+        if Task.isCancelled { channel.close(promise: nil) }
         try? await channel.closeFuture.get()
     }
 

@@ -35,6 +35,11 @@ final class HTTP1Connection: ServerChildChannelValue, Sendable {
         return item
     }
 
+    /// Ends ``next()``: no request read from now on is answered.
+    func takeNoMore() {
+        state.finishInbound()
+    }
+
     /// Writes `response`: its head, then its body. A body of known length goes out in one write at its end; one of
     /// unknown length (a stream) is sent as each part comes, and waits while the client is not reading.
     /// A cancelled task still writes (a request cancelled by a shutdown's drain is answered 503).
