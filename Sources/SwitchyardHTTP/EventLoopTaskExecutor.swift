@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// The server starts each connection's task preferring its connection's loop; the task that answers the connection's
 /// requests (cancelled on its own when the client goes) inherits that preference (``inherited(on:)``), and a response
-/// stream's relay gives it up (``relay(_:)``): past capacity, a relay that runs until it really suspends sends a stream's backlog in one
-/// burst, where the takeover's job-per-hop round robin spreads the streams' chunks.
+/// stream's relay gives it up (``relay(_:)``): past capacity, a relay that runs until it really suspends sends a
+/// stream's backlog in one burst, where the takeover's job-per-hop round robin spreads the streams' chunks.
 public final class EventLoopTaskExecutor: TaskExecutor {
     let loop: any EventLoop
 

@@ -37,7 +37,7 @@ public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMidd
         self.sink = sink
     }
 
-    static var requestIDField: HTTPField.Name { RequestLogFields.requestID }
+    static var requestIDField: HTTPField.Name { ServedFields.requestID }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -51,9 +51,9 @@ public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMidd
             for field in response.headers {
                 switch field.name {
                 case Self.requestIDField: served.id = field.value
-                case RequestLogFields.provider: served.provider = field.value
-                case RequestLogFields.model: served.model = field.value
-                case RequestLogFields.attempts: served.attempts = field.value
+                case ServedFields.provider: served.provider = field.value
+                case ServedFields.model: served.model = field.value
+                case ServedFields.attempts: served.attempts = field.value
                 default: continue
                 }
             }
@@ -107,13 +107,14 @@ public struct RequestLogMiddleware<Context: RequestRecordingContext>: RouterMidd
     }
 }
 
-/// The headers the request log reads and writes.
-enum RequestLogFields {
-    static let requestID = HTTPField.Name("x-request-id")!
+/// The headers that say who served an answer: the gateway sets them, the request log reads them (and sets
+/// `x-request-id` when no handler did).
+public enum ServedFields {
+    public static let requestID = HTTPField.Name("x-request-id")!
     /// What the gateway answered with.
-    static let provider = HTTPField.Name("x-switchyard-provider")!
-    static let model = HTTPField.Name("x-switchyard-model")!
-    static let attempts = HTTPField.Name("x-switchyard-attempts")!
+    public static let provider = HTTPField.Name("x-switchyard-provider")!
+    public static let model = HTTPField.Name("x-switchyard-model")!
+    public static let attempts = HTTPField.Name("x-switchyard-attempts")!
 }
 
 /// One audit line's fields.

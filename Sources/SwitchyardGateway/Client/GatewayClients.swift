@@ -218,8 +218,8 @@ public final class HTTPGatewayClient: StreamingGatewayClient {
             let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
             throw Self.callError(response, body: body)
         }
-        let provider = response.headers.first(name: "x-switchyard-provider") ?? request.provider
-        let model = response.headers.first(name: "x-switchyard-model") ?? request.model
+        let provider = response.headers.first(name: ServedFields.provider.canonicalName) ?? request.provider
+        let model = response.headers.first(name: ServedFields.model.canonicalName) ?? request.model
         let attempts = StreamAttempts()
         let events = AsyncThrowingStream<StreamEvent, any Error> { continuation in
             let reader = Task {

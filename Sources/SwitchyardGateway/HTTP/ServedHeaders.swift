@@ -1,14 +1,11 @@
 import HTTPTypes
 import SwitchyardCore
+import SwitchyardHTTP
 
 /// The headers that say who served a response (`x-request-id`, `x-switchyard-provider`, `x-switchyard-model`,
 /// `x-switchyard-attempts`, and `x-switchyard-cache` on a caching route), shared by the gateway's answering routes.
 enum ServedHeaders {
     static let cache = HTTPField.Name("x-switchyard-cache")!
-    static let requestID = HTTPField.Name("x-request-id")!
-    static let provider = HTTPField.Name("x-switchyard-provider")!
-    static let model = HTTPField.Name("x-switchyard-model")!
-    static let attempts = HTTPField.Name("x-switchyard-attempts")!
     /// What the request cost in dollars (`x-switchyard-cost`), on a priced answer.
     static let cost = HTTPField.Name("x-switchyard-cost")!
 
@@ -19,10 +16,10 @@ enum ServedHeaders {
         var headers = HTTPFields()
         headers.reserveCapacity(7)
         if let cache { headers.append(HTTPField(name: Self.cache, value: cache.rawValue)) }
-        headers.append(HTTPField(name: requestID, value: id))
-        headers.append(HTTPField(name: Self.provider, value: provider))
-        headers.append(HTTPField(name: Self.model, value: model))
-        headers.append(HTTPField(name: Self.attempts, value: String(attempts)))
+        headers.append(HTTPField(name: ServedFields.requestID, value: id))
+        headers.append(HTTPField(name: ServedFields.provider, value: provider))
+        headers.append(HTTPField(name: ServedFields.model, value: model))
+        headers.append(HTTPField(name: ServedFields.attempts, value: String(attempts)))
         return headers
     }
 

@@ -53,10 +53,11 @@ final class HTTP1Connection: ServerChildChannelValue, Sendable {
 
     fileprivate func send(_ part: HTTPServerResponsePart, flush: Bool) throws {
         guard !state.isClosed else { throw ChannelError.ioOnClosedChannel }
+        // Not through `onLoop`: on the loop, no closure is made for the write.
         if let handler = handlerInPlace {
             handler.write(part, flush: flush)
         } else {
-            onLoop { $0.write(part, flush: flush) }
+            queue { $0.write(part, flush: flush) }
         }
     }
 
@@ -78,11 +79,15 @@ final class HTTP1Connection: ServerChildChannelValue, Sendable {
     private func onLoop(_ body: @escaping @Sendable (HTTP1ConnectionHandler) -> Void) {
         if let handler = handlerInPlace {
             body(handler)
-            return
+        } else {
+            queue(body)
         }
-        let loop = channel.eventLoop
+    }
+
+    /// Queues `body` on the loop, after what is queued there.
+    private func queue(_ body: @escaping @Sendable (HTTP1ConnectionHandler) -> Void) {
         queued.add(1, ordering: .acquiringAndReleasing)
-        loop.execute {
+        channel.eventLoop.execute {
             self.queued.subtract(1, ordering: .acquiringAndReleasing)
             body(self.handler.value)
         }

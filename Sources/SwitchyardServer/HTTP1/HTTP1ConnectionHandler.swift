@@ -57,7 +57,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        connectionGone(ChannelError.ioOnClosedChannel)
+        connectionGone()
         registry?.remove(context.channel)
     }
 
@@ -76,7 +76,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodyBytes {
                 refuse(.bodyTooLarge(limit: maximumBodyBytes))
             } else if keepAlive.isEmpty, head.version == .http1_1,
-                head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
+                head.headers.first(name: "expect")?.lowercased() == "100-continue"
             {
                 // The client waits for this before it sends the body (curl does for large ones); with an answer
                 // still going out, it waits its own timeout instead.
@@ -182,18 +182,18 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        connectionGone(ChannelError.ioOnClosedChannel)
+        connectionGone()
         registry?.remove(context.channel)
         context.fireChannelInactive()
     }
 
-    private func connectionGone(_ error: any Error) {
+    private func connectionGone() {
         state.gone.fire()
         state.setClosed()
         state.finishInbound()
         let waiters = writabilityWaiters
         writabilityWaiters = []
-        for waiter in waiters { waiter.resume(throwing: error) }
+        for waiter in waiters { waiter.resume(throwing: ChannelError.ioOnClosedChannel) }
     }
 
     // MARK: Writing
