@@ -45,9 +45,15 @@ let package = Package(
     targets: [
         .target(name: "SwitchyardCore", swiftSettings: swiftSettings),
         .target(
+            name: "SwitchyardHTTP1",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SwitchyardProviders",
             dependencies: [
                 "SwitchyardCore",
+                "SwitchyardHTTP1",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -146,6 +152,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 "SwitchyardCore",
+                "SwitchyardHTTP1",
                 "SwitchyardProviders",
                 "SwitchyardGateway",
                 "SwitchyardHTTP",
@@ -220,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardProvidersTests",
             dependencies: [
-                "SwitchyardCore", "SwitchyardProviders", "SwitchyardTesting",
+                "SwitchyardCore", "SwitchyardHTTP1", "SwitchyardProviders", "SwitchyardTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -255,7 +262,7 @@ let package = Package(
             name: "SwitchyardGatewayTests",
             dependencies: [
                 "SwitchyardCore", "SwitchyardProviders", "SwitchyardGateway", "SwitchyardServer", "SwitchyardTesting",
-                "SwitchyardHTTP", "switchyard-bench",
+                "SwitchyardHTTP", "SwitchyardHTTP1", "switchyard-bench",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -15,8 +15,8 @@ import Testing
 /// that half-closes still gets its answer, and a streamed answer waits for a client that does not read.
 @Suite struct DirectHTTP1ChannelTests {
     /// Echoes the method, path and body; `/stream?n=N` streams N numbered lines from a relay (off the loop),
-    /// `/big?chunks=N` streams N chunks of 64 KiB, counting each one written, and `/hold` waits 10 s unless cancelled,
-    /// counting a cancellation.
+    /// `/big?chunks=N` streams N chunks of 64 KiB, counting each one written, `/large?bytes=N` answers N bytes of known
+    /// length, `/empty` 204, and `/hold` waits 10 s unless cancelled, counting a cancellation.
     static func answer(counter: Counter = Counter()) -> DirectHTTP1Channel.Answer {
         { request, _ in
             let query = request.uri.queryParameters
@@ -37,6 +37,13 @@ import Testing
                         for index in 0..<count { try await writer.write(ByteBuffer(string: "line \(index)\n")) }
                         try await writer.finish(nil)
                     })
+            case "/empty":
+                return Response(status: .noContent, headers: [.contentLength: "0"])
+            case "/large":
+                // Known length, longer than what is copied after the head.
+                let size = query.get("bytes", as: Int.self) ?? 0
+                return Response(
+                    status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "y"), count: size)))
             case "/big":
                 let chunks = query.get("chunks", as: Int.self) ?? 0
                 return Response(
@@ -143,6 +150,30 @@ import Testing
             let text = try await client.untilClosed()
             #expect(text.contains("POST /half closed"))
             #expect(text.hasSuffix("line 49\n\r\n0\r\n\r\n"), "the stream ends whole")
+        }
+    }
+
+    @Test func answersAreFramedByTheirRequestAndStatus() async throws {
+        try await withServer { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send(
+                "HEAD /head HTTP/1.1\r\nHost: t\r\n\r\n" + "GET /empty HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /large?bytes=100000 HTTP/1.1\r\nHost: t\r\n\r\n" + Self.post("/last", "done"))
+            let text = try await client.read { $0.hasSuffix("POST /last done") }
+            let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { "HTTP/1.1 " + $0 }
+            try #require(answers.count == 4, "\(answers.map { $0.prefix(40) })")
+            // HEAD: the GET's length, and no body (the next answer follows the blank line at once).
+            #expect(answers[0].hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(answers[0].lowercased().contains("content-length: \("HEAD /head ".utf8.count)\r\n"))
+            #expect(answers[0].hasSuffix("\r\n\r\n"))
+            // 204: no body and no chunked framing.
+            #expect(answers[1].hasPrefix("HTTP/1.1 204 No Content\r\n"))
+            #expect(!answers[1].lowercased().contains("transfer-encoding") && answers[1].hasSuffix("\r\n\r\n"))
+            // A long body of known length comes whole, unchunked.
+            #expect(answers[2].lowercased().contains("content-length: 100000\r\n"))
+            #expect(answers[2].hasSuffix("\r\n\r\n" + String(repeating: "y", count: 100_000)))
+            #expect(!client.isClosed)
+            await client.close()
         }
     }
 

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SwitchyardHTTP1
 
 /// Why an exchange on a pooled upstream connection failed.
 enum UpstreamHTTPError: Error, CustomStringConvertible {
@@ -11,6 +12,8 @@ enum UpstreamHTTPError: Error, CustomStringConvertible {
     case responseTooLarge(limit: Int)
     /// The connection was in use (a bug if it happens: the pool hands a connection to one exchange at a time).
     case busy
+    /// A request header field's name or value cannot be sent (a control character, say); the value is not told.
+    case invalidField(name: String)
 
     var description: String {
         switch self {
@@ -18,11 +21,12 @@ enum UpstreamHTTPError: Error, CustomStringConvertible {
         case .connectionClosed: "the upstream closed the connection before the answer was complete"
         case .responseTooLarge(let limit): "the upstream's answer is larger than \(limit) bytes"
         case .busy: "connection busy"
+        case .invalidField(let name): "the request header field \(name.debugDescription) is not valid HTTP"
         }
     }
 }
 
-/// One request as it is written: head, body and end go out in one flush, so one `writev`.
+/// One request as it is written: head and body go out in one write.
 struct UpstreamRequest {
     var head: HTTPRequestHead
     var body: ByteBuffer?
@@ -46,12 +50,16 @@ struct UpstreamRequest {
     }
 }
 
-/// The last handler of a pooled upstream connection: runs one exchange at a time, collects the answer whole or
-/// streams its body to a reader, and hands the connection back to its pool when the answer allows keep-alive.
+/// The handler of a pooled upstream connection (after TLS, if any): writes one exchange's request at a time as HTTP/1.1
+/// bytes, reads the answer (``UpstreamResponseParser``), collects it whole or streams its body to a reader, and hands
+/// the connection back to its pool when the answer allows keep-alive.
 final class UpstreamExchangeHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = UpstreamRequest
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias OutboundOut = ByteBuffer
+
+    /// A body at most this long is copied after the head (one write); a longer one is written as it is.
+    static let copiedBodyBytes = 16 * 1024
 
     private struct Exchange {
         /// Nil once a stream's head is handed over: its future would keep the body, and the body's end would then
@@ -60,13 +68,14 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         var maximumBytes: Int
         var keepAlive: Bool
         var deadline: NIODeadline
-        var head: HTTPResponseHead?
+        var head: (status: Int, headers: HTTPHeaders)?
         var body: ByteBuffer?
         /// A streamed answer's reader, from its head on.
         var reader: UpstreamBodyReader?
     }
 
     private var exchange: Exchange?
+    private var parser = UpstreamResponseParser()
     /// One wake-up serves both limits (the exchange's deadline, the idle timeout): armed for the earlier of the two
     /// and re-armed when it fires early, instead of a timer scheduled and cancelled twice per exchange.
     private var wakeUp: (task: Scheduled<Void>, at: NIODeadline)?
@@ -91,33 +100,55 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
             request.reply.fail(UpstreamHTTPError.busy)
             return
         }
+        let body = request.body.flatMap { $0.readableBytes > 0 ? $0 : nil }
+        let copied = (body?.readableBytes ?? 0) <= Self.copiedBodyBytes
+        var bytes = context.channel.allocator.buffer(capacity: 512 + (copied ? body?.readableBytes ?? 0 : 0))
+        do {
+            try bytes.writeHTTP1Request(request.head)
+        } catch {
+            request.reply.fail(error)
+            promise?.fail(error)
+            context.close(promise: nil)
+            return
+        }
         exchange = Exchange(
             reply: request.reply, maximumBytes: request.maximumBytes,
             keepAlive: request.head.isKeepAlive, deadline: request.deadline)
         arm(at: request.deadline, context: context)
-        context.write(wrapOutboundOut(.head(request.head)), promise: nil)
-        if let body = request.body, body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        if let body, copied {
+            bytes.writeImmutableBuffer(body)
+        } else if let body {
+            context.write(wrapOutboundOut(bytes), promise: nil)
+            bytes = body
         }
-        context.write(wrapOutboundOut(.end(nil)), promise: promise)
+        context.write(wrapOutboundOut(bytes), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // The events are taken first: answering one can close the connection, which ends the parser's input.
+        var events: [UpstreamResponseParser.Event] = []
+        do {
+            try parser.feed(unwrapInboundIn(data), into: &events)
+        } catch {
+            for event in events { answer(event, context: context) }
+            return fail(error, context: context)
+        }
+        for event in events { answer(event, context: context) }
+    }
+
+    private func answer(_ event: UpstreamResponseParser.Event, context: ChannelHandlerContext) {
         guard var current = exchange else { return }
-        switch unwrapInboundIn(data) {
+        switch event {
         case .head(let head):
-            // An interim answer (100 Continue, 103 Early Hints) is followed by the real one.
-            guard head.status.code >= 200 || head.status == .switchingProtocols else { return }
-            current.head = head
-            current.keepAlive = current.keepAlive && head.isKeepAlive
+            let (status, headers) = (head.status, head.headers)
+            current.head = (status, headers)
+            current.keepAlive = current.keepAlive && head.keepAlive
             if case .stream(let promise) = current.reply {
                 let reader = UpstreamBodyReader(channel: context.channel)
                 current.reader = reader
                 current.reply = nil
                 exchange = current
-                promise.succeed(
-                    UpstreamStream(
-                        status: Int(head.status.code), headers: head.headers, body: UpstreamBody(reader)))
+                promise.succeed(UpstreamStream(status: status, headers: headers, body: UpstreamBody(reader)))
                 return
             }
             exchange = current
@@ -148,8 +179,7 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
             }
             if case .whole(let promise) = current.reply {
                 promise.succeed(
-                    UpstreamResponse(
-                        status: Int(head.status.code), headers: head.headers, body: current.body ?? ByteBuffer()))
+                    UpstreamResponse(status: head.status, headers: head.headers, body: current.body ?? ByteBuffer()))
             }
         }
     }
@@ -161,6 +191,8 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // A body that lasts until the close has ended.
+        if parser.inputClosed() { answer(.end, context: context) }
         wakeUp?.task.cancel()
         wakeUp = nil
         fail(UpstreamHTTPError.connectionClosed, context: context)
@@ -204,5 +236,26 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
             guard idleSince + idleTimeout > now else { return context.close(promise: nil) }
             arm(at: idleSince + idleTimeout, context: context)
         }
+    }
+}
+
+extension ByteBuffer {
+    /// Writes an HTTP/1.1 request head.
+    /// - Throws: ``UpstreamHTTPError/invalidField(name:)`` for a field that cannot be sent: a name that is not a token,
+    ///   or a value with a control character other than tab (a stray line end in a configured key, say).
+    mutating func writeHTTP1Request(_ head: HTTPRequestHead) throws {
+        writeString(head.method.rawValue)
+        writeInteger(UInt8(ascii: " "))
+        writeString(head.uri)
+        writeStaticString(" HTTP/1.1\r\n")
+        for (name, value) in head.headers {
+            guard !name.isEmpty, name.utf8.allSatisfy(\.isHTTPTokenByte), value.utf8.allSatisfy(\.isHTTPFieldValueByte)
+            else { throw UpstreamHTTPError.invalidField(name: String(name.prefix(64))) }
+            writeString(name)
+            writeStaticString(": ")
+            writeString(value)
+            writeStaticString("\r\n")
+        }
+        writeStaticString("\r\n")
     }
 }

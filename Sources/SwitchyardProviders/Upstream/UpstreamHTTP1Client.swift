@@ -152,7 +152,6 @@ final class UpstreamHTTP1Client: Sendable {
                         let sni = origin.host.isIPAddress ? nil : origin.host
                         try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: sni))
                     }
-                    try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(
                         UpstreamExchangeHandler(
                             idleTimeout: self?.idleTimeout ?? .seconds(60),

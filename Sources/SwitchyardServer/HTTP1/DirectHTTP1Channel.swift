@@ -1,18 +1,18 @@
 import HummingbirdCore
 import Logging
 import NIOCore
-import NIOHTTP1
 import SwitchyardHTTP
 
-/// The service's HTTP/1 connections: NIO's HTTP/1 codec and an ``HTTP1ConnectionHandler``, and a task per connection
-/// that answers its requests one by one through the application (``answer``) and writes each answer straight to the
-/// handler (``HTTP1Connection``).
+/// The service's HTTP/1 connections: one ``HTTP1ConnectionHandler`` that reads requests from the bytes and writes
+/// answers as bytes, and a task per connection that answers its requests one by one through the application
+/// (``answer``) and writes each answer straight to the handler (``HTTP1Connection``).
 ///
 /// Hummingbird's `HTTP1Channel` passes every request part and every response part through an async channel (a
-/// sequence producer in, an async writer out, a job on the loop for each) and converts each part between NIO's and
-/// HTTP Types' forms in a handler of its own. Here a request arrives whole, as one item, and an answer of known
-/// length leaves in one write. A request body is read whole before the application sees it (the service's routes
-/// all read theirs whole), up to ``maximumBodyBytes``; a larger one is answered 413 and the connection closes.
+/// sequence producer in, an async writer out, a job on the loop for each), through NIO's HTTP/1 codec, and converts
+/// each part between NIO's and HTTP Types' forms in a handler of its own. Here a request is read from the bytes into
+/// HTTP Types and arrives whole, as one item, and an answer of known length leaves as one buffer. A request body is
+/// read whole before the application sees it (the service's routes all read theirs whole), up to
+/// ``maximumBodyBytes``; a larger one is answered 413 and the connection closes.
 struct DirectHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Connection
     /// Answers one request (the application's router, with the headers every answer carries).
@@ -31,8 +31,6 @@ struct DirectHTTP1Channel: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Connection> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
-            try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
             let handler = HTTP1ConnectionHandler(
                 state: HTTP1ConnectionState(), secure: secure, maximumBodyBytes: maximumBodyBytes,
                 registry: disconnects)

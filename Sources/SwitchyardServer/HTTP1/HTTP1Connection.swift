@@ -1,8 +1,6 @@
 import HTTPTypes
 import HummingbirdCore
 import NIOCore
-import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import SwitchyardHTTP
 import Synchronization
 
@@ -40,18 +38,20 @@ final class HTTP1Connection: ServerChildChannelValue, Sendable {
         state.finishInbound()
     }
 
-    /// Writes `response`: its head, then its body. A body of known length goes out in one write at its end; one of
-    /// unknown length (a stream) is sent as each part comes, and waits while the client is not reading.
+    /// Writes `response`: its head, then its body. A body of known length goes out with the head in one write at its
+    /// end; one of unknown length (a stream) is sent as each part comes, and waits while the client is not reading.
     /// A cancelled task still writes (a request cancelled by a shutdown's drain is answered 503).
     /// - Throws: The channel's error when the connection is gone; the caller closes the connection.
     func write(_ response: Response) async throws {
-        let head = HTTPResponseHead(response.head)
-        let streamed = response.body.contentLength == nil
-        try send(.head(head), flush: false)
-        try await response.body.write(BodyWriter(connection: self, streamed: streamed))
+        if response.body.contentLength == nil {
+            try send(.head(response.head), flush: false)
+            try await response.body.write(StreamWriter(connection: self))
+        } else {
+            try await response.body.write(WholeWriter(connection: self, head: response.head))
+        }
     }
 
-    fileprivate func send(_ part: HTTPServerResponsePart, flush: Bool) throws {
+    fileprivate func send(_ part: HTTP1ConnectionHandler.Part, flush: Bool) throws {
         guard !state.isClosed else { throw ChannelError.ioOnClosedChannel }
         // Not through `onLoop`: on the loop, no closure is made for the write.
         if let handler = handlerInPlace {
@@ -93,19 +93,54 @@ final class HTTP1Connection: ServerChildChannelValue, Sendable {
         }
     }
 
-    /// Writes a response body to the connection.
-    private struct BodyWriter: ResponseBodyWriter {
+    /// Writes a streamed body: each part at once, then waits while the connection is not writable.
+    private struct StreamWriter: ResponseBodyWriter {
         let connection: HTTP1Connection
-        /// The body's length is unknown: each part is sent at once, and waits for a connection that is not writable.
-        let streamed: Bool
 
         mutating func write(_ buffer: ByteBuffer) async throws {
-            try connection.send(.body(.byteBuffer(buffer)), flush: streamed)
-            if streamed { try await connection.untilWritable() }
+            try connection.send(.body(buffer), flush: true)
+            try await connection.untilWritable()
         }
 
         consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
-            try connection.send(.end(trailingHeaders.map { HTTPHeaders($0) }), flush: true)
+            try connection.send(.end(trailingHeaders), flush: true)
+        }
+    }
+
+    /// Writes a body of known length: a body written in one part goes out with the head and the end in one write;
+    /// one written in several parts follows the head part by part.
+    private struct WholeWriter: ResponseBodyWriter {
+        let connection: HTTP1Connection
+        /// Nil once sent.
+        var head: HTTPResponse?
+        /// The first part, held until the body's end or its next part.
+        var held: ByteBuffer?
+
+        init(connection: HTTP1Connection, head: HTTPResponse) {
+            self.connection = connection
+            self.head = head
+        }
+
+        mutating func write(_ buffer: ByteBuffer) async throws {
+            if let head {
+                guard let first = held else {
+                    held = buffer
+                    return
+                }
+                try connection.send(.head(head), flush: false)
+                try connection.send(.body(first), flush: false)
+                self.head = nil
+                held = nil
+            }
+            try connection.send(.body(buffer), flush: false)
+        }
+
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+            if let head {
+                try connection.send(.whole(head, body: held), flush: true)
+            } else {
+                try connection.send(.end(trailingHeaders), flush: true)
+            }
         }
     }
 }

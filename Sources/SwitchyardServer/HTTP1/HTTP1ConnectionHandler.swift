@@ -1,14 +1,14 @@
 import HTTPTypes
 import HummingbirdCore
 import NIOCore
-import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import SwitchyardHTTP
+import SwitchyardHTTP1
 
-/// The last handler of a ``DirectHTTP1Channel`` connection, after NIO's HTTP/1 codec: reads each request whole (head
-/// and body) and hands it to the connection's task (``HTTP1ConnectionState``), writes what the task answers, and
-/// closes the connection after the answer that ends it (the request asked to close, a shutdown quiesced the
-/// connection, or the request was refused).
+/// The handler of a ``DirectHTTP1Channel`` connection (after TLS, if any): reads each request whole, head
+/// (``HTTP1RequestHead``) and body, and hands it to the connection's task (``HTTP1ConnectionState``), writes what the
+/// task answers as HTTP/1.1 bytes (``HTTP1ResponseBytes``: an answer of known length leaves as one buffer, a stream's part
+/// as one chunk), and closes the connection after the answer that ends it (the request asked to close, a shutdown
+/// quiesced the connection, or the request was refused).
 ///
 /// Requests are answered one at a time, in order. Pipelined requests wait in the state, and reading stops while
 /// ``HTTP1ConnectionState/maximumQueued`` wait there. Reading goes on while a request is answered, so that a client
@@ -17,22 +17,50 @@ import SwitchyardHTTP
 /// A shutdown's request to quiesce is held back for ``Drain/quiesceDelay``, so that a request already sent on a new or
 /// idle connection is still read and answered; the connection closes after it.
 final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// A part of an answer, as the connection's task writes it.
+    enum Part: Sendable {
+        /// The head; body parts and the end follow.
+        case head(HTTPResponse)
+        /// The head, the whole body (of the length the head gives) and the end, in one write.
+        case whole(HTTPResponse, body: ByteBuffer?)
+        case body(ByteBuffer)
+        case end(HTTPFields?)
+    }
+
+    /// Answers requests, oldest first, that were read and not answered yet.
+    private struct Pending {
+        /// The request lets the connection stay open.
+        var keepAlive: Bool
+        /// The request was `HEAD` or `CONNECT`: its answer has no body.
+        var bodyless: Bool
+    }
+
+    static let continueHead = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
+    /// A body part at most this long is copied into the buffer of the bytes around it (one write); a longer one is
+    /// written as it is.
+    static let copiedBodyBytes = 16 * 1024
 
     let state: HTTP1ConnectionState
     private let registry: DisconnectRegistry?
     private let secure: Bool
     private let maximumBodyBytes: Int
     private var context: ChannelHandlerContext?
+    private var reader = HTTP1MessageReader<HTTP1RequestHead>()
+    /// The bytes were not HTTP/1.1: nothing more is read.
+    private var unreadable = false
     /// The request being read.
-    private var head: HTTPRequestHead?
+    private var head: HTTP1RequestHead?
     private var body: ByteBuffer?
     /// The request being read was refused; the rest of it is dropped.
     private var discarding = false
-    /// Whether each request read and not yet answered keeps the connection open, oldest first.
-    private var keepAlive = CircularBuffer<Bool>()
+    /// The requests read and not yet answered, oldest first.
+    private var pending = CircularBuffer<Pending>()
+    /// How the body of the answer being written is framed.
+    private var framing = HTTP1BodyFraming.none
     /// The connection closes once everything read is answered (a shutdown, a refusal).
     private var closeWhenAnswered = false
     private var readHeld = false
@@ -64,7 +92,26 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     // MARK: Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        guard !unreadable else { return }
+        var events: [HTTP1MessageReader<HTTP1RequestHead>.Event] = []
+        do {
+            try reader.feed(unwrapInboundIn(data), into: &events)
+        } catch {
+            // What came before the bad bytes is answered; then 400 in turn, and the connection closes.
+            for event in events { read(event, context: context) }
+            let reason = (error as? HTTP1Malformed)?.reason ?? "\(error)"
+            unreadable = true
+            if !closeWhenAnswered {
+                refuse(.invalidRequest("The request is not valid HTTP/1.1: \(reason).", code: "bad_request"))
+            }
+            state.finishInbound()
+            return
+        }
+        for event in events { read(event, context: context) }
+    }
+
+    private func read(_ event: HTTP1MessageReader<HTTP1RequestHead>.Event, context: ChannelHandlerContext) {
+        switch event {
         case .head(let head):
             guard !closeWhenAnswered else {
                 discarding = true
@@ -73,15 +120,12 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             self.head = head
             body = nil
             discarding = false
-            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodyBytes {
+            if let length = head.length, length > maximumBodyBytes {
                 refuse(.bodyTooLarge(limit: maximumBodyBytes))
-            } else if keepAlive.isEmpty, head.version == .http1_1,
-                head.headers.first(name: "expect")?.lowercased() == "100-continue"
-            {
+            } else if pending.isEmpty, head.http11, head.expectsContinue {
                 // The client waits for this before it sends the body (curl does for large ones); with an answer
                 // still going out, it waits its own timeout instead.
-                let interim = HTTPResponseHead(version: .http1_1, status: .continue)
-                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(Self.continueHead), promise: nil)
             }
         case .body(var part):
             guard !discarding, head != nil else { return }
@@ -95,18 +139,13 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             }
         case .end:
             defer { discarding = false }
-            guard !discarding, let head else { return }
+            guard !discarding, var head else { return }
             self.head = nil
-            do {
-                let request = try HTTPRequest(head, secure: secure, splitCookie: false)
-                keepAlive.append(head.isKeepAlive)
-                let buffer = body ?? ByteBuffer()
-                body = nil
-                hand(.request(Request(head: request, body: RequestBody(buffer: buffer))))
-            } catch {
-                refuse(
-                    .invalidRequest("The request's method or header fields are not valid HTTP.", code: "bad_request"))
-            }
+            if secure { head.request.scheme = "https" }
+            pending.append(Pending(keepAlive: head.keepAlive, bodyless: head.bodyless))
+            let buffer = body ?? ByteBuffer()
+            body = nil
+            hand(.request(Request(head: head.request, body: RequestBody(buffer: buffer))))
         }
     }
 
@@ -115,7 +154,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         head = nil
         body = nil
         discarding = true
-        keepAlive.append(false)
+        pending.append(Pending(keepAlive: false, bodyless: false))
         closeWhenAnswered = true
         hand(.refusal(error))
     }
@@ -140,14 +179,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError else {
-            context.close(promise: nil)
-            return
-        }
-        // NIO's decoder reads nothing more after a parse error: answer 400 in turn, then close.
-        guard !closeWhenAnswered else { return }
-        refuse(.invalidRequest("The request is not valid HTTP/1.1.", code: "bad_request"))
-        state.finishInbound()
+        context.close(promise: nil)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -160,7 +192,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             head = nil
             body = nil
             state.finishInbound()
-            if keepAlive.isEmpty { context.close(promise: nil) }
+            if pending.isEmpty { context.close(promise: nil) }
         case is ChannelShouldQuiesceEvent:
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             context.eventLoop.scheduleTask(in: Drain.quiesceDelay) { bound.value.quiesce() }
@@ -175,7 +207,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func quiesce() {
         guard let context else { return }
         closeWhenAnswered = true
-        if keepAlive.isEmpty, head == nil {
+        if pending.isEmpty, head == nil {
             state.finishInbound()
             context.close(promise: nil)
         }
@@ -202,31 +234,75 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// - Parameters:
     ///   - part: The part.
     ///   - flush: Whether to send it now (the end of an answer is always sent).
-    func write(_ part: HTTPServerResponsePart, flush: Bool) {
+    func write(_ part: Part, flush: Bool) {
         guard let context, !state.isClosed else { return }
         switch part {
-        case .head(var head):
-            let last = keepAlive.first == false || (closeWhenAnswered && keepAlive.count == 1)
-            if last { head.headers.replaceOrAdd(name: "connection", value: "close") }
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
+        case .head(let head):
+            var bytes = context.channel.allocator.buffer(capacity: 256)
+            writeHead(head, into: &bytes)
+            context.write(wrapOutboundOut(bytes), promise: nil)
             if flush { context.flush() }
-        case .body:
-            context.write(wrapOutboundOut(part), promise: nil)
-            if flush { context.flush() }
-        case .end:
-            let keep = keepAlive.isEmpty ? false : keepAlive.removeFirst()
-            guard !keep || (closeWhenAnswered && keepAlive.isEmpty && head == nil) else {
-                context.writeAndFlush(wrapOutboundOut(part), promise: nil)
-                return
+        case .whole(let head, let body):
+            let copied = (body?.readableBytes ?? 0) <= Self.copiedBodyBytes
+            var bytes = context.channel.allocator.buffer(capacity: 256 + (copied ? body?.readableBytes ?? 0 : 0))
+            writeHead(head, into: &bytes)
+            if let body, !copied {
+                context.write(wrapOutboundOut(bytes), promise: nil)
+                write(.body(body), flush: false)
+                end(nil, after: nil, context: context)
+            } else {
+                if let body { append(body, to: &bytes) }
+                end(nil, after: bytes, context: context)
             }
-            // The connection closes once the answer is out (closing at once would drop what the socket has not
-            // taken yet).
-            state.finishInbound()
-            let written = context.eventLoop.makePromise(of: Void.self)
-            context.writeAndFlush(wrapOutboundOut(part), promise: written)
-            let channel = context.channel
-            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        case .body(let body):
+            switch framing {
+            case .none: return
+            case .length: context.write(wrapOutboundOut(body), promise: nil)
+            case .chunked:
+                guard body.readableBytes > 0 else { return }
+                var bytes = context.channel.allocator.buffer(capacity: body.readableBytes + 12)
+                bytes.writeHTTP1Chunk(body)
+                context.write(wrapOutboundOut(bytes), promise: nil)
+            }
+            if flush { context.flush() }
+        case .end(let trailers):
+            end(trailers, after: nil, context: context)
         }
+    }
+
+    private func writeHead(_ head: HTTPResponse, into bytes: inout ByteBuffer) {
+        let answering = pending.first ?? Pending(keepAlive: false, bodyless: false)
+        let last = !answering.keepAlive || (closeWhenAnswered && pending.count == 1)
+        framing = bytes.writeHTTP1Head(head, bodyless: answering.bodyless, close: last)
+    }
+
+    /// Appends a body part to `bytes`, framed.
+    private func append(_ body: ByteBuffer, to bytes: inout ByteBuffer) {
+        switch framing {
+        case .none: break
+        case .length: bytes.writeImmutableBuffer(body)
+        case .chunked: bytes.writeHTTP1Chunk(body)
+        }
+    }
+
+    /// Ends the answer: writes `bytes` (what is left of it) and the body's end, and closes the connection once they
+    /// are out if this answer was its last.
+    private func end(_ trailers: HTTPFields?, after bytes: ByteBuffer?, context: ChannelHandlerContext) {
+        var bytes = bytes ?? context.channel.allocator.buffer(capacity: framing == .chunked ? 8 : 0)
+        if framing == .chunked { bytes.writeHTTP1LastChunk(trailers: trailers) }
+        framing = .none
+        let keep = pending.isEmpty ? false : pending.removeFirst().keepAlive
+        guard !keep || (closeWhenAnswered && pending.isEmpty && head == nil) else {
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+            return
+        }
+        // The connection closes once the answer is out (closing at once would drop what the socket has not
+        // taken yet).
+        state.finishInbound()
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: written)
+        let channel = context.channel
+        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Resumes `waiter` once the connection can take more (at once if it can), or fails it if the connection is gone.
