@@ -78,7 +78,13 @@ extension ResponseBody {
         ResponseBody { writer in
             let box = WriterBox(writer)
             defer { writer = box.writer }
-            try await EventLoopTaskExecutor.relay { try await write(&box.writer) }
+            try await EventLoopTaskExecutor.relay {
+                // A local copy, not `&box.writer`: an access to the property held for the whole stream would be
+                // tracked, and checked against every other access, until the stream ends.
+                var writer = box.writer
+                defer { box.writer = writer }
+                try await write(&writer)
+            }
         }
     }
 }

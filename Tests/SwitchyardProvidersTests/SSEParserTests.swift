@@ -30,6 +30,20 @@ import Testing
         #expect(events == [SSEEvent(data: "a\nb")])
     }
 
+    @Test func everyLineEndAndFieldFormReadsTheSameCutAnywhereOrAByteAtATime() {
+        // CRLF, a field without a colon (empty data), a comment, a lone CR ending a blank line, LF.
+        let text = "event: a\r\ndata: 1\r\ndata\r\n: c\r\rdata:x\n\n"
+        let expected = [SSEEvent(event: "a", data: "1\n"), SSEEvent(data: "x")]
+        let bytes = Array(text.utf8)
+        for cut in 0...bytes.count {
+            let chunks = [
+                String(decoding: bytes[..<cut], as: UTF8.self), String(decoding: bytes[cut...], as: UTF8.self),
+            ]
+            #expect(parse(chunks) == expected, "cut at \(cut)")
+        }
+        #expect(parse(bytes.map { String(decoding: [$0], as: UTF8.self) }) == expected)
+    }
+
     @Test func aFinalEventWithoutBlankLineIsKeptAtClose() {
         #expect(parse(["data: {\"last\":true}"]) == [SSEEvent(data: "{\"last\":true}")])
     }

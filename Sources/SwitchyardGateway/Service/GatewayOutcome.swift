@@ -71,7 +71,8 @@ public struct CommittedStream: Sendable {
 /// Holds a stream iterator while it passes from the task that waited for the first token to the response writer.
 /// Only one task uses it at a time.
 public final class EventIteratorBox: @unchecked Sendable {
-    var iterator: ProviderEventStream.AsyncIterator
+    /// Nil while `next()` has it.
+    private var iterator: ProviderEventStream.AsyncIterator?
 
     init(_ iterator: ProviderEventStream.AsyncIterator) {
         self.iterator = iterator
@@ -80,6 +81,10 @@ public final class EventIteratorBox: @unchecked Sendable {
     /// - Returns: The next event, or nil at the end.
     /// - Throws: The stream's ``ProviderFailure``.
     public func next() async throws -> StreamEvent? {
-        try await iterator.next()
+        // Moved out while it waits: an access to the property held across the wait would be tracked (and checked
+        // against every other access) for as long as the stream waits for its upstream.
+        guard var iterator = iterator.take() else { return nil }
+        defer { self.iterator = iterator }
+        return try await iterator.next()
     }
 }
