@@ -197,6 +197,7 @@ let package = Package(
         .executableTarget(
             name: "switchyard-bench",
             dependencies: [
+                "SwitchyardHTTP1",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -263,6 +264,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "SwitchyardProviders", "SwitchyardGateway", "SwitchyardServer", "SwitchyardTesting",
                 "SwitchyardHTTP", "SwitchyardHTTP1", "switchyard-bench",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -24,6 +24,8 @@ struct StreamClients: AsyncParsableCommand {
         /// When the first and the last event arrived: the span in which this stream was live.
         var live: Range<ContinuousClock.Instant>?
         var gaps: [Double] = []
+        /// The gaps that ended once every client had been started and had a second to get its stream going.
+        var steadyGaps: [Double] = []
         var failure: String?
     }
 
@@ -36,11 +38,13 @@ struct StreamClients: AsyncParsableCommand {
         let started = ContinuousClock.now
         let clientCount = clients
         let ramp = rampSeconds
+        let steadyFrom = started + .seconds(ramp + 1)
         let outcomes = await withTaskGroup(of: Outcome.self) { group in
             for index in 0..<clientCount {
                 group.addTask {
                     try? await Task.sleep(for: .seconds(ramp * Double(index) / Double(max(clientCount, 1))))
-                    return await StreamConnection.run(url: url, token: gateway.token, body: body)
+                    return await StreamConnection.run(
+                        url: url, token: gateway.token, body: body, steadyFrom: steadyFrom)
                 }
             }
             var all: [Outcome] = []
@@ -49,6 +53,7 @@ struct StreamClients: AsyncParsableCommand {
         }
         let wall = started.duration(to: .now)
         let gaps = outcomes.flatMap(\.gaps).sorted()
+        let steadyGaps = outcomes.flatMap(\.steadyGaps).sorted()
         let firsts = outcomes.compactMap(\.first).sorted()
         func percentile(_ p: Double, of values: [Double] = gaps) -> Double {
             guard !values.isEmpty else { return 0 }
@@ -61,6 +66,7 @@ struct StreamClients: AsyncParsableCommand {
             "failures": Array(Set(failures)).sorted().prefix(5).map { $0 },
             "events": outcomes.reduce(0) { $0 + $1.events },
             "gap_ms_p50": percentile(0.5), "gap_ms_p99": percentile(0.99), "gap_ms_max": gaps.last ?? 0,
+            "steady_gap_ms_p99": percentile(0.99, of: steadyGaps), "steady_gaps": steadyGaps.count,
             "first_ms_p50": percentile(0.5, of: firsts), "first_ms_p99": percentile(0.99, of: firsts),
             "first_ms_max": firsts.last ?? 0, "peak_live_streams": peakLive,
             "wall_seconds": Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
@@ -90,13 +96,5 @@ struct StreamClients: AsyncParsableCommand {
 
     static func milliseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }
-
-    static let doneMarker = Array("data: [DONE]".utf8)
-
-    static func eventEnd(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 2 else { return nil }
-        for index in 1..<bytes.count where bytes[index] == 10 && bytes[index - 1] == 10 { return index + 1 }
-        return nil
     }
 }

@@ -12,7 +12,7 @@ bench_binaries() {
 }
 
 # Starts `switchyard-bench upstream` on UPSTREAM_PORT (the arguments are its options) and a gateway in front of it
-# on GATEWAY_PORT, both stopped on exit. Sets WORK (logs), GATEWAY_PID and TOKEN (a service token).
+# on GATEWAY_PORT, both stopped on exit. Sets WORK (logs), UPSTREAM_PID, GATEWAY_PID and TOKEN (a service token).
 start_bench_gateway() {
   # Each stream holds a client connection and an upstream connection in the gateway.
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -21,7 +21,8 @@ start_bench_gateway() {
   trap 'for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
   export_test_secrets
   "$BENCH" upstream --port "$UPSTREAM_PORT" "$@" >"$WORK/upstream.log" 2>&1 &
-  bench_pids+=($!)
+  UPSTREAM_PID=$!
+  bench_pids+=("$UPSTREAM_PID")
   OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench LOG_LEVEL=warning \
     "$BIN" serve --role gateway --port "$GATEWAY_PORT" --log-format json >"$WORK/gateway.log" 2>&1 &
   GATEWAY_PID=$!

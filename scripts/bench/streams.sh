@@ -18,7 +18,7 @@ UPSTREAM_PORT="${UPSTREAM_PORT:-18090}" GATEWAY_PORT="${GATEWAY_PORT:-18300}"
 bench_binaries "$@"
 start_bench_gateway --chunks "$CHUNKS" --interval-ms "$INTERVAL_MS"
 
-ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY_PID/stat"; }
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # Peak RSS and descriptors, sampled every 100 ms while the clients run.
 sample() {
   local rss=0 fds=0
@@ -34,16 +34,19 @@ sample() {
 }
 sample &
 SAMPLER=$!
-before=$(ticks)
-"$BENCH" streams --url "http://127.0.0.1:$GATEWAY_PORT" --token "$TOKEN" --clients "$CLIENTS" \
-  --ramp-seconds "$RAMP" >"$WORK/result.json"
-after=$(ticks)
+before=$(ticks "$GATEWAY_PID") upstream_before=$(ticks "$UPSTREAM_PID")
+# The load tools share the cores with the gateway: their CPU is reported too (the clients' from `time`).
+{ time -p "$BENCH" streams --url "http://127.0.0.1:$GATEWAY_PORT" --token "$TOKEN" --clients "$CLIENTS" \
+  --ramp-seconds "$RAMP" >"$WORK/result.json"; } 2>"$WORK/clients.time"
+after=$(ticks "$GATEWAY_PID") upstream_after=$(ticks "$UPSTREAM_PID")
+clients_cpu=$(awk '$1 == "user" || $1 == "sys" {sum += $2} END {print sum}' "$WORK/clients.time")
 touch "$WORK/done"
 wait "$SAMPLER"
 python3 - "$WORK/result.json" "$WORK/peak" "$before" "$after" "$(getconf CLK_TCK)" "$CLIENTS" "$CHUNKS" \
-  "$INTERVAL_MS" "$MAX_GAP_MS" "$MAX_RSS_MB" <<'PY'
+  "$INTERVAL_MS" "$MAX_GAP_MS" "$MAX_RSS_MB" "$((upstream_after - upstream_before))" "$clients_cpu" <<'PY'
 import json, sys
 result = json.load(open(sys.argv[1]))
+upstream_ticks, clients_cpu = int(sys.argv[11]), float(sys.argv[12])
 rss_kb, fds = map(int, open(sys.argv[2]).read().split())
 before, after, hz = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 clients, chunks, interval, max_gap, max_rss = map(int, sys.argv[6:11])
@@ -52,10 +55,14 @@ events = result["events"]
 print(f"{clients} streams x {chunks} chunks, {interval} ms apart, through the gateway")
 print(f"  completed {result['completed']}, failed {result['failed']} {result['failures'] or ''}")
 print(f"  chunk gap ms: p50 {result['gap_ms_p50']:.1f}  p99 {result['gap_ms_p99']:.1f}  max {result['gap_ms_max']:.1f}")
+print(f"  chunk gap ms once every client has started (after RAMP + 1 s): p99 {result['steady_gap_ms_p99']:.1f} "
+      f"over {result['steady_gaps']} gaps")
 print(f"  first chunk ms: p50 {result['first_ms_p50']:.1f}  p99 {result['first_ms_p99']:.1f}  max {result['first_ms_max']:.1f}")
 print(f"  peak live streams (first to last event overlapping): {result['peak_live_streams']} of {clients}")
 print(f"  gateway: peak RSS {rss_kb / 1024:.0f} MiB, peak open descriptors {fds}, CPU {cpu:.2f} s for {events} events "
       f"= {1e6 * cpu / max(events, 1):.1f} us per chunk; wall {result['wall_seconds']:.1f} s")
+print(f"  load tools on the same cores: upstream CPU {upstream_ticks / hz:.2f} s, clients CPU {clients_cpu:.2f} s "
+      f"= {1e6 * (upstream_ticks / hz + clients_cpu) / max(events, 1):.1f} us per chunk")
 checks = [("every stream completed", result["completed"] == clients),
           ("every stream live at one moment", result["peak_live_streams"] == clients),
           (f"p99 gap under {max_gap} ms", result["gap_ms_p99"] < max_gap),
