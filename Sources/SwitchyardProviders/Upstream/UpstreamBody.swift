@@ -72,7 +72,7 @@ final class UpstreamBodyReader: Sendable {
         var bufferedBytes = 0
         /// Set when the body has ended: success, or the failure still to throw.
         var end: Result<Void, any Error>?
-        var waiter: CheckedContinuation<ByteBuffer?, any Error>?
+        var waiter: UnsafeContinuation<ByteBuffer?, any Error>?
         var paused = false
     }
 
@@ -90,7 +90,7 @@ final class UpstreamBodyReader: Sendable {
 
     /// A part of the body arrived.
     func receive(_ part: ByteBuffer) {
-        let waiter = state.withLock { state -> CheckedContinuation<ByteBuffer?, any Error>? in
+        let waiter = state.withLock { state -> UnsafeContinuation<ByteBuffer?, any Error>? in
             guard state.end == nil else { return nil }
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -108,7 +108,7 @@ final class UpstreamBodyReader: Sendable {
     /// - Returns: False when the reader had stopped it first (its connection is then being closed).
     @discardableResult
     func finish(_ failure: (any Error)?) -> Bool {
-        let (ended, waiter) = state.withLock { state -> (Bool, CheckedContinuation<ByteBuffer?, any Error>?) in
+        let (ended, waiter) = state.withLock { state -> (Bool, UnsafeContinuation<ByteBuffer?, any Error>?) in
             guard state.end == nil else { return (false, nil) }
             state.end = failure.map { .failure($0) } ?? .success(())
             state.paused = false
@@ -127,7 +127,7 @@ final class UpstreamBodyReader: Sendable {
     func next() async throws -> ByteBuffer? {
         if let ready = take(waiter: nil) { return try ready.get() }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+            try await withUnsafeThrowingContinuation { continuation in
                 if let ready = take(waiter: continuation) { continuation.resume(with: ready) }
             }
         } onCancel: {
@@ -136,7 +136,7 @@ final class UpstreamBodyReader: Sendable {
     }
 
     /// A part or the end when one is ready; else nil, and `waiter` (when given) waits for what comes next.
-    private func take(waiter: CheckedContinuation<ByteBuffer?, any Error>?) -> Result<ByteBuffer?, any Error>? {
+    private func take(waiter: UnsafeContinuation<ByteBuffer?, any Error>?) -> Result<ByteBuffer?, any Error>? {
         let (ready, resume) = state.withLock { state -> (Result<ByteBuffer?, any Error>?, Bool) in
             if let part = state.parts.popFirst() {
                 state.bufferedBytes -= part.readableBytes
@@ -155,7 +155,7 @@ final class UpstreamBodyReader: Sendable {
     /// Ends an unfinished body from the reader's side (cancelled, or dropped): the connection is closed, since its
     /// exchange cannot complete. A body already ended leaves the connection alone (it may serve another exchange).
     func stop(_ reason: any Error) {
-        let (stopped, waiter) = state.withLock { state -> (Bool, CheckedContinuation<ByteBuffer?, any Error>?) in
+        let (stopped, waiter) = state.withLock { state -> (Bool, UnsafeContinuation<ByteBuffer?, any Error>?) in
             guard state.end == nil else { return (false, nil) }
             state.end = .failure(reason)
             state.parts.removeAll()
