@@ -8,11 +8,16 @@ err = lambda desc: {"description": desc, "content": {"application/json": {"schem
 json_body = lambda name: {"required": True, "content": {"application/json": {"schema": ref(name)}}}
 ok = lambda name, desc="OK": {"description": desc, "content": {"application/json": {"schema": ref(name)}}}
 auth_errors = {"401": err("Missing, malformed, expired or unverifiable service token.")}
+rate_headers = {
+    "x-ratelimit-limit-requests": {"description": "When a gateway rate limit applies to the caller (`rate_limits`): the requests per minute of the tightest bucket it met (its service's or its `user`'s; per replica)", "schema": {"type": "string"}},
+    "x-ratelimit-remaining-requests": {"description": "Whole requests that bucket would let through at once now", "schema": {"type": "string"}},
+    "x-ratelimit-reset-requests": {"description": "Until that bucket is full again, as OpenAI writes it (`100ms`, `1.5s`, `6m0s`)", "schema": {"type": "string"}},
+}
 gen_errors = {
     "400": err("Invalid input (malformed JSON, missing field, out-of-range parameter, unknown provider), or a provider rejected the request as invalid, too long or filtered."),
     "404": err("Unknown model or route."),
     "413": err("Body over the size limit."),
-    "429": err("Every target was rate limited (`code` rate_limit_exceeded; Retry-After is set when known), or this service or the request's `user` is over the gateway's own rate limit (`code` rate_limited, Retry-After set; no provider was called)."),
+    "429": {**err("Every target was rate limited (`code` rate_limit_exceeded; Retry-After is set when known), or this service or the request's `user` is over the gateway's own rate limit (`code` rate_limited, Retry-After and the x-ratelimit headers set; no provider was called)."), "headers": rate_headers},
     "502": err("Every provider failed."),
     "503": err("No provider of the chain is configured, or all are overloaded; or this replica is shutting down (`code` shutting_down, `Retry-After` set)."),
     "504": err("The request deadline passed."),
@@ -201,11 +206,11 @@ doc = {
         "/metrics": {"get": {"summary": "Prometheus counters", "security": [], "responses": {"200": {"description": "Prometheus text", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}, **auth_errors}}},
         "/v1/generate/": {"post": {"summary": "Generate over a fallback chain (internal payload)", "requestBody": json_body("GenerateRequest"),
-            "responses": {"200": {"description": "The answer, or an SSE stream when `stream` is true", "content": {"application/json": {"schema": ref("GenerateResponse")}, "text/event-stream": {"schema": {"type": "string"}}}}, **gen_errors}}},
+            "responses": {"200": {"description": "The answer, or an SSE stream when `stream` is true", "headers": rate_headers, "content": {"application/json": {"schema": ref("GenerateResponse")}, "text/event-stream": {"schema": {"type": "string"}}}}, **gen_errors}}},
         "/v1/chat/completions": {"post": {"summary": "OpenAI Chat Completions, plain or streamed", "requestBody": json_body("ChatCompletionRequest"),
             "responses": {"200": {"description": "A completion, or an SSE stream of chunks when `stream` is true (with `stream_options.include_usage` the last chunk's usage carries `cost`)",
                 "headers": {"x-switchyard-cost": {"description": "What the request cost in US dollars (every attempt), from the price table; absent on streams and when a model that used tokens has no price", "schema": {"type": "string"}},
-                            "x-switchyard-cache": {"description": "On a route with `cache`, for a deterministic request (temperature 0, no `user`): `hit` (served from memory: no attempt, no cost) or `miss`", "schema": {"type": "string", "enum": ["hit", "miss"]}}},
+                            "x-switchyard-cache": {"description": "On a route with `cache`, for a deterministic request (temperature 0, no `user`): `hit` (served from memory: no attempt, no cost) or `miss`", "schema": {"type": "string", "enum": ["hit", "miss"]}}, **rate_headers},
                 "content": {"application/json": {"schema": ref("ChatCompletion")}, "text/event-stream": {"schema": ref("ChatCompletionChunk")}}}, **gen_errors}}},
         "/v1/models": {"get": {"summary": "Routes and usable provider/model targets", "responses": {"200": ok("ModelList"), **auth_errors}}},
         "/v1/models/{model}": {"get": {"summary": "One model (a route name or provider/model)",

@@ -21,6 +21,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     /// The gateway attempts a failed generation made (`attempts` in the error object of `/v1/generate/`), so that a
     /// separate backend records them as an in-process one does.
     public var attempts: [AttemptRecord]?
+    /// More fields for the answer (a rate limit's `x-ratelimit-*`, say).
+    public var headers = HTTPFields()
 
     /// - Parameters:
     ///   - status: The HTTP status.
@@ -96,7 +98,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     /// The error as a response: for a request that never reached a router (refused by the server's connection).
     public func response() throws -> Response {
-        var headers = HTTPFields()
+        var headers = self.headers
         headers[.contentType] = "application/json"
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         if let shouldRetry, let name = HTTPField.Name("x-should-retry") {

@@ -11,25 +11,27 @@ import Testing
         // 60 a minute: one token a second, three at once.
         var limiter = RateLimiter<Instant>(
             rules: RateLimitRules(services: ["backend": RateLimit(requestsPerMinute: 60, burst: 3)]))
-        for _ in 0..<3 { #expect(limiter.admit(service: "backend", user: nil, now: Self.at(0)) == nil) }
-        let refusal = limiter.admit(service: "backend", user: nil, now: Self.at(0))
+        for _ in 0..<3 { #expect(limiter.admit(service: "backend", user: nil, now: Self.at(0)).refusal == nil) }
+        let refusal = limiter.admit(service: "backend", user: nil, now: Self.at(0)).refusal
         #expect(refusal?.scope == .service("backend"))
         #expect(refusal?.retryAfter == .seconds(1))
-        #expect(limiter.admit(service: "backend", user: nil, now: Self.at(400)) != nil)
-        #expect(limiter.admit(service: "backend", user: nil, now: Self.at(1000)) == nil, "one token after a second")
-        #expect(limiter.admit(service: "backend", user: nil, now: Self.at(1000)) != nil)
+        #expect(limiter.admit(service: "backend", user: nil, now: Self.at(400)).refusal != nil)
+        #expect(
+            limiter.admit(service: "backend", user: nil, now: Self.at(1000)).refusal == nil, "one token after a second")
+        #expect(limiter.admit(service: "backend", user: nil, now: Self.at(1000)).refusal != nil)
         // Idle for a minute: back to the burst, not beyond.
-        for _ in 0..<3 { #expect(limiter.admit(service: "backend", user: nil, now: Self.at(61_000)) == nil) }
-        #expect(limiter.admit(service: "backend", user: nil, now: Self.at(61_000)) != nil)
+        for _ in 0..<3 { #expect(limiter.admit(service: "backend", user: nil, now: Self.at(61_000)).refusal == nil) }
+        #expect(limiter.admit(service: "backend", user: nil, now: Self.at(61_000)).refusal != nil)
     }
 
     @Test func servicesWithoutALimitOfTheirOwnShareTheDefaultRuleNotABucket() {
         var limiter = RateLimiter<Instant>(
             rules: RateLimitRules(defaultService: RateLimit(requestsPerMinute: 60, burst: 1)))
-        #expect(limiter.admit(service: "a", user: nil, now: Self.at(0)) == nil)
-        #expect(limiter.admit(service: "b", user: nil, now: Self.at(0)) == nil, "each service has its own bucket")
-        #expect(limiter.admit(service: "a", user: nil, now: Self.at(0)) != nil)
-        #expect(limiter.admit(service: nil, user: nil, now: Self.at(0)) == nil, "no service, no service limit")
+        #expect(limiter.admit(service: "a", user: nil, now: Self.at(0)).refusal == nil)
+        #expect(
+            limiter.admit(service: "b", user: nil, now: Self.at(0)).refusal == nil, "each service has its own bucket")
+        #expect(limiter.admit(service: "a", user: nil, now: Self.at(0)).refusal != nil)
+        #expect(limiter.admit(service: nil, user: nil, now: Self.at(0)).refusal == nil, "no service, no service limit")
     }
 
     @Test func aUserRefusalTakesNothingFromTheService() {
@@ -37,13 +39,13 @@ import Testing
             rules: RateLimitRules(
                 services: ["backend": RateLimit(requestsPerMinute: 60, burst: 2)],
                 user: RateLimit(requestsPerMinute: 6, burst: 1)))
-        #expect(limiter.admit(service: "backend", user: "ana", now: Self.at(0)) == nil)
-        let refusal = limiter.admit(service: "backend", user: "ana", now: Self.at(0))
+        #expect(limiter.admit(service: "backend", user: "ana", now: Self.at(0)).refusal == nil)
+        let refusal = limiter.admit(service: "backend", user: "ana", now: Self.at(0)).refusal
         #expect(refusal?.scope == .user)
         #expect(refusal?.retryAfter == .seconds(10), "6 a minute: one token every 10 s")
         // The service bucket still has its second token: Ben gets it.
-        #expect(limiter.admit(service: "backend", user: "ben", now: Self.at(0)) == nil)
-        #expect(limiter.admit(service: "backend", user: "cy", now: Self.at(0))?.scope == .service("backend"))
+        #expect(limiter.admit(service: "backend", user: "ben", now: Self.at(0)).refusal == nil)
+        #expect(limiter.admit(service: "backend", user: "cy", now: Self.at(0)).refusal?.scope == .service("backend"))
     }
 
     @Test func fullBucketsAreForgotten() {
@@ -53,5 +55,36 @@ import Testing
         #expect(limiter.bucketCount > 10)
         _ = limiter.admit(service: nil, user: "late", now: Self.at(5_000))
         #expect(limiter.bucketCount == 1, "only the bucket just used is not full")
+    }
+
+    @Test func theQuotaIsTheTightestBucketAfterTheDecision() throws {
+        // Service: 120 a minute (2 a second), 4 at once. User: 6 a minute, 2 at once.
+        let service = RateLimit(requestsPerMinute: 120, burst: 4)
+        let user = RateLimit(requestsPerMinute: 6, burst: 2)
+        var limiter = RateLimiter<Instant>(rules: RateLimitRules(services: ["backend": service], user: user))
+        let first = limiter.admit(service: "backend", user: nil, now: Self.at(0))
+        #expect(first.refusal == nil)
+        #expect(
+            first.quota == .init(scope: .service("backend"), limit: service, remaining: 3, resetAfter: .seconds(0.5)))
+        // With a user: their bucket (1 left of 2, 10 s to refill) is tighter than the service's (2 left of 4).
+        let second = limiter.admit(service: "backend", user: "ana", now: Self.at(0))
+        #expect(second.quota == .init(scope: .user, limit: user, remaining: 1, resetAfter: .seconds(10)))
+        // Half a second later the service has refilled by one: 2 left after this one, 1 s to full.
+        let third = limiter.admit(service: "backend", user: "ben", now: Self.at(500))
+        #expect(third.quota?.scope == .user, "Ben's bucket: 1 left, the service's: 2")
+        let fourth = limiter.admit(service: "backend", user: nil, now: Self.at(500))
+        #expect(
+            fourth.quota == .init(scope: .service("backend"), limit: service, remaining: 1, resetAfter: .seconds(1.5)))
+        // Ana's second request empties her bucket (and the service's): remaining 0.
+        #expect(limiter.admit(service: "backend", user: "ana", now: Self.at(500)).quota?.remaining == 0)
+        let refused = limiter.admit(service: "backend", user: "ana", now: Self.at(500))
+        #expect(refused.refusal?.scope == .user)
+        #expect(refused.quota?.scope == .user)
+        #expect(refused.quota?.remaining == 0)
+        // Both buckets are empty; Ana's (0.05 of 2 tokens, at 0.1 a second) takes 19.5 s to fill, the service's 2 s.
+        let reset = try #require(refused.quota?.resetAfter)
+        #expect(abs(reset / .milliseconds(1) - 19_500) < 1)
+        let none = limiter.admit(service: nil, user: nil, now: Self.at(500))
+        #expect(none.refusal == nil && none.quota == nil, "no bucket applies")
     }
 }

@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import SwitchyardCore
-import SwitchyardGateway
 import SwitchyardProviders
 import SwitchyardTesting
 import Testing
+
+@testable import SwitchyardGateway
 
 /// Rate limits on the gateway's HTTP surface: a service's bucket and each end user's, checked before any upstream
 /// call (the fake upstream counts the calls that got through), answered 429 `rate_limited` with `Retry-After`.
@@ -25,6 +26,22 @@ import Testing
         }
     }
 
+    /// `19.995s` as 19.995, for a header whose exact value depends on the milliseconds between two requests.
+    static func seconds(_ text: String?) -> Double? {
+        guard let text, text.hasSuffix("s"), !text.hasSuffix("ms") else { return nil }
+        return Double(text.dropLast())
+    }
+
+    @Test func resetTimesAreWrittenAsOpenAIWritesThem() {
+        let cases: [(Duration, String)] = [
+            (.zero, "0s"), (.nanoseconds(1), "1ms"), (.milliseconds(20), "20ms"), (.milliseconds(999), "999ms"),
+            (.seconds(1), "1s"), (.milliseconds(1500), "1.5s"), (.milliseconds(19_995), "19.995s"),
+            (.milliseconds(1_050), "1.05s"), (.seconds(360), "6m0s"), (.milliseconds(61_250), "1m1.25s"),
+            (.seconds(3600), "1h0m0s"), (.seconds(3_725), "1h2m5s"),
+        ]
+        for (duration, text) in cases { #expect(RateLimitHeaders.durationText(duration) == text, "\(duration)") }
+    }
+
     static func completion(user: String? = nil) -> String {
         let userField = user.map { #","user":"\#($0)""# } ?? ""
         return #"{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}]\#(userField)}"#
@@ -36,13 +53,21 @@ import Testing
             services: ["tests": RateLimit(requestsPerMinute: 6, burst: 2)],
             defaultService: RateLimit(requestsPerMinute: 600, burst: 100))
         try await withLimitedGateway(rules) { client, upstream in
-            for _ in 0..<2 {
-                #expect(
-                    try await GatewayHarness.post(client, "/v1/chat/completions", json: Self.completion()).status == 200
-                )
-            }
+            // OpenAI's headers: 6 a minute, whole tokens left, and the time until the bucket is full again.
+            let first = try await GatewayHarness.post(client, "/v1/chat/completions", json: Self.completion())
+            #expect(first.status == 200)
+            #expect(first.headers[RateLimitHeaders.limit] == "6")
+            #expect(first.headers[RateLimitHeaders.remaining] == "1")
+            #expect(first.headers[RateLimitHeaders.reset] == "10s", "one token at 0.1 a second")
+            let second = try await GatewayHarness.post(client, "/v1/chat/completions", json: Self.completion())
+            #expect(second.status == 200)
+            #expect(second.headers[RateLimitHeaders.remaining] == "0")
+            #expect(Self.seconds(second.headers[RateLimitHeaders.reset]).map { (19...20).contains($0) } == true)
             let refused = try await GatewayHarness.post(client, "/v1/chat/completions", json: Self.completion())
             #expect(refused.status == 429)
+            #expect(refused.headers[RateLimitHeaders.limit] == "6")
+            #expect(refused.headers[RateLimitHeaders.remaining] == "0")
+            #expect(Self.seconds(refused.headers[RateLimitHeaders.reset]).map { (19...20).contains($0) } == true)
             #expect(refused.headers[.retryAfter].flatMap(Int.init).map { (1...10).contains($0) } == true)
             let error = try #require(refused.json["error"] as? [String: Any])
             #expect(error["code"] as? String == "rate_limited")
@@ -56,6 +81,9 @@ import Testing
                 json: #"{"provider":"openai","model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"#,
                 token: other)
             #expect(generate.status == 200)
+            #expect(generate.headers[RateLimitHeaders.limit] == "600", "the default rule's bucket")
+            #expect(generate.headers[RateLimitHeaders.remaining] == "99")
+            #expect(generate.headers[RateLimitHeaders.reset] == "100ms")
             #expect(await upstream.state.requestCount == 3)
             let metrics = PrometheusText(try await GatewayHarness.get(client, "/metrics", token: nil).body)
             #expect(metrics.value(GatewayMetrics.rateLimitedTotal, ["scope": "service", "service": "tests"]) == 1)
@@ -75,10 +103,20 @@ import Testing
             #expect(
                 try await GatewayHarness.post(client, "/v1/chat/completions", json: Self.completion(user: "ben")).status
                     == 200)
-            #expect(
-                try await GatewayHarness.post(client, "/v1/chat/completions", json: Self.completion()).status == 200,
-                "a request without a user is not limited per user")
-            #expect(await upstream.state.requestCount == 3)
+            let anonymous = try await GatewayHarness.post(client, "/v1/chat/completions", json: Self.completion())
+            #expect(anonymous.status == 200, "a request without a user is not limited per user")
+            #expect(anonymous.headers[RateLimitHeaders.remaining] == nil, "and no limit applied to it")
+            // A stream's head carries the headers too.
+            let streamed = try await GatewayHarness.post(
+                client, "/v1/chat/completions",
+                json: #"{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"user":"cy","#
+                    + #""stream":true}"#)
+            #expect(streamed.status == 200)
+            #expect(streamed.headers[.contentType] == "text/event-stream")
+            #expect(streamed.headers[RateLimitHeaders.limit] == "6")
+            #expect(streamed.headers[RateLimitHeaders.remaining] == "0")
+            #expect(streamed.headers[RateLimitHeaders.reset] == "10s")
+            #expect(await upstream.state.requestCount == 4)
         }
     }
 }

@@ -90,6 +90,26 @@ def test_rate_limit_error(client):
     assert "Rate limit reached" not in str(info.value), "provider text must not reach the client"
 
 
+def test_gateway_rate_limit_per_user(client):
+    """config.json limits each `user` to 2 at once, 6 a minute; OpenAI's x-ratelimit headers count down."""
+    messages = [{"role": "user", "content": "hi"}]
+    remaining = []
+    for _ in range(2):
+        raw = client.chat.completions.with_raw_response.create(model="switchyard-demo", messages=messages, user="interop-limited")
+        assert raw.headers["x-ratelimit-limit-requests"] == "6"
+        remaining.append(raw.headers["x-ratelimit-remaining-requests"])
+        assert raw.headers["x-ratelimit-reset-requests"].endswith("s")
+        assert raw.parse().choices[0].message.content == "Mock reply to: hi"
+    assert remaining == ["1", "0"]
+    with pytest.raises(openai.RateLimitError) as info:
+        client.chat.completions.create(model="switchyard-demo", messages=messages, user="interop-limited")
+    assert info.value.code == "rate_limited"
+    assert 1 <= int(info.value.response.headers["retry-after"]) <= 10
+    assert info.value.response.headers["x-ratelimit-remaining-requests"] == "0"
+    # Another user has a bucket of their own.
+    assert client.chat.completions.create(model="switchyard-demo", messages=messages, user="interop-other").choices
+
+
 def test_stream_broken_after_it_began_raises(client):
     stream = client.chat.completions.create(model="upstream/cut", messages=[{"role": "user", "content": "x"}], stream=True)
     received = ""

@@ -99,7 +99,9 @@ final class SignInThrottle: Sendable {
     /// - Returns: nil when the attempt may go on; else how many whole seconds to wait.
     func admit(client: String) -> Int? {
         let now = ContinuousClock.now
-        guard let refusal = limiter.withLock({ $0.admit(service: nil, user: client, now: now) }) else { return nil }
+        guard let refusal = limiter.withLock({ $0.admit(service: nil, user: client, now: now) }).refusal else {
+            return nil
+        }
         let (seconds, attoseconds) = refusal.retryAfter.components
         return Int(seconds) + (attoseconds > 0 ? 1 : 0)
     }

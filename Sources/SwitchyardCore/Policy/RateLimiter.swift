@@ -55,6 +55,32 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
         public var retryAfter: Duration
     }
 
+    /// The tightest bucket that applied, after the decision (for OpenAI's `x-ratelimit-*-requests` headers): the
+    /// one with the fewest whole tokens left, the one that takes longer to fill up again on a tie.
+    public struct Quota: Sendable, Equatable {
+        public var scope: Scope
+        public var limit: RateLimit
+        /// Whole tokens left: how many requests would pass at once now.
+        public var remaining: Int
+        /// How long until the bucket is full again (its burst available at once), at its rate.
+        public var resetAfter: Duration
+
+        public init(scope: Scope, limit: RateLimit, remaining: Int, resetAfter: Duration) {
+            self.scope = scope
+            self.limit = limit
+            self.remaining = remaining
+            self.resetAfter = resetAfter
+        }
+    }
+
+    /// What ``admit(service:user:now:)`` decided.
+    public struct Admission: Sendable, Equatable {
+        /// nil when admitted; else the refusing bucket with the longest wait.
+        public var refusal: Refusal?
+        /// nil when no bucket applies.
+        public var quota: Quota?
+    }
+
     private enum Key: Hashable {
         case service(String)
         case user(String)
@@ -86,19 +112,19 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
     ///   - service: The calling service, if known.
     ///   - user: The end user, if the request names one.
     ///   - now: The current instant.
-    /// - Returns: nil when admitted; the refusal with the longest wait otherwise.
-    public mutating func admit(service: String?, user: String?, now: Instant) -> Refusal? {
+    /// - Returns: The refusal with the longest wait if any bucket is empty, and the tightest bucket's state.
+    public mutating func admit(service: String?, user: String?, now: Instant) -> Admission {
         var checks: [(Key, RateLimit, Scope)] = []
         if let service, let limit = rules.limit(service: service) {
             checks.append((.service(service), limit, .service(service)))
         }
         if let user, !user.isEmpty, let limit = rules.user { checks.append((.user(user), limit, .user)) }
-        guard !checks.isEmpty else { return nil }
+        guard !checks.isEmpty else { return Admission() }
         var refusal: Refusal?
-        var refilled: [(Key, Bucket)] = []
+        var refilled: [(Key, Bucket, RateLimit, Scope)] = []
         for (key, limit, scope) in checks {
             let bucket = refill(buckets[key], limit: limit, now: now)
-            refilled.append((key, bucket))
+            refilled.append((key, bucket, limit, scope))
             if bucket.tokens < 1 {
                 let wait = Duration.seconds((1 - bucket.tokens) / limit.perSecond)
                 if refusal == nil || wait > refusal!.retryAfter {
@@ -106,12 +132,23 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
                 }
             }
         }
-        for (key, var bucket) in refilled {
+        var quota: Quota?
+        for (key, var bucket, limit, scope) in refilled {
             if refusal == nil { bucket.tokens -= 1 }
             buckets[key] = bucket
+            let state = Quota(
+                scope: scope, limit: limit, remaining: max(0, Int(bucket.tokens.rounded(.down))),
+                resetAfter: .seconds(max(0, Double(limit.burst) - bucket.tokens) / limit.perSecond))
+            if let tightest = quota,
+                tightest.remaining < state.remaining
+                    || (tightest.remaining == state.remaining && tightest.resetAfter >= state.resetAfter)
+            {
+                continue
+            }
+            quota = state
         }
         if buckets.count > pruneAbove { prune(now: now) }
-        return refusal
+        return Admission(refusal: refusal, quota: quota)
     }
 
     private func refill(_ bucket: Bucket?, limit: RateLimit, now: Instant) -> Bucket {

@@ -28,7 +28,7 @@ public struct InProcessGatewayClient: StreamingGatewayClient {
             throw GatewayCallError(.invalidRequest(error))
         }
         do {
-            try service.admit(service: HTTPGatewayClient.defaultServiceName, user: request.user)
+            _ = try service.admit(service: HTTPGatewayClient.defaultServiceName, user: request.user)
         } catch {
             throw GatewayCallError(.rateLimited, retryAfter: .seconds(error.retryAfterSeconds))
         }

@@ -12,11 +12,13 @@ extension APIError {
                 + "GET /v1/models lists what is available.")
     }
 
-    /// 429 `rate_limited` with `Retry-After`, before any upstream call.
+    /// 429 `rate_limited` with `Retry-After` and the `x-ratelimit-*` headers, before any upstream call.
     static func from(_ limited: RateLimitExceeded) -> APIError {
-        APIError(
+        var error = APIError(
             .tooManyRequests, type: "rate_limit_error", code: GatewayErrorCode.rateLimited, message: limited.message,
             retryAfterSeconds: limited.retryAfterSeconds)
+        RateLimitHeaders.append(limited.quota, to: &error.headers)
+        return error
     }
 
     /// The same error, carrying the attempt log (the `/v1/generate/` surface's error object has it).

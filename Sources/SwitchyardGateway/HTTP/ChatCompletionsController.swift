@@ -25,14 +25,16 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
         let providerRequest = ProviderRequest(
             model: dto.model, systemInstruction: system, messages: conversation, sampling: dto.sampling,
             user: dto.user)
-        do { try service.admit(service: context.service, user: dto.user) } catch { throw APIError.from(error) }
+        let quota: RateLimitQuota?
+        do { quota = try service.admit(service: context.service, user: dto.user) } catch { throw APIError.from(error) }
         let id = "chatcmpl-" + ServedHeaders.randomID()
         let created = Int(Date().timeIntervalSince1970)
         if dto.stream == true {
             do {
                 let committed = try await service.openStream(plan, request: providerRequest)
                 return streamingResponse(
-                    committed, id: id, created: created, includeUsage: dto.streamOptions?.includeUsage == true)
+                    committed, id: id, created: created, includeUsage: dto.streamOptions?.includeUsage == true,
+                    rateLimit: quota)
             } catch {
                 throw APIError.from(error)
             }
@@ -50,7 +52,7 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
             usage: CostedUsage(response.usage, cost: response.cost))
         var headers = ServedHeaders.fields(
             id: id, provider: response.provider, model: response.model, attempts: response.attempts.count,
-            cache: cache)
+            cache: cache, rateLimit: quota)
         if let cost = response.cost {
             headers.append(HTTPField(name: ServedHeaders.cost, value: NanoDollars.decimalString(cost)))
         }
@@ -78,13 +80,13 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
     }
 
     private func streamingResponse(
-        _ committed: CommittedStream, id: String, created: Int, includeUsage: Bool
+        _ committed: CommittedStream, id: String, created: Int, includeUsage: Bool, rateLimit: RateLimitQuota?
     )
         -> Response
     {
         var headers = ServedHeaders.fields(
             id: id, provider: committed.target.provider, model: committed.target.model,
-            attempts: committed.attempts.count)
+            attempts: committed.attempts.count, rateLimit: rateLimit)
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let service = self.service

@@ -20,7 +20,12 @@ struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
         } catch {
             throw APIError.invalidRequest(error.message, param: error.parameter)
         }
-        do { try service.admit(service: context.service, user: generation.user) } catch { throw APIError.from(error) }
+        let quota: RateLimitQuota?
+        do {
+            quota = try service.admit(service: context.service, user: generation.user)
+        } catch {
+            throw APIError.from(error)
+        }
         if dto.stream == true {
             let committed: CommittedStream
             do {
@@ -28,7 +33,7 @@ struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
             } catch {
                 throw APIError.from(error).with(attempts: error.attempts)
             }
-            return GenerateStreamEncoder.response(committed, service: service)
+            return GenerateStreamEncoder.response(committed, service: service, rateLimit: quota)
         }
         let response: GenerationResponse
         let cache: CacheStatus?
@@ -42,6 +47,6 @@ struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
             GenerateResponseDTO(response),
             headers: ServedHeaders.fields(
                 id: ServedHeaders.randomID(), provider: response.provider, model: response.model,
-                attempts: response.attempts.count, cache: cache))
+                attempts: response.attempts.count, cache: cache, rateLimit: quota))
     }
 }

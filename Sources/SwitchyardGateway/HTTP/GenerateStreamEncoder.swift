@@ -42,10 +42,12 @@ enum GenerateStreamEncoder {
         }
     }
 
-    static func response(_ committed: CommittedStream, service: GatewayService) -> Response {
+    static func response(
+        _ committed: CommittedStream, service: GatewayService, rateLimit: RateLimitQuota?
+    ) -> Response {
         var headers = ServedHeaders.fields(
             id: ServedHeaders.randomID(), provider: committed.target.provider,
-            model: committed.target.model, attempts: committed.attempts.count)
+            model: committed.target.model, attempts: committed.attempts.count, rateLimit: rateLimit)
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let body = ResponseBody.relay { writer in

@@ -9,12 +9,15 @@ enum ServedHeaders {
     /// What the request cost in dollars (`x-switchyard-cost`), on a priced answer.
     static let cost = HTTPField.Name("x-switchyard-cost")!
 
-    /// The fields, appended to an empty list (names made once, no search for an earlier field of the same name).
+    /// The fields, appended to an empty list (names made once, no search for an earlier field of the same name),
+    /// with the caller's rate-limit state when a limit applied (``RateLimitHeaders``).
     static func fields(
-        id: String, provider: String, model: String, attempts: Int, cache: CacheStatus? = nil
+        id: String, provider: String, model: String, attempts: Int, cache: CacheStatus? = nil,
+        rateLimit: RateLimitQuota? = nil
     ) -> HTTPFields {
         var headers = HTTPFields()
-        headers.reserveCapacity(7)
+        headers.reserveCapacity(rateLimit == nil ? 7 : 10)
+        RateLimitHeaders.append(rateLimit, to: &headers)
         if let cache { headers.append(HTTPField(name: Self.cache, value: cache.rawValue)) }
         headers.append(HTTPField(name: ServedFields.requestID, value: id))
         headers.append(HTTPField(name: ServedFields.provider, value: provider))

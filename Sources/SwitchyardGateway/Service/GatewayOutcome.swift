@@ -22,9 +22,14 @@ public struct GatewayFailure: Error, Sendable {
     public var attempts: [AttemptRecord]
 }
 
+/// The state of the tightest rate-limit bucket a request met.
+public typealias RateLimitQuota = RateLimiter<AnyClock.Instant>.Quota
+
 /// A request refused by a rate limit before any upstream call.
 public struct RateLimitExceeded: Error, Sendable {
     public var refusal: RateLimiter<AnyClock.Instant>.Refusal
+    /// The tightest bucket, for the `x-ratelimit-*` headers of the 429.
+    public var quota: RateLimitQuota?
 
     /// Whole seconds to wait, at least 1.
     public var retryAfterSeconds: Int {

@@ -7,13 +7,16 @@ extension GatewayService {
     /// - Parameters:
     ///   - service: The calling service (the token's `service` claim); nil in process.
     ///   - user: The request's `user`, if any.
+    /// - Returns: The tightest bucket's state after taking, for the `x-ratelimit-*` headers; nil when no limit
+    ///   applies.
     /// - Throws: ``RateLimitExceeded`` when a bucket is empty (nothing is taken from the others).
-    public func admit(service: String?, user: String?) throws(RateLimitExceeded) {
-        guard !settings.rateLimits.isEmpty else { return }
+    public func admit(service: String?, user: String?) throws(RateLimitExceeded) -> RateLimitQuota? {
+        guard !settings.rateLimits.isEmpty else { return nil }
         let now = clock.now
-        guard let refusal = limiter.withLock({ $0.admit(service: service, user: user, now: now) }) else { return }
+        let admission = limiter.withLock { $0.admit(service: service, user: user, now: now) }
+        guard let refusal = admission.refusal else { return admission.quota }
         metrics.recordRateLimited(refusal.scope)
-        throw RateLimitExceeded(refusal: refusal)
+        throw RateLimitExceeded(refusal: refusal, quota: admission.quota)
     }
 
     /// A non-streamed answer through the route's sharing rules: from its cache, or from one upstream call that

@@ -1,0 +1,43 @@
+import HTTPTypes
+import SwitchyardCore
+
+/// OpenAI's request rate-limit headers, from the tightest bucket a request met (its service's or its user's), on
+/// every answer of a limited caller and on the 429: `x-ratelimit-limit-requests` (the bucket's requests per
+/// minute), `x-ratelimit-remaining-requests` (whole tokens left: requests that would pass at once now) and
+/// `x-ratelimit-reset-requests` (until the bucket is full again, written as OpenAI writes it: `1s`, `6m0s`,
+/// `20ms`). Per process, as the buckets are.
+enum RateLimitHeaders {
+    static let limit = HTTPField.Name("x-ratelimit-limit-requests")!
+    static let remaining = HTTPField.Name("x-ratelimit-remaining-requests")!
+    static let reset = HTTPField.Name("x-ratelimit-reset-requests")!
+
+    /// Appends the three fields, or nothing when no limit applied.
+    static func append(_ quota: RateLimitQuota?, to headers: inout HTTPFields) {
+        guard let quota else { return }
+        headers.append(HTTPField(name: limit, value: String(quota.limit.requestsPerMinute)))
+        headers.append(HTTPField(name: remaining, value: String(quota.remaining)))
+        headers.append(HTTPField(name: reset, value: durationText(quota.resetAfter)))
+    }
+
+    /// A duration as Go prints one (OpenAI's format), at millisecond resolution, rounded up so that a client that
+    /// waits this long finds the bucket full: `0s`, `20ms`, `1.5s`, `6m0s`, `1h0m0s`.
+    static func durationText(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = max(0, seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+        if milliseconds == 0 { return "0s" }
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        let hours = milliseconds / 3_600_000
+        let minutes = milliseconds / 60_000 % 60
+        let wholeSeconds = milliseconds / 1000 % 60
+        let fraction = milliseconds % 1000
+        var text = hours > 0 ? "\(hours)h\(minutes)m" : minutes > 0 ? "\(minutes)m" : ""
+        text += String(wholeSeconds)
+        if fraction > 0 {
+            var digits = String(fraction)
+            digits = String(repeating: "0", count: 3 - digits.count) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text + "s"
+    }
+}
