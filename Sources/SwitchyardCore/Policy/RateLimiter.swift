@@ -71,6 +71,11 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
             self.remaining = remaining
             self.resetAfter = resetAfter
         }
+
+        /// Fewer whole tokens left, or as many and longer to fill up again.
+        func isTighter(than other: Quota) -> Bool {
+            remaining < other.remaining || (remaining == other.remaining && resetAfter > other.resetAfter)
+        }
     }
 
     /// What ``admit(service:user:now:)`` decided.
@@ -139,13 +144,7 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
             let state = Quota(
                 scope: scope, limit: limit, remaining: max(0, Int(bucket.tokens.rounded(.down))),
                 resetAfter: .seconds(max(0, Double(limit.burst) - bucket.tokens) / limit.perSecond))
-            if let tightest = quota,
-                tightest.remaining < state.remaining
-                    || (tightest.remaining == state.remaining && tightest.resetAfter >= state.resetAfter)
-            {
-                continue
-            }
-            quota = state
+            if quota.map(state.isTighter) ?? true { quota = state }
         }
         if buckets.count > pruneAbove { prune(now: now) }
         return Admission(refusal: refusal, quota: quota)

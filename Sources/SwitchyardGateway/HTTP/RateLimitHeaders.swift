@@ -33,8 +33,7 @@ enum RateLimitHeaders {
         var text = hours > 0 ? "\(hours)h\(minutes)m" : minutes > 0 ? "\(minutes)m" : ""
         text += String(wholeSeconds)
         if fraction > 0 {
-            var digits = String(fraction)
-            digits = String(repeating: "0", count: 3 - digits.count) + digits
+            var digits = String(1000 + fraction).dropFirst()  // three digits, leading zeros kept
             while digits.hasSuffix("0") { digits.removeLast() }
             text += "." + digits
         }
