@@ -12,12 +12,15 @@ rate_headers = {
     "x-ratelimit-limit-requests": {"description": "When a gateway rate limit applies to the caller (`rate_limits`): the requests per minute of the tightest bucket it met (its service's or its `user`'s; per replica)", "schema": {"type": "string"}},
     "x-ratelimit-remaining-requests": {"description": "Whole requests that bucket would let through at once now", "schema": {"type": "string"}},
     "x-ratelimit-reset-requests": {"description": "Until that bucket is full again, as OpenAI writes it (`100ms`, `1.5s`, `6m0s`)", "schema": {"type": "string"}},
+    "x-ratelimit-limit-tokens": {"description": "When a gateway token limit applies to the caller (`tokens_per_minute`): the tokens per minute of the tightest token bucket it met (per replica)", "schema": {"type": "string"}},
+    "x-ratelimit-remaining-tokens": {"description": "Whole tokens left in that bucket before this request's own answer is charged (0 in debt)", "schema": {"type": "string"}},
+    "x-ratelimit-reset-tokens": {"description": "Until that token bucket is full again, as OpenAI writes it", "schema": {"type": "string"}},
 }
 gen_errors = {
     "400": err("Invalid input (malformed JSON, missing field, out-of-range parameter, unknown provider), or a provider rejected the request as invalid, too long or filtered."),
     "404": err("Unknown model or route."),
     "413": err("Body over the size limit."),
-    "429": {**err("Every target was rate limited (`code` rate_limit_exceeded; Retry-After is set when known), or this service or the request's `user` is over the gateway's own rate limit (`code` rate_limited, Retry-After and the x-ratelimit headers set; no provider was called)."), "headers": rate_headers},
+    "429": {**err("Every target was rate limited (`code` rate_limit_exceeded; Retry-After is set when known), or this service or the request's `user` is over the gateway's own rate limit, of requests or of tokens (`code` rate_limited, Retry-After and the x-ratelimit headers set; no provider was called)."), "headers": rate_headers},
     "502": err("Every provider failed."),
     "503": err("No provider of the chain is configured, or all are overloaded; or this replica is shutting down (`code` shutting_down, `Retry-After` set)."),
     "504": err("The request deadline passed."),

@@ -86,7 +86,10 @@ import Testing
             #expect(generate.headers[RateLimitHeaders.reset] == "100ms")
             #expect(await upstream.state.requestCount == 3)
             let metrics = PrometheusText(try await GatewayHarness.get(client, "/metrics", token: nil).body)
-            #expect(metrics.value(GatewayMetrics.rateLimitedTotal, ["scope": "service", "service": "tests"]) == 1)
+            #expect(
+                metrics.value(
+                    GatewayMetrics.rateLimitedTotal, ["scope": "service", "service": "tests", "limit": "requests"]) == 1
+            )
         }
     }
 
@@ -117,6 +120,53 @@ import Testing
             #expect(streamed.headers[RateLimitHeaders.remaining] == "0")
             #expect(streamed.headers[RateLimitHeaders.reset] == "10s")
             #expect(await upstream.state.requestCount == 4)
+        }
+    }
+
+    @Test func answersAreChargedToTheirUsersTokenBucketAndDebtRefusesTheNext() async throws {
+        // 30 tokens a minute (half a token a second), requests unlimited; the fake's answer uses 14 tokens (a prompt
+        // of 11, "Hello from openai." is 3).
+        let perAnswer = OpenAIBytes.usage(for: "Hello from openai.")
+        #expect(perAnswer.prompt + perAnswer.completion == 14)
+        try await withLimitedGateway(RateLimitRules(user: RateLimit(requestsPerMinute: nil, tokensPerMinute: 30))) {
+            client, upstream in
+            let first = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.completion(user: "ana"))
+            #expect(first.status == 200)
+            #expect(first.headers[RateLimitHeaders.tokenLimit] == "30")
+            #expect(first.headers[RateLimitHeaders.tokensRemaining] == "30", "nothing charged before the answer")
+            #expect(first.headers[RateLimitHeaders.tokensReset] == "0s")
+            #expect(first.headers[RateLimitHeaders.limit] == nil, "requests are not limited")
+            let second = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.completion(user: "ana"))
+            #expect(second.status == 200)
+            #expect(second.headers[RateLimitHeaders.tokensRemaining] == "16", "30 - 14")
+            #expect(Self.seconds(second.headers[RateLimitHeaders.tokensReset]).map { (27...28).contains($0) } == true)
+            // A stream is charged when it ends: 16 - 14 = 2 left before it, 12 in debt after it.
+            let streamed = try await GatewayHarness.post(
+                client, "/v1/chat/completions",
+                json: #"{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"user":"ana","#
+                    + #""stream":true}"#)
+            #expect(streamed.status == 200)
+            #expect(streamed.headers[RateLimitHeaders.tokensRemaining] == "2")
+            #expect(streamed.body.contains("data: [DONE]"))
+            let refused = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.completion(user: "ana"))
+            #expect(refused.status == 429)
+            #expect(refused.headers[RateLimitHeaders.tokensRemaining] == "0")
+            // 13 tokens short of one, at half a token a second: 26 s.
+            #expect(refused.headers[.retryAfter].flatMap(Int.init).map { (25...26).contains($0) } == true)
+            let error = try #require(refused.json["error"] as? [String: Any])
+            #expect(error["code"] as? String == "rate_limited")
+            #expect((error["message"] as? String)?.contains("30 tokens per minute") == true)
+            #expect(await upstream.state.requestCount == 3, "the refused request reached no provider")
+            let ben = try await GatewayHarness.post(client, "/v1/chat/completions", json: Self.completion(user: "ben"))
+            #expect(ben.status == 200)
+            #expect(ben.headers[RateLimitHeaders.tokensRemaining] == "30", "Ben's bucket is his own")
+            let metrics = PrometheusText(try await GatewayHarness.get(client, "/metrics", token: nil).body)
+            #expect(
+                metrics.value(GatewayMetrics.rateLimitedTotal, ["scope": "user", "service": "", "limit": "tokens"]) == 1
+            )
         }
     }
 }

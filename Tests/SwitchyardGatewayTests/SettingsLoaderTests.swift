@@ -168,23 +168,11 @@ import Testing
     }
 
     @Test func tlsNeedsACertificateAndAKeyThatCanBeRead() async throws {
-        let half = try writeConfig(#"{"server":{"tls_cert":"/etc/hostname"}}"#)
-        defer { try? FileManager.default.removeItem(atPath: half) }
-        let missing = try writeConfig(#"{"server":{"tls_cert":"/nonexistent/chain.pem","tls_key":"/etc/hostname"}}"#)
-        defer { try? FileManager.default.removeItem(atPath: missing) }
-        for (path, fragment) in [
-            (half, "TLS needs both a certificate and its key"),
-            (missing, "Cannot read the TLS certificate (--tls-cert, server.tls_cert) at /nonexistent/chain.pem"),
-        ] {
-            do {
-                _ = try await SettingsLoader.load(environment: [
-                    "SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path,
-                ])
-                Issue.record("accepted \(path)")
-            } catch let error as SettingsError {
-                #expect(error.description.contains(fragment), "\(error.description)")
-            }
-        }
+        try await expectRefused(
+            #"{"server":{"tls_cert":"/etc/hostname"}}"#, mentioning: "TLS needs both a certificate and its key")
+        try await expectRefused(
+            #"{"server":{"tls_cert":"/nonexistent/chain.pem","tls_key":"/etc/hostname"}}"#,
+            mentioning: "Cannot read the TLS certificate (--tls-cert, server.tls_cert) at /nonexistent/chain.pem")
         do {
             _ = try await SettingsLoader.load(environment: [
                 "SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_GATEWAY_CA_FILE": "/nonexistent/ca.pem",
@@ -197,7 +185,7 @@ import Testing
 
     @Test func rateLimitsComeFromTheFileAndOutOfRangeOnesAreNamed() async throws {
         let path = try writeConfig(
-            #"{"rate_limits":{"services":{"*":{"requests_per_minute":600},"backend":{"requests_per_minute":6000,"burst":300}},"users":{"requests_per_minute":20,"burst":5}}}"#
+            #"{"rate_limits":{"services":{"*":{"requests_per_minute":600},"backend":{"requests_per_minute":6000,"burst":300,"tokens_per_minute":2000000}},"users":{"tokens_per_minute":40000}}}"#
         )
         defer { try? FileManager.default.removeItem(atPath: path) }
         let settings = try await SettingsLoader.load(
@@ -205,16 +193,21 @@ import Testing
         #expect(
             settings.gateway.rateLimits
                 == RateLimitRules(
-                    services: ["backend": RateLimit(requestsPerMinute: 6000, burst: 300)],
+                    services: ["backend": RateLimit(requestsPerMinute: 6000, burst: 300, tokensPerMinute: 2_000_000)],
                     defaultService: RateLimit(requestsPerMinute: 600, burst: 10),
-                    user: RateLimit(requestsPerMinute: 20, burst: 5)))
-        let bad = try writeConfig(#"{"rate_limits":{"users":{"requests_per_minute":20,"burst":0}}}"#)
-        defer { try? FileManager.default.removeItem(atPath: bad) }
-        do {
-            _ = try await SettingsLoader.load(environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": bad])
-            Issue.record("a burst of 0 was accepted")
-        } catch let error as SettingsError {
-            #expect(error.description.contains("`rate_limits.users.burst` must be 1 to 1000000; got 0"))
+                    user: RateLimit(requestsPerMinute: nil, tokensPerMinute: 40_000)))
+        #expect(settings.gateway.rateLimits.limitsTokens)
+        let cases = [
+            (
+                #"{"users":{"requests_per_minute":20,"burst":0}}"#,
+                "`rate_limits.users.burst` must be 1 to 1000000; got 0"
+            ),
+            (#"{"users":{"burst":5}}"#, "`rate_limits.users` needs `requests_per_minute`, `tokens_per_minute` or both"),
+            (#"{"users":{"tokens_per_minute":100,"burst":5}}"#, "`rate_limits.users.burst` is the requests allowed"),
+            (#"{"services":{"*":{"tokens_per_minute":0}}}"#, "`rate_limits.services.*.tokens_per_minute` must be 1 to"),
+        ]
+        for (section, message) in cases {
+            try await expectRefused(#"{"rate_limits":"# + section + "}", mentioning: message)
         }
     }
 
@@ -243,15 +236,8 @@ import Testing
         } catch let error as SettingsError {
             #expect(error.description.contains("ASTROLOGY_API_KEY"))
         }
-        let unknown = try writeConfig(#"{"external_data":{"sources":{"tarot":{}}}}"#)
-        defer { try? FileManager.default.removeItem(atPath: unknown) }
-        do {
-            _ = try await SettingsLoader.load(
-                environment: ["SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": unknown])
-            Issue.record("an unknown source was accepted")
-        } catch let error as SettingsError {
-            #expect(error.description.contains("external_data.sources.tarot"))
-        }
+        try await expectRefused(
+            #"{"external_data":{"sources":{"tarot":{}}}}"#, mentioning: "external_data.sources.tarot")
     }
 
     /// The shipped table prices every model of the default chains except BytePlus's, and is dated.
@@ -286,6 +272,11 @@ import Testing
         ),
     ])
     func badPricesAreRefusedWithTheirPlace(config: String, fragment: String) async throws {
+        try await expectRefused(config, mentioning: fragment)
+    }
+
+    /// Loads `config` as the configuration file and expects it refused with a message containing `fragment`.
+    func expectRefused(_ config: String, mentioning fragment: String) async throws {
         let path = try writeConfig(config)
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {

@@ -110,6 +110,25 @@ def test_gateway_rate_limit_per_user(client):
     assert client.chat.completions.create(model="switchyard-demo", messages=messages, user="interop-other").choices
 
 
+def test_gateway_token_limit_charges_each_answer(client):
+    """config.json also gives each `user` 60 tokens a minute: a streamed answer's usage is charged when it ends, and
+    OpenAI's x-ratelimit-*-tokens headers show what is left."""
+    messages = [{"role": "user", "content": "count the tokens of this answer"}]
+    raw = client.chat.completions.with_raw_response.create(
+        model="switchyard-demo", messages=messages, user="interop-tokens", stream=True,
+        stream_options={"include_usage": True})
+    assert raw.headers["x-ratelimit-limit-tokens"] == "60"
+    assert raw.headers["x-ratelimit-remaining-tokens"] == "60"
+    assert raw.headers["x-ratelimit-reset-tokens"] == "0s"
+    usage = [chunk.usage for chunk in raw.parse() if chunk.usage][-1]
+    assert 0 < usage.total_tokens < 60
+    raw = client.chat.completions.with_raw_response.create(
+        model="switchyard-demo", messages=messages, user="interop-tokens")
+    # One token a second refills between the two requests: at most one more whole token.
+    assert int(raw.headers["x-ratelimit-remaining-tokens"]) in (60 - usage.total_tokens, 61 - usage.total_tokens)
+    assert raw.headers["x-ratelimit-reset-tokens"].endswith("s")
+
+
 def test_stream_broken_after_it_began_raises(client):
     stream = client.chat.completions.create(model="upstream/cut", messages=[{"role": "user", "content": "x"}], stream=True)
     received = ""

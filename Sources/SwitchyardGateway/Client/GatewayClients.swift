@@ -55,7 +55,9 @@ extension InProcessGatewayClient {
         try check(request)
         let committed: CommittedStream
         do {
-            committed = try await service.openStream(service.plan(for: request), request: ProviderRequest(request))
+            committed = try await service.openStream(
+                service.plan(for: request), request: ProviderRequest(request),
+                caller: HTTPGatewayClient.defaultServiceName)
         } catch {
             throw error.callError
         }

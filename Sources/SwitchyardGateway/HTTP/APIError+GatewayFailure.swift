@@ -17,7 +17,7 @@ extension APIError {
         var error = APIError(
             .tooManyRequests, type: "rate_limit_error", code: GatewayErrorCode.rateLimited, message: limited.message,
             retryAfterSeconds: limited.retryAfterSeconds)
-        RateLimitHeaders.append(limited.quota, to: &error.headers)
+        RateLimitHeaders.append(limited.quotas, to: &error.headers)
         return error
     }
 

@@ -25,13 +25,14 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
         let providerRequest = ProviderRequest(
             model: dto.model, systemInstruction: system, messages: conversation, sampling: dto.sampling,
             user: dto.user)
-        let quota: RateLimitQuota?
+        let quota: RateLimitQuotas?
         do { quota = try service.admit(service: context.service, user: dto.user) } catch { throw APIError.from(error) }
         let id = "chatcmpl-" + ServedHeaders.randomID()
         let created = Int(Date().timeIntervalSince1970)
         if dto.stream == true {
             do {
-                let committed = try await service.openStream(plan, request: providerRequest)
+                let committed = try await service.openStream(
+                    plan, request: providerRequest, caller: context.service)
                 return streamingResponse(
                     committed, id: id, created: created, includeUsage: dto.streamOptions?.includeUsage == true,
                     rateLimit: quota)
@@ -80,7 +81,7 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
     }
 
     private func streamingResponse(
-        _ committed: CommittedStream, id: String, created: Int, includeUsage: Bool, rateLimit: RateLimitQuota?
+        _ committed: CommittedStream, id: String, created: Int, includeUsage: Bool, rateLimit: RateLimitQuotas?
     )
         -> Response
     {

@@ -20,7 +20,7 @@ struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
         } catch {
             throw APIError.invalidRequest(error.message, param: error.parameter)
         }
-        let quota: RateLimitQuota?
+        let quota: RateLimitQuotas?
         do {
             quota = try service.admit(service: context.service, user: generation.user)
         } catch {
@@ -29,7 +29,8 @@ struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
         if dto.stream == true {
             let committed: CommittedStream
             do {
-                committed = try await service.openStream(service.plan(for: generation), request: .init(generation))
+                committed = try await service.openStream(
+                    service.plan(for: generation), request: .init(generation), caller: context.service)
             } catch {
                 throw APIError.from(error).with(attempts: error.attempts)
             }

@@ -43,7 +43,7 @@ enum GenerateStreamEncoder {
     }
 
     static func response(
-        _ committed: CommittedStream, service: GatewayService, rateLimit: RateLimitQuota?
+        _ committed: CommittedStream, service: GatewayService, rateLimit: RateLimitQuotas?
     ) -> Response {
         var headers = ServedHeaders.fields(
             id: ServedHeaders.randomID(), provider: committed.target.provider,

@@ -1,22 +1,33 @@
 import HTTPTypes
 import SwitchyardCore
 
-/// OpenAI's request rate-limit headers, from the tightest bucket a request met (its service's or its user's), on
-/// every answer of a limited caller and on the 429: `x-ratelimit-limit-requests` (the bucket's requests per
-/// minute), `x-ratelimit-remaining-requests` (whole tokens left: requests that would pass at once now) and
-/// `x-ratelimit-reset-requests` (until the bucket is full again, written as OpenAI writes it: `1s`, `6m0s`,
-/// `20ms`). Per process, as the buckets are.
+/// OpenAI's rate-limit headers, from the tightest buckets a request met (its service's or its user's), on every
+/// answer of a limited caller and on the 429. For requests: `x-ratelimit-limit-requests` (the bucket's requests per
+/// minute), `x-ratelimit-remaining-requests` (whole requests that would pass at once now) and
+/// `x-ratelimit-reset-requests` (until the bucket is full again, written as OpenAI writes it: `1s`, `6m0s`, `20ms`);
+/// for tokens the same three ending in `-tokens` (tokens per minute, whole tokens left before this request's own
+/// answer is charged, until full). Per process, as the buckets are.
 enum RateLimitHeaders {
     static let limit = HTTPField.Name("x-ratelimit-limit-requests")!
     static let remaining = HTTPField.Name("x-ratelimit-remaining-requests")!
     static let reset = HTTPField.Name("x-ratelimit-reset-requests")!
+    static let tokenLimit = HTTPField.Name("x-ratelimit-limit-tokens")!
+    static let tokensRemaining = HTTPField.Name("x-ratelimit-remaining-tokens")!
+    static let tokensReset = HTTPField.Name("x-ratelimit-reset-tokens")!
 
-    /// Appends the three fields, or nothing when no limit applied.
-    static func append(_ quota: RateLimitQuota?, to headers: inout HTTPFields) {
-        guard let quota else { return }
-        headers.append(HTTPField(name: limit, value: String(quota.limit.requestsPerMinute)))
-        headers.append(HTTPField(name: remaining, value: String(quota.remaining)))
-        headers.append(HTTPField(name: reset, value: durationText(quota.resetAfter)))
+    /// Appends the fields of each measure a limit applied to, or nothing.
+    static func append(_ quotas: RateLimitQuotas?, to headers: inout HTTPFields) {
+        if let quota = quotas?.requests { appendFields(quota, (limit, remaining, reset), to: &headers) }
+        if let quota = quotas?.tokens { appendFields(quota, (tokenLimit, tokensRemaining, tokensReset), to: &headers) }
+    }
+
+    private static func appendFields(
+        _ quota: RateLimiter<AnyClock.Instant>.Quota, _ names: (HTTPField.Name, HTTPField.Name, HTTPField.Name),
+        to headers: inout HTTPFields
+    ) {
+        headers.append(HTTPField(name: names.0, value: String(quota.perMinute)))
+        headers.append(HTTPField(name: names.1, value: String(quota.remaining)))
+        headers.append(HTTPField(name: names.2, value: durationText(quota.resetAfter)))
     }
 
     /// A duration as Go prints one (OpenAI's format), at millisecond resolution, rounded up so that a client that

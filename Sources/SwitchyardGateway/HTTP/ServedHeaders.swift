@@ -13,10 +13,10 @@ enum ServedHeaders {
     /// with the caller's rate-limit state when a limit applied (``RateLimitHeaders``).
     static func fields(
         id: String, provider: String, model: String, attempts: Int, cache: CacheStatus? = nil,
-        rateLimit: RateLimitQuota? = nil
+        rateLimit: RateLimitQuotas? = nil
     ) -> HTTPFields {
         var headers = HTTPFields()
-        headers.reserveCapacity(rateLimit == nil ? 7 : 10)
+        headers.reserveCapacity(rateLimit == nil ? 7 : 13)
         RateLimitHeaders.append(rateLimit, to: &headers)
         if let cache { headers.append(HTTPField(name: Self.cache, value: cache.rawValue)) }
         headers.append(HTTPField(name: ServedFields.requestID, value: id))

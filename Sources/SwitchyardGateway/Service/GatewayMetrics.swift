@@ -185,12 +185,15 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    /// Counts a request refused by a rate limit: by scope (`service` or `user`) and, for a service's, its name.
-    public func recordRateLimited(_ scope: RateLimiter<AnyClock.Instant>.Scope) {
+    /// Counts a request refused by a rate limit: by scope (`service` or `user`), for a service's its name, and by
+    /// the measure that refused it (`limit`: `requests` or `tokens`).
+    public func recordRateLimited(
+        _ scope: RateLimiter<AnyClock.Instant>.Scope, _ measure: RateLimiter<AnyClock.Instant>.Measure
+    ) {
         let dimensions: [(String, String)]
         switch scope {
-        case .service(let name): dimensions = [("scope", "service"), ("service", name)]
-        case .user: dimensions = [("scope", "user"), ("service", "")]
+        case .service(let name): dimensions = [("scope", "service"), ("service", name), ("limit", measure.rawValue)]
+        case .user: dimensions = [("scope", "user"), ("service", ""), ("limit", measure.rawValue)]
         }
         service.counter(Self.rateLimitedTotal, dimensions).increment()
     }

@@ -22,14 +22,14 @@ public struct GatewayFailure: Error, Sendable {
     public var attempts: [AttemptRecord]
 }
 
-/// The state of the tightest rate-limit bucket a request met.
-public typealias RateLimitQuota = RateLimiter<AnyClock.Instant>.Quota
+/// The state of the tightest request and token buckets a request met.
+public typealias RateLimitQuotas = RateLimiter<AnyClock.Instant>.Quotas
 
 /// A request refused by a rate limit before any upstream call.
 public struct RateLimitExceeded: Error, Sendable {
     public var refusal: RateLimiter<AnyClock.Instant>.Refusal
-    /// The tightest bucket, for the `x-ratelimit-*` headers of the 429.
-    public var quota: RateLimitQuota?
+    /// The tightest buckets, for the `x-ratelimit-*` headers of the 429.
+    public var quotas: RateLimitQuotas?
 
     /// Whole seconds to wait, at least 1.
     public var retryAfterSeconds: Int {
@@ -39,7 +39,13 @@ public struct RateLimitExceeded: Error, Sendable {
 
     /// What a person reads: which limit, and how long to wait.
     public var message: String {
-        let limit = "\(refusal.limit.requestsPerMinute) requests per minute (bursts of \(refusal.limit.burst))"
+        let limit =
+            switch refusal.measure {
+            case .requests:
+                "\(refusal.limit.requestsPerMinute ?? 0) requests per minute (bursts of \(refusal.limit.burst))"
+            case .tokens:
+                "\(refusal.limit.tokensPerMinute ?? 0) tokens per minute, and the tokens of earlier answers used it up"
+            }
         let whose: String
         switch refusal.scope {
         case .service(let name): whose = "service '\(name)'"
@@ -62,6 +68,8 @@ public struct CommittedStream: Sendable {
     var started: AnyClock.Instant
     /// The serving attempt's span, ended with the stream.
     var span: (any Span)?
+    /// Whose token buckets its usage is charged to.
+    var charged: (service: String?, user: String?)
     public var attempts: [AttemptRecord] { walk.attempts }
 
     /// The walk once the stream delivered `usage`: its ``ChainWalk/attempts`` (the streaming one with that usage and

@@ -7,16 +7,29 @@ extension GatewayService {
     /// - Parameters:
     ///   - service: The calling service (the token's `service` claim); nil in process.
     ///   - user: The request's `user`, if any.
-    /// - Returns: The tightest bucket's state after taking, for the `x-ratelimit-*` headers; nil when no limit
+    /// - Returns: The tightest buckets' state after taking, for the `x-ratelimit-*` headers; nil when no limit
     ///   applies.
-    /// - Throws: ``RateLimitExceeded`` when a bucket is empty (nothing is taken from the others).
-    public func admit(service: String?, user: String?) throws(RateLimitExceeded) -> RateLimitQuota? {
+    /// - Throws: ``RateLimitExceeded`` when a request bucket is empty or a token bucket in debt (nothing is taken
+    ///   from the others).
+    public func admit(service: String?, user: String?) throws(RateLimitExceeded) -> RateLimitQuotas? {
         guard !settings.rateLimits.isEmpty else { return nil }
         let now = clock.now
         let admission = limiter.withLock { $0.admit(service: service, user: user, now: now) }
-        guard let refusal = admission.refusal else { return admission.quota }
-        metrics.recordRateLimited(refusal.scope)
-        throw RateLimitExceeded(refusal: refusal, quota: admission.quota)
+        guard let refusal = admission.refusal else { return admission.quotas }
+        metrics.recordRateLimited(refusal.scope, refusal.measure)
+        throw RateLimitExceeded(refusal: refusal, quotas: admission.quotas)
+    }
+
+    /// Charges the tokens of an answer that went upstream to the caller's and the end user's token buckets (a
+    /// cached answer, or one shared with an identical concurrent request, costs them nothing).
+    /// - Parameters:
+    ///   - service: The calling service.
+    ///   - user: The request's `user`.
+    ///   - usage: What the answer used.
+    func charge(service: String?, user: String?, usage: Usage) {
+        guard limitsTokens else { return }
+        let now = clock.now
+        limiter.withLock { $0.charge(service: service, user: user, tokens: usage.totalTokens, now: now) }
     }
 
     /// A non-streamed answer through the route's sharing rules: from its cache, or from one upstream call that
@@ -32,7 +45,9 @@ extension GatewayService {
         _ plan: RoutePlan, request: ProviderRequest, caller: String?
     ) async throws(GatewayFailure) -> (GenerationResponse, CacheStatus?) {
         guard let route = plan.routeName, plan.dedupe || plan.cacheTTL != nil else {
-            return (try await generate(plan, request: request), nil)
+            let response = try await generate(plan, request: request)
+            charge(service: caller, user: request.user, usage: response.usage)
+            return (response, nil)
         }
         let key = SharedResponses.Key(service: caller, route: route, request: request)
         let cacheable = SharedResponses.isCacheable(plan, request)
@@ -45,10 +60,15 @@ extension GatewayService {
             let (value, joined) = try await shared.deduplicated(key) { () async throws(GatewayFailure) in
                 try await self.generate(plan, request: request)
             }
-            if joined { metrics.recordDeduplicated(route: route) }
+            if joined {
+                metrics.recordDeduplicated(route: route)
+            } else {
+                charge(service: caller, user: request.user, usage: value.usage)
+            }
             response = value
         } else {
             response = try await generate(plan, request: request)
+            charge(service: caller, user: request.user, usage: response.usage)
         }
         guard cacheable, let ttl = plan.cacheTTL else { return (response, nil) }
         let now = clock.now

@@ -14,6 +14,8 @@ public final class GatewayService: Sendable {
     private let spans: AttemptSpans
     private let cooldowns: Mutex<CooldownTracker<AnyClock.Instant>>
     let limiter: Mutex<RateLimiter<AnyClock.Instant>>
+    /// Whether a limit counts tokens (answers are charged only then).
+    let limitsTokens: Bool
     let shared = SharedResponses()
     let clock: AnyClock
     private let logger: Logger
@@ -45,6 +47,7 @@ public final class GatewayService: Sendable {
         self.spans = AttemptSpans(settings: tracing)
         self.cooldowns = Mutex(CooldownTracker(settings: settings.cooldown))
         self.limiter = Mutex(RateLimiter(rules: settings.rateLimits))
+        self.limitsTokens = settings.rateLimits.limitsTokens
         self.logger = logger
         metrics.service.onRender { [weak self] in
             guard let self else { return }
@@ -198,10 +201,13 @@ public final class GatewayService: Sendable {
     /// - Parameters:
     ///   - plan: The targets, in order, and the attempts' timeouts.
     ///   - request: The request.
+    ///   - caller: The calling service, whose token bucket (and the request's user's) the stream's usage is charged
+    ///     to when it ends.
     /// - Returns: The committed stream.
     /// - Throws: ``GatewayFailure``.
-    public func openStream(_ plan: RoutePlan, request: ProviderRequest) async throws(GatewayFailure) -> CommittedStream
-    {
+    public func openStream(
+        _ plan: RoutePlan, request: ProviderRequest, caller: String?
+    ) async throws(GatewayFailure) -> CommittedStream {
         let deadline = clock.now.advanced(by: settings.requestDeadline)
         var walk = ChainWalk(chain: plan.chain, backoff: settings.backoff, prices: settings.prices)
         while true {
@@ -229,7 +235,8 @@ public final class GatewayService: Sendable {
                     walk.recordFirstToken(after: firstToken)
                     spans.firstToken(span)
                     return CommittedStream(
-                        target: target, head: head, rest: box, walk: walk, started: started, span: span)
+                        target: target, head: head, rest: box, walk: walk, started: started, span: span,
+                        charged: (caller, request.user))
                 } catch {
                     // A call cut short because the caller went away says nothing about the provider.
                     guard !Task.isCancelled else {
@@ -247,7 +254,8 @@ public final class GatewayService: Sendable {
         }
     }
 
-    /// Records how a committed stream ended, for cooldown, metrics and its attempt's span.
+    /// Records how a committed stream ended, for cooldown, metrics and its attempt's span, and charges its usage to
+    /// the token buckets of its caller and end user.
     /// - Parameters:
     ///   - target: The target that served it.
     ///   - usage: The usage delivered (or estimated).
@@ -267,6 +275,7 @@ public final class GatewayService: Sendable {
             noteSuccess(target, usage: usage)
         }
         record(walk.attempts, streamDuration: stream.started.duration(to: clock.now))
+        charge(service: stream.charged.service, user: stream.charged.user, usage: usage)
         spans.end(
             stream.span, record: walk.attempts.last { $0.outcome == .success },
             finishReason: finishReason, errorType: failure?.kind.rawValue)
