@@ -51,12 +51,12 @@ import Testing
 
     @Test func theFileOverridesTheEnvironmentForProviderKeys() async throws {
         let path = try writeConfig(
-            #"{"providers":{"openai":{"api_key":"sk-from-file","base_url":"http://127.0.0.1:2/v1"},"local":{"kind":"openai-compatible","base_url":"http://127.0.0.1:3/v1"}},"gateway":{"attempt_timeout_ms":1234}}"#
+            #"{"providers":{"openai":{"api_key":"sk-from-file","base_url":"http://127.0.0.1:2/v1"},"local":{"kind":"openai-compatible","base_url":"http://127.0.0.1:3/v1"}},"gateway":{"attempt_timeout_ms":1234,"cache_max_bytes":1048576}}"#
         )
         defer { try? FileManager.default.removeItem(atPath: path) }
         let settings = try await SettingsLoader.load(environment: [
             "SWITCHYARD_JWT_SECRET": secret, "SWITCHYARD_CONFIG": path, "OPENAI_API_KEY": "sk-from-env",
-            "GATEWAY_DEFAULT_RETRIES": "3",
+            "GATEWAY_DEFAULT_RETRIES": "3", "GATEWAY_CACHE_MAX_ENTRIES": "500",
         ])
         let openai = try #require(settings.providers.first { $0.id == "openai" })
         #expect(openai.apiKey?.value == "sk-from-file")
@@ -65,12 +65,15 @@ import Testing
         #expect(local.unavailableReason == nil)
         #expect(settings.gateway.attemptTimeout == .milliseconds(1234))
         #expect(settings.gateway.defaultRetries == 3)
+        #expect(settings.gateway.cacheMaximumBytes == 1_048_576)
+        #expect(settings.gateway.cacheMaximumEntries == 500)
     }
 
     @Test(arguments: [
         (["SWITCHYARD_JWT_SECRET": "short"], "at least 32"),
         (["SERVER_PORT": "eighty"], "server.port"),
         (["GATEWAY_DEFAULT_RETRIES": "99"], "gateway.default_retries"),
+        (["GATEWAY_CACHE_MAX_BYTES": "1000"], "gateway.cache_max_bytes"),
         (["SWITCHYARD_CONFIG": "/nonexistent.json"], "Cannot read"),
     ])
     func badSettingsAreRefusedWithAMessage(environment: [String: String], fragment: String) async throws {

@@ -18,14 +18,14 @@ import Testing
     ])
 
     func withSharingGateway(
-        clock: ManualClock? = nil,
+        clock: ManualClock? = nil, gateway: GatewaySettings = GatewayHarness.fastSettings,
         _ body: @Sendable (any TestClientProtocol, FakeOpenAIUpstream) async throws -> Void
     ) async throws {
         let upstream = FakeOpenAIUpstream(flavor: .openai)
         try await upstream.run { url in
             let settings = GatewayHarness.settings(
                 providers: [GatewayHarness.openAIFamily("openai", flavor: .openai, baseURL: url)],
-                routing: Self.routing)
+                routing: Self.routing, gateway: gateway)
             if let clock {
                 try await GatewayHarness.withGateway(settings, clock: clock) { client, _ in
                     try await body(client, upstream)
@@ -118,6 +118,46 @@ import Testing
             let metrics = PrometheusText(try await GatewayHarness.get(client, "/metrics", token: nil).body)
             #expect(metrics.value(GatewayMetrics.cacheLookupsTotal, ["route": "cached", "result": "hit"]) == 1)
             #expect(metrics.value(GatewayMetrics.cacheLookupsTotal, ["route": "cached", "result": "miss"]) == 3)
+        }
+    }
+
+    /// The `x-switchyard-cache` of a deterministic request to the caching route.
+    static func cacheStatus(_ client: any TestClientProtocol, _ text: String) async throws -> String? {
+        try await GatewayHarness.post(
+            client, "/v1/chat/completions", json: Self.body("cached", temperature: 0, text: text)
+        ).headers[HTTPField.Name("x-switchyard-cache")!]
+    }
+
+    @Test func aFullCacheDropsItsLeastRecentlyUsedAnswer() async throws {
+        var gateway = GatewayHarness.fastSettings
+        gateway.cacheMaximumEntries = 2
+        try await withSharingGateway(gateway: gateway) { client, upstream in
+            var statuses: [String?] = []
+            for text in ["a", "b", "a", "c"] { statuses.append(try await Self.cacheStatus(client, text)) }
+            // The second "a" makes it the most recently used, so "c" takes "b"'s place.
+            #expect(statuses == ["miss", "miss", "hit", "miss"])
+            #expect(await upstream.state.requestCount == 3)
+            statuses = []
+            for text in ["a", "c", "b"] { statuses.append(try await Self.cacheStatus(client, text)) }
+            #expect(statuses == ["hit", "hit", "miss"], "b was dropped")
+            #expect(await upstream.state.requestCount == 4)
+        }
+    }
+
+    @Test func theCacheHoldsAtMostItsBytes() async throws {
+        var gateway = GatewayHarness.fastSettings
+        // Room for two entries of a 1,000-byte question, not three.
+        gateway.cacheMaximumBytes = 3_500
+        try await withSharingGateway(gateway: gateway) { client, upstream in
+            let (a, b, c) = (
+                String(repeating: "a", count: 1_000), String(repeating: "b", count: 1_000),
+                String(repeating: "c", count: 1_000)
+            )
+            var statuses: [String?] = []
+            for text in [a, b, c, c, b, a] { statuses.append(try await Self.cacheStatus(client, text)) }
+            // The oldest, a, made room for c.
+            #expect(statuses == ["miss", "miss", "miss", "hit", "hit", "miss"])
+            #expect(await upstream.state.requestCount == 4)
         }
     }
 }

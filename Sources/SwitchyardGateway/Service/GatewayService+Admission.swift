@@ -71,8 +71,7 @@ extension GatewayService {
             charge(service: caller, user: request.user, usage: response.usage)
         }
         guard cacheable, let ttl = plan.cacheTTL else { return (response, nil) }
-        let now = clock.now
-        shared.store(response, for: key, expires: now.advanced(by: ttl), now: now)
+        shared.store(response, for: key, expires: clock.now.advanced(by: ttl))
         metrics.recordCache(route: route, status: .miss)
         return (response, .miss)
     }

@@ -16,7 +16,7 @@ public final class GatewayService: Sendable {
     let limiter: Mutex<RateLimiter<AnyClock.Instant>>
     /// Whether a limit counts tokens (answers are charged only then).
     let limitsTokens: Bool
-    let shared = SharedResponses()
+    let shared: SharedResponses
     let clock: AnyClock
     private let logger: Logger
     /// The primaries already logged as having no fallback rule.
@@ -48,6 +48,8 @@ public final class GatewayService: Sendable {
         self.cooldowns = Mutex(CooldownTracker(settings: settings.cooldown))
         self.limiter = Mutex(RateLimiter(rules: settings.rateLimits))
         self.limitsTokens = settings.rateLimits.limitsTokens
+        self.shared = SharedResponses(
+            maximumEntries: settings.cacheMaximumEntries, maximumBytes: settings.cacheMaximumBytes)
         self.logger = logger
         metrics.service.onRender { [weak self] in
             guard let self else { return }

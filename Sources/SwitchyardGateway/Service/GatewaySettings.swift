@@ -21,6 +21,10 @@ public struct GatewaySettings: Sendable {
     public var prices = PriceTable()
     /// Token buckets per calling service and per end user (`rate_limits`), checked before any upstream call.
     public var rateLimits = RateLimitRules()
+    /// The most answers the routes' caches keep, all routes together.
+    public var cacheMaximumEntries = 10_000
+    /// The most bytes (estimated from the requests' and answers' text) the routes' caches hold, all routes together.
+    public var cacheMaximumBytes = 64 * 1024 * 1024
 
     /// - Parameters:
     ///   - attemptTimeout: Per attempt.

@@ -7,9 +7,11 @@ public enum CacheStatus: String, Sendable {
 }
 
 /// The routes' opt-in sharing of non-streamed answers: `dedupe` (identical concurrent requests from one service
-/// share one upstream call) and `cache` (an exact-match, size-bounded cache of answers to deterministic requests:
-/// temperature 0 and no `user`, since a request that names its end user may carry that user's own content). Only
-/// successful answers are shared by the cache; a failure reaches every request that waited for it, and nobody later.
+/// share one upstream call) and `cache` (an exact-match cache of answers to deterministic requests: temperature 0 and
+/// no `user`, since a request that names its end user may carry that user's own content). The cache is bounded by
+/// entries and by an estimate of the bytes they hold, and makes room by dropping the least recently used answers.
+/// Only successful answers are shared by the cache; a failure reaches every request that waited for it, and nobody
+/// later.
 final class SharedResponses: Sendable {
     /// What identifies a request: the caller, the route, and the request as the adapters receive it.
     struct Key: Hashable, Sendable {
@@ -18,18 +20,14 @@ final class SharedResponses: Sendable {
         var request: ProviderRequest
     }
 
-    private struct Entry {
-        var response: GenerationResponse
-        var expires: AnyClock.Instant
-    }
-
     private let flights = SingleFlight<Key, GenerationResponse>()
-    private let entries = Mutex<[Key: Entry]>([:])
-    let capacity: Int
+    private let entries: Mutex<ExpiringLRUCache<Key, GenerationResponse, AnyClock.Instant>>
 
-    /// - Parameter capacity: The most answers the cache keeps.
-    init(capacity: Int = 10_000) {
-        self.capacity = capacity
+    /// - Parameters:
+    ///   - maximumEntries: The most answers the cache keeps.
+    ///   - maximumBytes: The most bytes (estimated) the cached answers and their requests may hold.
+    init(maximumEntries: Int, maximumBytes: Int) {
+        entries = Mutex(ExpiringLRUCache(maximumEntries: maximumEntries, maximumCost: maximumBytes))
     }
 
     /// Whether the route's cache may hold the answer to this request.
@@ -37,30 +35,26 @@ final class SharedResponses: Sendable {
         plan.cacheTTL != nil && request.sampling.temperature == 0 && request.user == nil
     }
 
-    /// A cached answer that has not expired, served without attempts and at no cost (no provider was called).
-    func cached(_ key: Key, now: AnyClock.Instant) -> GenerationResponse? {
-        entries.withLock { entries in
-            guard let entry = entries[key] else { return nil }
-            guard now < entry.expires else {
-                entries[key] = nil
-                return nil
-            }
-            var response = entry.response
-            response.attempts = []
-            response.cost = 0
-            return response
-        }
+    /// What an entry holds, estimated: its request's and its answer's text, and a fixed allowance for the rest.
+    static func bytes(_ key: Key, _ response: GenerationResponse) -> Int {
+        var bytes = 512 + key.route.utf8.count + key.request.model.utf8.count + response.text.utf8.count
+        bytes += key.request.systemInstruction?.utf8.count ?? 0
+        for message in key.request.messages { bytes += 32 + message.content.utf8.count }
+        return bytes
     }
 
-    /// Keeps an answer until `expires`. When full, expired answers go first; if none has, the cache starts over.
-    func store(_ response: GenerationResponse, for key: Key, expires: AnyClock.Instant, now: AnyClock.Instant) {
-        entries.withLock { entries in
-            if entries.count >= capacity {
-                entries = entries.filter { now < $0.value.expires }
-                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            }
-            entries[key] = Entry(response: response, expires: expires)
-        }
+    /// A cached answer that has not expired, served without attempts and at no cost (no provider was called).
+    func cached(_ key: Key, now: AnyClock.Instant) -> GenerationResponse? {
+        guard var response = entries.withLock({ $0.value(for: key, now: now) }) else { return nil }
+        response.attempts = []
+        response.cost = 0
+        return response
+    }
+
+    /// Keeps an answer until `expires`, dropping the least recently used ones when it needs room.
+    func store(_ response: GenerationResponse, for key: Key, expires: AnyClock.Instant) {
+        let bytes = Self.bytes(key, response)
+        entries.withLock { _ = $0.store(response, for: key, cost: bytes, expires: expires) }
     }
 
     /// Runs `work` once for concurrent calls with `key`. - Returns: The answer, and whether this call joined another's.

@@ -13,7 +13,8 @@ import SwitchyardStore
 /// `SERVER_TLS_KEY`: PEM files; both or neither), `SWITCHYARD_GATEWAY_CA_FILE` (a CA the upstream client trusts too),
 /// `switchyard.jwt.secret` (`SWITCHYARD_JWT_SECRET`, or a file named by `SWITCHYARD_JWT_SECRET_FILE`),
 /// `gateway.attempt_timeout_ms`, `gateway.request_deadline_ms`, `gateway.ttft_timeout_ms`,
-/// `gateway.stream_timeout_ms`, `gateway.default_retries`, `gateway.max_body_bytes`, `gateway.cooldown_seconds`.
+/// `gateway.stream_timeout_ms`, `gateway.default_retries`, `gateway.max_body_bytes`, `gateway.cooldown_seconds`,
+/// `gateway.cache_max_entries`, `gateway.cache_max_bytes` (the routes' answer caches, all routes together).
 ///
 /// Provider keys and base URLs come from the file's `providers.<id>.api_key` / `base_url` when set there, else
 /// from the variables each provider's official SDK reads (`OPENAI_API_KEY`, `GROQ_API_KEY`, …, each also as
@@ -198,6 +199,11 @@ public enum SettingsLoader {
             reader, "gateway.default_retries", default: settings.defaultRetries, in: 0...5)
         settings.maximumBodyBytes = try integer(
             reader, "gateway.max_body_bytes", default: settings.maximumBodyBytes, in: 1024...(64 * 1024 * 1024))
+        settings.cacheMaximumEntries = try integer(
+            reader, "gateway.cache_max_entries", default: settings.cacheMaximumEntries, in: 1...10_000_000)
+        settings.cacheMaximumBytes = try integer(
+            reader, "gateway.cache_max_bytes", default: settings.cacheMaximumBytes,
+            in: (64 * 1024)...(64 * 1024 * 1024 * 1024))
         let cooldown = try integer(reader, "gateway.cooldown_seconds", default: 30, in: 1...3600)
         settings.cooldown.cooldown = .seconds(cooldown)
         return settings
