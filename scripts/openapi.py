@@ -213,7 +213,7 @@ doc = {
         "/v1/chat/completions": {"post": {"summary": "OpenAI Chat Completions, plain or streamed", "requestBody": json_body("ChatCompletionRequest"),
             "responses": {"200": {"description": "A completion, or an SSE stream of chunks when `stream` is true (with `stream_options.include_usage` the last chunk's usage carries `cost`)",
                 "headers": {"x-switchyard-cost": {"description": "What the request cost in US dollars (every attempt), from the price table; absent on streams and when a model that used tokens has no price", "schema": {"type": "string"}},
-                            "x-switchyard-cache": {"description": "On a route with `cache`, for a deterministic request (temperature 0, no `user`): `hit` (served from memory: no attempt, no cost) or `miss`", "schema": {"type": "string", "enum": ["hit", "miss"]}}, **rate_headers},
+                            "x-switchyard-cache": {"description": "On a route with `cache`, for a deterministic request (temperature 0, no `user`): `hit` (served from memory: no attempt, no cost; a stream replays the kept answer) or `miss` (a streamed answer is kept once the stream ends well)", "schema": {"type": "string", "enum": ["hit", "miss"]}}, **rate_headers},
                 "content": {"application/json": {"schema": ref("ChatCompletion")}, "text/event-stream": {"schema": ref("ChatCompletionChunk")}}}, **gen_errors}}},
         "/v1/models": {"get": {"summary": "Routes and usable provider/model targets", "responses": {"200": ok("ModelList"), **auth_errors}}},
         "/v1/models/{model}": {"get": {"summary": "One model (a route name or provider/model)",

@@ -40,8 +40,11 @@ import Testing
         ((reply.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
     }
 
-    static func body(_ model: String, temperature: Double? = nil, user: String? = nil, text: String = "hi") -> String {
+    static func body(
+        _ model: String, temperature: Double? = nil, user: String? = nil, text: String = "hi", stream: Bool = false
+    ) -> String {
         var fields = [#""model":"\#(model)""#, #""messages":[{"role":"user","content":"\#(text)"}]"#]
+        if stream { fields.append(#""stream":true,"stream_options":{"include_usage":true}"#) }
         if let temperature { fields.append(#""temperature":\#(temperature)"#) }
         if let user { fields.append(#""user":"\#(user)""#) }
         return "{" + fields.joined(separator: ",") + "}"
@@ -158,6 +161,55 @@ import Testing
             // The oldest, a, made room for c.
             #expect(statuses == ["miss", "miss", "miss", "hit", "hit", "miss"])
             #expect(await upstream.state.requestCount == 4)
+        }
+    }
+
+    @Test func aStreamedAnswerIsKeptOnceItEndsWellAndServesStreamsAndPlainRequests() async throws {
+        try await withSharingGateway { client, upstream in
+            let cache = HTTPField.Name("x-switchyard-cache")!
+            let attempts = HTTPField.Name("x-switchyard-attempts")!
+            let streamed = Self.body("cached", temperature: 0, text: "s1", stream: true)
+            let first = try await GatewayHarness.post(client, "/v1/chat/completions", json: streamed)
+            #expect(first.headers[cache] == "miss")
+            #expect(first.streamedText == "Hello from openai.")
+            #expect(await upstream.state.requestCount == 1)
+            // The kept answer serves a plain request...
+            let plain = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.body("cached", temperature: 0, text: "s1"))
+            #expect(plain.headers[cache] == "hit")
+            #expect(plain.headers[attempts] == "0")
+            #expect(Self.content(plain) == "Hello from openai.")
+            // ...and is replayed as a stream: its text, its finish, its usage, at no cost.
+            let replayed = try await GatewayHarness.post(client, "/v1/chat/completions", json: streamed)
+            #expect(replayed.headers[cache] == "hit")
+            #expect(replayed.headers[attempts] == "0")
+            #expect(replayed.streamedText == "Hello from openai.")
+            #expect(replayed.body.contains(#""finish_reason":"stop""#))
+            let usages = replayed.events.compactMap { event -> [String: Any]? in
+                let object = try? JSONSerialization.jsonObject(with: Data(event.utf8)) as? [String: Any]
+                return object?["usage"] as? [String: Any]
+            }
+            let usage = try #require(usages.last)
+            #expect(usage["total_tokens"] as? Int == 14)
+            #expect(usage["cost"] as? Int == 0, "a replay costs nothing")
+            #expect(replayed.events.last == "[DONE]")
+            #expect(await upstream.state.requestCount == 1, "no provider was called for either hit")
+
+            // A stream that broke is not kept: the same request goes upstream again, and that answer is kept.
+            await upstream.state.enqueue(.streamCut(afterChunks: 2))
+            let s2 = Self.body("cached", temperature: 0, text: "s2", stream: true)
+            let cut = try await GatewayHarness.post(client, "/v1/chat/completions", json: s2)
+            #expect(cut.body.contains(#""error""#))
+            let again = try await GatewayHarness.post(client, "/v1/chat/completions", json: s2)
+            #expect(again.headers[cache] == "miss")
+            #expect(again.streamedText == "Hello from openai.")
+            let kept = try await GatewayHarness.post(
+                client, "/v1/chat/completions", json: Self.body("cached", temperature: 0, text: "s2"))
+            #expect(kept.headers[cache] == "hit")
+            #expect(await upstream.state.requestCount == 3)
+            let metrics = PrometheusText(try await GatewayHarness.get(client, "/metrics", token: nil).body)
+            #expect(metrics.value(GatewayMetrics.cacheLookupsTotal, ["route": "cached", "result": "hit"]) == 3)
+            #expect(metrics.value(GatewayMetrics.cacheLookupsTotal, ["route": "cached", "result": "miss"]) == 2)
         }
     }
 }

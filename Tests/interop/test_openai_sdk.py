@@ -1,11 +1,19 @@
 """The official openai Python SDK against a running switchyard (started by scripts/interop.sh)."""
+import json
 import os
+import urllib.request
 
 import openai
 import pytest
 
 BASE = os.environ["SWITCHYARD_URL"] + "/v1"
 TOKEN = os.environ["SWITCHYARD_TOKEN"]
+UPSTREAM_STATS = "http://127.0.0.1:18711/stats"
+
+
+def upstream_completions():
+    with urllib.request.urlopen(UPSTREAM_STATS) as response:
+        return json.load(response)["completions"]
 
 
 @pytest.fixture
@@ -127,6 +135,33 @@ def test_gateway_token_limit_charges_each_answer(client):
     # One token a second refills between the two requests: at most one more whole token.
     assert int(raw.headers["x-ratelimit-remaining-tokens"]) in (60 - usage.total_tokens, 61 - usage.total_tokens)
     assert raw.headers["x-ratelimit-reset-tokens"].endswith("s")
+
+
+def test_a_cached_stream_is_replayed_to_the_sdk(client):
+    """The route `cached-chat` caches deterministic answers: a stream that ended well is kept, then replayed (as a
+    stream, or as a plain completion) without calling the upstream."""
+    messages = [{"role": "user", "content": "cache this stream"}]
+
+    def streamed():
+        raw = client.chat.completions.with_raw_response.create(
+            model="cached-chat", messages=messages, temperature=0, stream=True, stream_options={"include_usage": True})
+        chunks = list(raw.parse())
+        text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+        finish = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
+        usage = [c.usage for c in chunks if c.usage][-1]
+        return raw.headers["x-switchyard-cache"], text, finish, usage
+
+    before = upstream_completions()
+    first = streamed()
+    second = streamed()
+    assert (first[0], second[0]) == ("miss", "hit")
+    assert first[1] == second[1] == "Interop says hello "
+    assert first[2] == second[2] == ["stop"]
+    assert second[3].total_tokens == first[3].total_tokens == 12
+    plain = client.chat.completions.with_raw_response.create(model="cached-chat", messages=messages, temperature=0)
+    assert plain.headers["x-switchyard-cache"] == "hit"
+    assert plain.parse().choices[0].message.content == first[1]
+    assert upstream_completions() == before + 1
 
 
 def test_stream_broken_after_it_began_raises(client):

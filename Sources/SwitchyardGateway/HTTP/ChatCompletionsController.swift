@@ -87,7 +87,7 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
     {
         var headers = ServedHeaders.fields(
             id: id, provider: committed.target.provider, model: committed.target.model,
-            attempts: committed.attempts.count, rateLimit: rateLimit)
+            attempts: committed.attempts.count, cache: committed.cacheStatus, rateLimit: rateLimit)
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let service = self.service

@@ -47,7 +47,8 @@ enum GenerateStreamEncoder {
     ) -> Response {
         var headers = ServedHeaders.fields(
             id: ServedHeaders.randomID(), provider: committed.target.provider,
-            model: committed.target.model, attempts: committed.attempts.count, rateLimit: rateLimit)
+            model: committed.target.model, attempts: committed.attempts.count, cache: committed.cacheStatus,
+            rateLimit: rateLimit)
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let body = ResponseBody.relay { writer in

@@ -70,6 +70,11 @@ public struct CommittedStream: Sendable {
     var span: (any Span)?
     /// Whose token buckets its usage is charged to.
     var charged: (service: String?, user: String?)
+    /// On a caching route, for a deterministic request: `hit` when it replays a kept answer (no provider is
+    /// called), `miss` when its answer is kept once it ends well (`x-switchyard-cache`).
+    public internal(set) var cacheStatus: CacheStatus?
+    /// Where a `miss` keeps its answer.
+    var keeping: (key: SharedResponses.Key, route: String, ttl: Duration)?
     public var attempts: [AttemptRecord] { walk.attempts }
 
     /// The walk once the stream delivered `usage`: its ``ChainWalk/attempts`` (the streaming one with that usage and
@@ -84,11 +89,21 @@ public struct CommittedStream: Sendable {
 /// Holds a stream iterator while it passes from the task that waited for the first token to the response writer.
 /// Only one task uses it at a time.
 public final class EventIteratorBox: @unchecked Sendable {
-    /// Nil while `next()` has it.
+    /// Nil while `next()` has it, and for a stream with no more events.
     private var iterator: ProviderEventStream.AsyncIterator?
+    /// The text of the deltas read since ``startRecording()``, for a stream whose answer is kept.
+    private(set) var recorded: String?
 
     init(_ iterator: ProviderEventStream.AsyncIterator) {
         self.iterator = iterator
+    }
+
+    /// A box with no events.
+    init() {}
+
+    /// Keeps the text of every delta read from now on in ``recorded``.
+    func startRecording() {
+        recorded = ""
     }
 
     /// - Returns: The next event, or nil at the end.
@@ -98,6 +113,8 @@ public final class EventIteratorBox: @unchecked Sendable {
         // against every other access) for as long as the stream waits for its upstream.
         guard var iterator = iterator.take() else { return nil }
         defer { self.iterator = iterator }
-        return try await iterator.next()
+        let event = try await iterator.next()
+        if recorded != nil, case .delta(let text) = event { recorded! += text }
+        return event
     }
 }

@@ -75,4 +75,49 @@ extension GatewayService {
         metrics.recordCache(route: route, status: .miss)
         return (response, .miss)
     }
+
+    /// Opens a stream through the route's cache: a deterministic request on a caching route replays a kept answer
+    /// (no provider is called, no attempt, cost 0), or walks the chain to its commit point and keeps the answer once
+    /// the stream ends well. Anything else walks the chain (``commitStream(_:request:caller:)``).
+    /// - Parameters:
+    ///   - plan: The targets, in order, and the route's rules.
+    ///   - request: The request.
+    ///   - caller: The calling service: its answers are kept apart, and its token bucket is charged.
+    /// - Returns: The committed stream.
+    /// - Throws: ``GatewayFailure``.
+    public func openStream(
+        _ plan: RoutePlan, request: ProviderRequest, caller: String?
+    ) async throws(GatewayFailure) -> CommittedStream {
+        guard let route = plan.routeName, let ttl = plan.cacheTTL, SharedResponses.isCacheable(plan, request) else {
+            return try await commitStream(plan, request: request, caller: caller)
+        }
+        let key = SharedResponses.Key(service: caller, route: route, request: request)
+        if let hit = shared.cached(key, now: clock.now) {
+            metrics.recordCache(route: route, status: .hit)
+            var replay = CommittedStream(
+                target: Target(provider: hit.provider, model: hit.model),
+                head: [.delta(hit.text), .finish(hit.finishReason), .usage(hit.usage)], rest: EventIteratorBox(),
+                walk: ChainWalk(chain: plan.chain, backoff: settings.backoff, prices: settings.prices),
+                started: clock.now, span: nil, charged: (caller, request.user))
+            replay.cacheStatus = .hit
+            return replay
+        }
+        var committed = try await commitStream(plan, request: request, caller: caller)
+        committed.cacheStatus = .miss
+        committed.keeping = (key, route, ttl)
+        committed.rest.startRecording()
+        return committed
+    }
+
+    /// Keeps the answer of a stream that ended well, if its route caches it.
+    func keep(_ stream: CommittedStream, finishReason: FinishReason, usage: Usage, walk: ChainWalk) {
+        guard let keeping = stream.keeping, let rest = stream.rest.recorded else { return }
+        var text = ""
+        for case .delta(let delta) in stream.head { text += delta }
+        let answer = GenerationResponse(
+            text: text + rest, finishReason: finishReason, usage: usage, provider: stream.target.provider,
+            model: stream.target.model, attempts: walk.attempts, cost: walk.cost)
+        shared.store(answer, for: keeping.key, expires: clock.now.advanced(by: keeping.ttl))
+        metrics.recordCache(route: keeping.route, status: .miss)
+    }
 }

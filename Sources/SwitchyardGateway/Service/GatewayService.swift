@@ -199,7 +199,8 @@ public final class GatewayService: Sendable {
     // MARK: Streamed
 
     /// Walks the chain until one target's stream yields its first content token (the commit point).
-    /// Failures before that point fall back like any other failure.
+    /// Failures before that point fall back like any other failure. (``openStream(_:request:caller:)`` first looks in
+    /// the route's cache.)
     /// - Parameters:
     ///   - plan: The targets, in order, and the attempts' timeouts.
     ///   - request: The request.
@@ -207,7 +208,7 @@ public final class GatewayService: Sendable {
     ///     to when it ends.
     /// - Returns: The committed stream.
     /// - Throws: ``GatewayFailure``.
-    public func openStream(
+    func commitStream(
         _ plan: RoutePlan, request: ProviderRequest, caller: String?
     ) async throws(GatewayFailure) -> CommittedStream {
         let deadline = clock.now.advanced(by: settings.requestDeadline)
@@ -268,6 +269,8 @@ public final class GatewayService: Sendable {
     public func streamEnded(
         _ stream: CommittedStream, usage: Usage, failure: ProviderFailure?, finishReason: FinishReason? = nil
     ) -> Int64? {
+        // A replayed answer called no provider: nothing to record, charge or keep.
+        guard stream.cacheStatus != .hit else { return 0 }
         let target = stream.target
         var walk = stream.walk
         walk.recordStreamEnd(usage: usage)
@@ -278,6 +281,9 @@ public final class GatewayService: Sendable {
         }
         record(walk.attempts, streamDuration: stream.started.duration(to: clock.now))
         charge(service: stream.charged.service, user: stream.charged.user, usage: usage)
+        if failure == nil, let finishReason {
+            keep(stream, finishReason: finishReason, usage: usage, walk: walk)
+        }
         spans.end(
             stream.span, record: walk.attempts.last { $0.outcome == .success },
             finishReason: finishReason, errorType: failure?.kind.rawValue)

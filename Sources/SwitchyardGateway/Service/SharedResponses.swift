@@ -1,14 +1,14 @@
 import SwitchyardCore
 import Synchronization
 
-/// How a non-streamed answer was served with respect to a route's cache (`x-switchyard-cache`).
+/// How an answer was served with respect to a route's cache (`x-switchyard-cache`).
 public enum CacheStatus: String, Sendable {
     case hit, miss
 }
 
-/// The routes' opt-in sharing of non-streamed answers: `dedupe` (identical concurrent requests from one service
-/// share one upstream call) and `cache` (an exact-match cache of answers to deterministic requests: temperature 0 and
-/// no `user`, since a request that names its end user may carry that user's own content). The cache is bounded by
+/// The routes' opt-in sharing of answers: `dedupe` (identical concurrent non-streamed requests from one service share
+/// one upstream call) and `cache` (an exact-match cache of answers to deterministic requests, plain or streamed:
+/// temperature 0 and no `user`, since a request that names its end user may carry that user's own content). The cache is bounded by
 /// entries and by an estimate of the bytes they hold, and makes room by dropping the least recently used answers.
 /// Only successful answers are shared by the cache; a failure reaches every request that waited for it, and nobody
 /// later.
