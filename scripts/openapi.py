@@ -8,6 +8,8 @@ err = lambda desc: {"description": desc, "content": {"application/json": {"schem
 json_body = lambda name: {"required": True, "content": {"application/json": {"schema": ref(name)}}}
 ok = lambda name, desc="OK": {"description": desc, "content": {"application/json": {"schema": ref(name)}}}
 auth_errors = {"401": err("Missing, malformed, expired or unverifiable service token.")}
+cache_control = {"name": "Cache-Control", "in": "header", "required": False, "schema": {"type": "string"},
+                 "description": "On a route with `cache`: `no-cache` answers without the cache and keeps the new answer; `no-store` neither reads nor writes it"}
 rate_headers = {
     "x-ratelimit-limit-requests": {"description": "When a gateway rate limit applies to the caller (`rate_limits`): the requests per minute of the tightest bucket it met (its service's or its `user`'s; per replica)", "schema": {"type": "string"}},
     "x-ratelimit-remaining-requests": {"description": "Whole requests that bucket would let through at once now", "schema": {"type": "string"}},
@@ -208,9 +210,9 @@ doc = {
         "/ready": {"get": {"summary": "Readiness: at least one provider is usable, the backend's database answers (checked at most once a second), and for `--role backend` the gateway's /health answers. Says `ready` or `not_ready` and nothing else; the reasons are in the log", "security": [], "responses": {"200": ok("Status"), "503": ok("Status", "Not ready: no provider is usable, the database does not answer, or the gateway does not")}}},
         "/metrics": {"get": {"summary": "Prometheus counters", "security": [], "responses": {"200": {"description": "Prometheus text", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}, **auth_errors}}},
-        "/v1/generate/": {"post": {"summary": "Generate over a fallback chain (internal payload)", "requestBody": json_body("GenerateRequest"),
+        "/v1/generate/": {"post": {"summary": "Generate over a fallback chain (internal payload)", "parameters": [cache_control], "requestBody": json_body("GenerateRequest"),
             "responses": {"200": {"description": "The answer, or an SSE stream when `stream` is true", "headers": rate_headers, "content": {"application/json": {"schema": ref("GenerateResponse")}, "text/event-stream": {"schema": {"type": "string"}}}}, **gen_errors}}},
-        "/v1/chat/completions": {"post": {"summary": "OpenAI Chat Completions, plain or streamed", "requestBody": json_body("ChatCompletionRequest"),
+        "/v1/chat/completions": {"post": {"summary": "OpenAI Chat Completions, plain or streamed", "parameters": [cache_control], "requestBody": json_body("ChatCompletionRequest"),
             "responses": {"200": {"description": "A completion, or an SSE stream of chunks when `stream` is true (with `stream_options.include_usage` the last chunk's usage carries `cost`)",
                 "headers": {"x-switchyard-cost": {"description": "What the request cost in US dollars (every attempt), from the price table; absent on streams and when a model that used tokens has no price", "schema": {"type": "string"}},
                             "x-switchyard-cache": {"description": "On a route with `cache`, for a deterministic request (temperature 0, no `user`): `hit` (served from memory: no attempt, no cost; a stream replays the kept answer) or `miss` (a streamed answer is kept once the stream ends well)", "schema": {"type": "string", "enum": ["hit", "miss"]}}, **rate_headers},

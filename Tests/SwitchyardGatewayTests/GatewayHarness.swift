@@ -70,14 +70,17 @@ enum GatewayHarness {
     }
 
     static func post(
-        _ client: any TestClientProtocol, _ uri: String, json: String, token: String? = nil
+        _ client: any TestClientProtocol, _ uri: String, json: String, token: String? = nil,
+        extraHeaders: HTTPFields = [:]
     )
         async throws -> TestResponse
     {
         let bearer: String
         if let token { bearer = token } else { bearer = try await Self.token() }
+        var fields = headers(token: bearer)
+        fields.append(contentsOf: extraHeaders)
         let response = try await client.execute(
-            uri: uri, method: .post, headers: headers(token: bearer), body: ByteBuffer(string: json))
+            uri: uri, method: .post, headers: fields, body: ByteBuffer(string: json))
         return TestResponse(
             status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
     }

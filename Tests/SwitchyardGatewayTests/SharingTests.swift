@@ -212,4 +212,43 @@ import Testing
             #expect(metrics.value(GatewayMetrics.cacheLookupsTotal, ["route": "cached", "result": "miss"]) == 2)
         }
     }
+
+    @Test func cacheControlRefreshesOrBypassesTheCache() async throws {
+        try await withSharingGateway { client, upstream in
+            let cache = HTTPField.Name("x-switchyard-cache")!
+            func ask(_ cacheControl: String? = nil, stream: Bool = false) async throws -> TestResponse {
+                var headers = HTTPFields()
+                if let cacheControl { headers[.cacheControl] = cacheControl }
+                return try await GatewayHarness.post(
+                    client, "/v1/chat/completions",
+                    json: Self.body("cached", temperature: 0, text: "cc", stream: stream),
+                    extraHeaders: headers)
+            }
+            let first = try await ask()
+            #expect(first.headers[cache] == "miss")
+            // no-cache: not answered from the cache, and the new answer replaces the kept one.
+            await upstream.state.enqueue(.success("a newer answer"))
+            let refreshed = try await ask("no-cache")
+            #expect(refreshed.headers[cache] == "miss")
+            #expect(Self.content(refreshed) == "a newer answer")
+            let hit = try await ask()
+            #expect(hit.headers[cache] == "hit")
+            #expect(Self.content(hit) == "a newer answer")
+            #expect(await upstream.state.requestCount == 2)
+            // no-store (any case, among other directives): the cache is neither read nor written.
+            let bypassed = try await ask("max-age=0, No-Store")
+            #expect(bypassed.headers[cache] == nil)
+            #expect(Self.content(bypassed) == "Hello from openai.")
+            #expect(await upstream.state.requestCount == 3)
+            let stillKept = try await ask()
+            #expect(Self.content(stillKept) == "a newer answer")
+            // A stream too: no-cache goes upstream, and its answer is kept.
+            await upstream.state.enqueue(.success("streamed anew"))
+            let streamed = try await ask("no-cache", stream: true)
+            #expect(streamed.headers[cache] == "miss")
+            #expect(streamed.streamedText == "streamed anew")
+            #expect(await upstream.state.requestCount == 4)
+            #expect(Self.content(try await ask()) == "streamed anew")
+        }
+    }
 }

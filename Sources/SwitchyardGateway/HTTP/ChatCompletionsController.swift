@@ -32,7 +32,8 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
         if dto.stream == true {
             do {
                 let committed = try await service.openStream(
-                    plan, request: providerRequest, caller: context.service)
+                    plan, request: providerRequest, caller: context.service,
+                    directive: ServedHeaders.cacheDirective(request))
                 return streamingResponse(
                     committed, id: id, created: created, includeUsage: dto.streamOptions?.includeUsage == true,
                     rateLimit: quota)
@@ -43,7 +44,9 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
         let response: GenerationResponse
         let cache: CacheStatus?
         do {
-            (response, cache) = try await service.respond(plan, request: providerRequest, caller: context.service)
+            (response, cache) = try await service.respond(
+                plan, request: providerRequest, caller: context.service,
+                directive: ServedHeaders.cacheDirective(request))
         } catch {
             throw APIError.from(error)
         }

@@ -30,7 +30,8 @@ struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
             let committed: CommittedStream
             do {
                 committed = try await service.openStream(
-                    service.plan(for: generation), request: .init(generation), caller: context.service)
+                    service.plan(for: generation), request: .init(generation), caller: context.service,
+                    directive: ServedHeaders.cacheDirective(request))
             } catch {
                 throw APIError.from(error).with(attempts: error.attempts)
             }
@@ -40,7 +41,8 @@ struct GenerateController<Context: ServiceAuthenticatedContext>: Sendable {
         let cache: CacheStatus?
         do {
             (response, cache) = try await service.respond(
-                service.plan(for: generation), request: .init(generation), caller: context.service)
+                service.plan(for: generation), request: .init(generation), caller: context.service,
+                directive: ServedHeaders.cacheDirective(request))
         } catch {
             throw APIError.from(error).with(attempts: error.attempts)
         }

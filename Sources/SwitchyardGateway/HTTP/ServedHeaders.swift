@@ -1,4 +1,5 @@
 import HTTPTypes
+import Hummingbird
 import SwitchyardCore
 import SwitchyardHTTP
 
@@ -24,6 +25,21 @@ enum ServedHeaders {
         headers.append(HTTPField(name: ServedFields.model, value: model))
         headers.append(HTTPField(name: ServedFields.attempts, value: String(attempts)))
         return headers
+    }
+
+    /// What a request's `Cache-Control` asks of a caching route: `no-store` (neither read nor write the cache) or
+    /// `no-cache` (do not answer from it; keep the new answer), in any case, among other directives.
+    static func cacheDirective(_ request: Request) -> CacheDirective {
+        guard let value = request.headers[.cacheControl] else { return .use }
+        var directive = CacheDirective.use
+        for part in value.split(separator: ",") {
+            switch String(part).trimmingWhitespace().lowercased() {
+            case "no-store": return .bypass
+            case "no-cache": directive = .refresh
+            default: continue
+            }
+        }
+        return directive
     }
 
     static func randomID() -> String {

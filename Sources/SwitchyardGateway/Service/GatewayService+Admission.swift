@@ -39,10 +39,11 @@ extension GatewayService {
     ///   - plan: The plan, with its route's rules.
     ///   - request: The request.
     ///   - caller: The calling service: requests of different services never share.
+    ///   - directive: What the request asks of the cache.
     /// - Returns: The answer, and its cache status when the route caches and the request is deterministic.
     /// - Throws: ``GatewayFailure``.
     public func respond(
-        _ plan: RoutePlan, request: ProviderRequest, caller: String?
+        _ plan: RoutePlan, request: ProviderRequest, caller: String?, directive: CacheDirective = .use
     ) async throws(GatewayFailure) -> (GenerationResponse, CacheStatus?) {
         guard let route = plan.routeName, plan.dedupe || plan.cacheTTL != nil else {
             let response = try await generate(plan, request: request)
@@ -50,8 +51,8 @@ extension GatewayService {
             return (response, nil)
         }
         let key = SharedResponses.Key(service: caller, route: route, request: request)
-        let cacheable = SharedResponses.isCacheable(plan, request)
-        if cacheable, let hit = shared.cached(key, now: clock.now) {
+        let cacheable = SharedResponses.isCacheable(plan, request, directive)
+        if cacheable, directive == .use, let hit = shared.cached(key, now: clock.now) {
             metrics.recordCache(route: route, status: .hit)
             return (hit, .hit)
         }
@@ -83,16 +84,19 @@ extension GatewayService {
     ///   - plan: The targets, in order, and the route's rules.
     ///   - request: The request.
     ///   - caller: The calling service: its answers are kept apart, and its token bucket is charged.
+    ///   - directive: What the request asks of the cache.
     /// - Returns: The committed stream.
     /// - Throws: ``GatewayFailure``.
     public func openStream(
-        _ plan: RoutePlan, request: ProviderRequest, caller: String?
+        _ plan: RoutePlan, request: ProviderRequest, caller: String?, directive: CacheDirective = .use
     ) async throws(GatewayFailure) -> CommittedStream {
-        guard let route = plan.routeName, let ttl = plan.cacheTTL, SharedResponses.isCacheable(plan, request) else {
+        guard let route = plan.routeName, let ttl = plan.cacheTTL,
+            SharedResponses.isCacheable(plan, request, directive)
+        else {
             return try await commitStream(plan, request: request, caller: caller)
         }
         let key = SharedResponses.Key(service: caller, route: route, request: request)
-        if let hit = shared.cached(key, now: clock.now) {
+        if directive == .use, let hit = shared.cached(key, now: clock.now) {
             metrics.recordCache(route: route, status: .hit)
             var replay = CommittedStream(
                 target: Target(provider: hit.provider, model: hit.model),

@@ -6,6 +6,16 @@ public enum CacheStatus: String, Sendable {
     case hit, miss
 }
 
+/// What a request asks of a caching route's cache (its `Cache-Control`, as HTTP caches read it).
+public enum CacheDirective: Sendable, Equatable {
+    /// Served from the cache when it holds the answer; a new answer is kept.
+    case use
+    /// `no-cache`: not served from the cache; the new answer is kept (it refreshes the kept one).
+    case refresh
+    /// `no-store`: the cache is neither read nor written.
+    case bypass
+}
+
 /// The routes' opt-in sharing of answers: `dedupe` (identical concurrent non-streamed requests from one service share
 /// one upstream call) and `cache` (an exact-match cache of answers to deterministic requests, plain or streamed:
 /// temperature 0 and no `user`, since a request that names its end user may carry that user's own content). The cache is bounded by
@@ -31,8 +41,8 @@ final class SharedResponses: Sendable {
     }
 
     /// Whether the route's cache may hold the answer to this request.
-    static func isCacheable(_ plan: RoutePlan, _ request: ProviderRequest) -> Bool {
-        plan.cacheTTL != nil && request.sampling.temperature == 0 && request.user == nil
+    static func isCacheable(_ plan: RoutePlan, _ request: ProviderRequest, _ directive: CacheDirective) -> Bool {
+        plan.cacheTTL != nil && request.sampling.temperature == 0 && request.user == nil && directive != .bypass
     }
 
     /// What an entry holds, estimated: its request's and its answer's text, and a fixed allowance for the rest.
