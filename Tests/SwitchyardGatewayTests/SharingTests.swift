@@ -251,4 +251,96 @@ import Testing
             #expect(Self.content(try await ask()) == "streamed anew")
         }
     }
+
+    /// Posts `body` from `count` clients at once.
+    static func concurrently(
+        _ client: any TestClientProtocol, _ count: Int, _ body: String
+    ) async throws -> [TestResponse] {
+        try await withThrowingTaskGroup(of: TestResponse.self) { group in
+            for _ in 0..<count {
+                group.addTask { try await GatewayHarness.post(client, "/v1/chat/completions", json: body) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test func identicalConcurrentStreamsReadOneUpstreamStream() async throws {
+        try await withSharingGateway { client, upstream in
+            let streamed = Self.body("shared", text: "together", stream: true)
+            await upstream.state.enqueue(.delayed(.milliseconds(300), .success("one stream for all of you")))
+            let replies = try await Self.concurrently(client, 4, streamed)
+            #expect(replies.map(\.status) == [200, 200, 200, 200])
+            #expect(replies.map(\.streamedText) == Array(repeating: "one stream for all of you", count: 4))
+            #expect(replies.allSatisfy { $0.events.last == "[DONE]" && $0.body.contains(#""total_tokens":17"#) })
+            #expect(await upstream.state.requestCount == 1, "four identical streams, one upstream call")
+
+            // A stream that breaks reaches every reader as the same break; the next request opens a new one.
+            await upstream.state.enqueue(.delayed(.milliseconds(300), .streamCut(afterChunks: 2)))
+            let cut = try await Self.concurrently(client, 3, streamed)
+            #expect(cut.map(\.streamedText) == Array(repeating: "one two", count: 3))
+            #expect(cut.allSatisfy { $0.body.contains("stream_interrupted") })
+            #expect(await upstream.state.requestCount == 2)
+            let after = try await GatewayHarness.post(client, "/v1/chat/completions", json: streamed)
+            #expect(after.streamedText == "Hello from openai.")
+            #expect(await upstream.state.requestCount == 3)
+
+            // A walk that fails before the commit point fails every request that waited for it.
+            await upstream.state.enqueue(
+                .delayed(
+                    .milliseconds(300),
+                    .raw(
+                        status: 400,
+                        body: OpenAIBytes.openAIError(message: "bad", type: "invalid_request_error", code: nil))))
+            let refused = try await Self.concurrently(client, 3, streamed)
+            #expect(Set(refused.map(\.status)).count == 1 && refused[0].status >= 400)
+            #expect(await upstream.state.requestCount == 4)
+            let metrics = PrometheusText(try await GatewayHarness.get(client, "/metrics", token: nil).body)
+            #expect(metrics.value(GatewayMetrics.deduplicatedTotal, ["route": "shared"]) == Double(3 + 2 + 2))
+        }
+    }
+
+    @Test func whenEveryReaderLeavesTheSharedWalkIsCancelled() async throws {
+        let upstream = FakeOpenAIUpstream(flavor: .openai)
+        try await upstream.run { url in
+            // The first token may take 5 s: only a cancelled walk ends before the upstream answers (after 3 s).
+            var gateway = GatewayHarness.fastSettings
+            gateway.timeToFirstToken = .seconds(5)
+            let settings = GatewayHarness.settings(
+                providers: [GatewayHarness.openAIFamily("openai", flavor: .openai, baseURL: url)],
+                routing: Self.routing,
+                gateway: gateway)
+            try await GatewayHarness.withGateway(settings) { _, service in
+                await upstream.state.enqueue(.delayed(.seconds(3), .success("too late")))
+                let plan = try #require(service.plan(forModel: "shared", systemInstruction: nil))
+                let request = ProviderRequest(model: "shared", messages: [ChatMessage(role: .user, content: "leave")])
+                let readers = (0..<2).map { _ in
+                    Task { try await service.openStream(plan, request: request, caller: "tests") }
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                let cancelled = ContinuousClock.now
+                for reader in readers { reader.cancel() }
+                for reader in readers {
+                    let result = await reader.result
+                    #expect((try? result.get()) == nil, "a reader that left gets no stream")
+                }
+                #expect(cancelled.duration(to: .now) < .seconds(2), "the readers did not wait for the upstream")
+                // The walk was cancelled and its flight forgotten: the same request opens a stream of its own.
+                var text = ""
+                for _ in 0..<20 {
+                    guard let committed = try? await service.openStream(plan, request: request, caller: "tests") else {
+                        try await Task.sleep(for: .milliseconds(50))
+                        continue
+                    }
+                    for case .delta(let delta) in committed.head { text += delta }
+                    while let event = try await committed.rest.next() {
+                        if case .delta(let delta) = event { text += delta }
+                    }
+                    service.streamEnded(committed, usage: Usage(promptTokens: 1, completionTokens: 1), failure: nil)
+                    break
+                }
+                #expect(text == "Hello from openai.", "not the abandoned walk's answer")
+                #expect(await upstream.state.requestCount == 2)
+            }
+        }
+    }
 }

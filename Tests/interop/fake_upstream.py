@@ -4,6 +4,7 @@ Model names pick the behaviour, because this is a test fixture that stands in fo
 - "limited":  429 with Retry-After: 60 (longer than the gateway waits), rate_limit_exceeded body
 - "cut":      200 stream with two content chunks, then an in-band error event
 - "slow":     a normal completion after 6 seconds (long enough to kill the caller mid-call)
+- "paced":    a normal completion (or stream) after half a second (long enough for identical requests to meet)
 - anything else: a normal completion (or stream, with usage when asked)
 GET /stats answers {"completions": N}: how many completion requests it received (all models).
 
@@ -72,6 +73,8 @@ class Handler(BaseHTTPRequestHandler):
             COUNT["completions"] += 1
         if model == "slow":
             time.sleep(6)
+        if model == "paced":
+            time.sleep(0.5)
         if model == "limited":
             return self.send_json(429, {"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}},
                                   {"Retry-After": "60"})

@@ -164,6 +164,23 @@ def test_a_cached_stream_is_replayed_to_the_sdk(client):
     assert upstream_completions() == before + 1
 
 
+def test_identical_concurrent_streams_share_one_upstream_stream(client):
+    """The route `shared-chat` deduplicates: three SDK clients streaming the same request at once read one upstream
+    stream (the upstream answers after half a second and counts its calls)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def streamed(_):
+        stream = client.chat.completions.create(
+            model="shared-chat", messages=[{"role": "user", "content": "share this"}], stream=True)
+        return "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+
+    before = upstream_completions()
+    with ThreadPoolExecutor(3) as pool:
+        texts = list(pool.map(streamed, range(3)))
+    assert texts == ["Interop says hello "] * 3
+    assert upstream_completions() == before + 1
+
+
 def test_stream_broken_after_it_began_raises(client):
     stream = client.chat.completions.create(model="upstream/cut", messages=[{"role": "user", "content": "x"}], stream=True)
     received = ""

@@ -75,6 +75,8 @@ public struct CommittedStream: Sendable {
     public internal(set) var cacheStatus: CacheStatus?
     /// Where a `miss` keeps its answer.
     var keeping: (key: SharedResponses.Key, route: String, ttl: Duration)?
+    /// The shared upstream stream this request reads (a route's `dedupe`), whose pump records its end.
+    var flight: StreamFlight?
     public var attempts: [AttemptRecord] { walk.attempts }
 
     /// The walk once the stream delivered `usage`: its ``ChainWalk/attempts`` (the streaming one with that usage and

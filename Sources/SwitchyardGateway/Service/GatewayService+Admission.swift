@@ -77,9 +77,10 @@ extension GatewayService {
         return (response, .miss)
     }
 
-    /// Opens a stream through the route's cache: a deterministic request on a caching route replays a kept answer
-    /// (no provider is called, no attempt, cost 0), or walks the chain to its commit point and keeps the answer once
-    /// the stream ends well. Anything else walks the chain (``commitStream(_:request:caller:)``).
+    /// Opens a stream through the route's sharing rules. A deterministic request on a caching route replays a kept
+    /// answer (no provider is called, no attempt, cost 0), or has its answer kept once the stream ends well; on a
+    /// deduplicating route, identical concurrent streamed requests of one caller read one upstream stream (each from
+    /// its first event). Anything else walks the chain on its own (``commitStream(_:request:caller:)``).
     /// - Parameters:
     ///   - plan: The targets, in order, and the route's rules.
     ///   - request: The request.
@@ -90,27 +91,52 @@ extension GatewayService {
     public func openStream(
         _ plan: RoutePlan, request: ProviderRequest, caller: String?, directive: CacheDirective = .use
     ) async throws(GatewayFailure) -> CommittedStream {
-        guard let route = plan.routeName, let ttl = plan.cacheTTL,
-            SharedResponses.isCacheable(plan, request, directive)
-        else {
+        guard let route = plan.routeName, plan.dedupe || plan.cacheTTL != nil else {
             return try await commitStream(plan, request: request, caller: caller)
         }
         let key = SharedResponses.Key(service: caller, route: route, request: request)
-        if directive == .use, let hit = shared.cached(key, now: clock.now) {
-            metrics.recordCache(route: route, status: .hit)
-            var replay = CommittedStream(
-                target: Target(provider: hit.provider, model: hit.model),
-                head: [.delta(hit.text), .finish(hit.finishReason), .usage(hit.usage)], rest: EventIteratorBox(),
-                walk: ChainWalk(chain: plan.chain, backoff: settings.backoff, prices: settings.prices),
-                started: clock.now, span: nil, charged: (caller, request.user))
-            replay.cacheStatus = .hit
-            return replay
+        let keeping: (key: SharedResponses.Key, route: String, ttl: Duration)?
+        if let ttl = plan.cacheTTL, SharedResponses.isCacheable(plan, request, directive) {
+            if directive == .use, let hit = shared.cached(key, now: clock.now) {
+                metrics.recordCache(route: route, status: .hit)
+                var replay = CommittedStream(
+                    target: Target(provider: hit.provider, model: hit.model),
+                    head: [.delta(hit.text), .finish(hit.finishReason), .usage(hit.usage)], rest: EventIteratorBox(),
+                    walk: ChainWalk(chain: plan.chain, backoff: settings.backoff, prices: settings.prices),
+                    started: clock.now, span: nil, charged: (caller, request.user))
+                replay.cacheStatus = .hit
+                return replay
+            }
+            keeping = (key, route, ttl)
+        } else {
+            keeping = nil
         }
-        var committed = try await commitStream(plan, request: request, caller: caller)
-        committed.cacheStatus = .miss
-        committed.keeping = (key, route, ttl)
-        committed.rest.startRecording()
-        return committed
+        let open = { @Sendable () async throws(GatewayFailure) -> CommittedStream in
+            var committed = try await self.commitStream(plan, request: request, caller: caller)
+            if let keeping {
+                committed.cacheStatus = .miss
+                committed.keeping = keeping
+                committed.rest.startRecording()
+            }
+            return committed
+        }
+        guard plan.dedupe else { return try await open() }
+        let (flight, joined) = shared.streamFlight(key)
+        if joined {
+            metrics.recordDeduplicated(route: route)
+        } else {
+            flight.start(open: open) { committed, tally, failure in
+                self.streamEnded(committed, usage: tally.usage, failure: failure, finishReason: tally.finishReason)
+            } done: {
+                self.shared.forget(flight, for: key)
+            }
+        }
+        do {
+            return try await flight.reader()
+        } catch {
+            flight.leave()
+            throw error
+        }
     }
 
     /// Keeps the answer of a stream that ended well, if its route caches it.

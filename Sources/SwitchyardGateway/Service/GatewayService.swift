@@ -271,6 +271,11 @@ public final class GatewayService: Sendable {
     ) -> Int64? {
         // A replayed answer called no provider: nothing to record, charge or keep.
         guard stream.cacheStatus != .hit else { return 0 }
+        // A reader of a shared stream: its pump records the stream's end, once.
+        if let flight = stream.flight {
+            flight.leave()
+            return stream.ended(with: usage).cost
+        }
         let target = stream.target
         var walk = stream.walk
         walk.recordStreamEnd(usage: usage)

@@ -16,8 +16,8 @@ public enum CacheDirective: Sendable, Equatable {
     case bypass
 }
 
-/// The routes' opt-in sharing of answers: `dedupe` (identical concurrent non-streamed requests from one service share
-/// one upstream call) and `cache` (an exact-match cache of answers to deterministic requests, plain or streamed:
+/// The routes' opt-in sharing of answers: `dedupe` (identical concurrent requests from one service share one upstream
+/// call; streamed ones one upstream stream, ``StreamFlight``) and `cache` (an exact-match cache of answers to deterministic requests, plain or streamed:
 /// temperature 0 and no `user`, since a request that names its end user may carry that user's own content). The cache is bounded by
 /// entries and by an estimate of the bytes they hold, and makes room by dropping the least recently used answers.
 /// Only successful answers are shared by the cache; a failure reaches every request that waited for it, and nobody
@@ -31,6 +31,7 @@ final class SharedResponses: Sendable {
     }
 
     private let flights = SingleFlight<Key, GenerationResponse>()
+    private let streams = Mutex<[Key: StreamFlight]>([:])
     private let entries: Mutex<ExpiringLRUCache<Key, GenerationResponse, AnyClock.Instant>>
 
     /// - Parameters:
@@ -65,6 +66,26 @@ final class SharedResponses: Sendable {
     func store(_ response: GenerationResponse, for key: Key, expires: AnyClock.Instant) {
         let bytes = Self.bytes(key, response)
         entries.withLock { _ = $0.store(response, for: key, cost: bytes, expires: expires) }
+    }
+
+    /// The shared stream of `key`, joined (a reader counted in), or a new one the caller must start.
+    /// - Returns: The flight, and whether this call joined one that another call started.
+    func streamFlight(_ key: Key) -> (StreamFlight, joined: Bool) {
+        streams.withLock { streams in
+            let flight = streams[key]
+            let joined = flight != nil
+            let chosen = flight ?? StreamFlight()
+            if !joined { streams[key] = chosen }
+            chosen.join()
+            return (chosen, joined)
+        }
+    }
+
+    /// Forgets a shared stream that has ended: identical requests from now on open their own.
+    func forget(_ flight: StreamFlight, for key: Key) {
+        streams.withLock { streams in
+            if streams[key] === flight { streams[key] = nil }
+        }
     }
 
     /// Runs `work` once for concurrent calls with `key`. - Returns: The answer, and whether this call joined another's.
