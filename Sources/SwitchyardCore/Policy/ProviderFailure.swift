@@ -62,6 +62,11 @@ public struct ProviderFailure: Error, Sendable, Equatable, CustomStringConvertib
             options: .regularExpression)
     }
 
+    /// How a stream ends when its caller left (the client went away, or dropped the stream): not the provider's
+    /// failure, so it does not count toward the target's cooldown.
+    public static let callerLeft = ProviderFailure(
+        .transport, message: "The request was cancelled by its caller.", detail: "the caller left")
+
     public var description: String {
         "ProviderFailure(\(kind.rawValue), status: \(status.map(String.init) ?? "-"), \(detail))"
     }

@@ -75,6 +75,8 @@ extension InProcessGatewayClient {
                         tally.add(event)
                         continuation.yield(event)
                     }
+                    // A stream whose reader was cancelled may just end early (an `AsyncThrowingStream` does).
+                    if Task.isCancelled { throw CancellationError() }
                     service.streamEnded(committed, usage: tally.usage, failure: nil, finishReason: tally.finishReason)
                     // Before the end is seen: the reader stores the attempts as soon as the events end.
                     attempts.set(committed.ended(with: tally.usage).attempts)
@@ -82,7 +84,7 @@ extension InProcessGatewayClient {
                 } catch {
                     let failure =
                         Task.isCancelled
-                        ? ProviderFailure(.transport, detail: "cancelled") : HTTPTransport.classify(error)
+                        ? .callerLeft : HTTPTransport.classify(error)
                     service.streamEnded(
                         committed, usage: tally.usage, failure: failure, finishReason: tally.finishReason)
                     attempts.set(committed.ended(with: tally.usage).attempts)

@@ -110,6 +110,8 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
                     tally.add(event)
                     if let chunk = encoder.chunk(for: event) { try await writer.write(chunk) }
                 }
+                // A stream whose reader was cancelled (the client left) may just end early.
+                if Task.isCancelled { throw CancellationError() }
                 if !tally.finished { try await writer.write(encoder.chunk(for: .finish(.stop))!) }
                 if includeUsage {
                     try await writer.write(
@@ -120,8 +122,9 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
                 failure = error
                 try? await writer.write(encoder.errorChunk(error, usage: tally.usage))
             } catch {
-                // The client went away, or the stream broke in an unclassified way: cut the upstream.
-                failure = HTTPTransport.classify(error)
+                // The client went away (its task is cancelled then), or the stream broke in an unclassified way: cut
+                // the upstream.
+                failure = Task.isCancelled ? .callerLeft : HTTPTransport.classify(error)
                 try? await writer.write(encoder.errorChunk(failure!, usage: tally.usage))
             }
             service.streamEnded(committed, usage: tally.usage, failure: failure, finishReason: tally.finishReason)

@@ -280,7 +280,8 @@ public final class GatewayService: Sendable {
         var walk = stream.walk
         walk.recordStreamEnd(usage: usage)
         if let failure {
-            noteFailure(target, failure)
+            // A caller that left says nothing about the provider.
+            if failure != .callerLeft { noteFailure(target, failure) }
         } else {
             noteSuccess(target, usage: usage)
         }
@@ -291,7 +292,7 @@ public final class GatewayService: Sendable {
         }
         spans.end(
             stream.span, record: walk.attempts.last { $0.outcome == .success },
-            finishReason: finishReason, errorType: failure?.kind.rawValue)
+            finishReason: finishReason, errorType: failure == .callerLeft ? "cancelled" : failure?.kind.rawValue)
         return walk.cost
     }
 

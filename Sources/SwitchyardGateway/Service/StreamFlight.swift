@@ -68,10 +68,12 @@ final class StreamFlight: Sendable {
                     tally.add(event)
                     publish { $0.events.append(event) }
                 }
+                // A stream whose reader was cancelled may just end early (an `AsyncThrowingStream` does).
+                if Task.isCancelled { throw CancellationError() }
             } catch {
                 failure =
                     Task.isCancelled
-                    ? ProviderFailure(.transport, detail: "cancelled") : HTTPTransport.classify(error)
+                    ? .callerLeft : HTTPTransport.classify(error)
             }
             ended(committed, tally, failure)
             done()
