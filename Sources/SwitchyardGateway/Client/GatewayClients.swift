@@ -65,31 +65,11 @@ extension InProcessGatewayClient {
         let attempts = StreamAttempts(committed.attempts)
         let events = AsyncThrowingStream<StreamEvent, any Error> { continuation in
             let pump = Task {
-                var tally = StreamTally()
-                do {
-                    for event in committed.head {
-                        tally.add(event)
-                        continuation.yield(event)
-                    }
-                    while let event = try await committed.rest.next() {
-                        tally.add(event)
-                        continuation.yield(event)
-                    }
-                    // A stream whose reader was cancelled may just end early (an `AsyncThrowingStream` does).
-                    if Task.isCancelled { throw CancellationError() }
-                    service.streamEnded(committed, usage: tally.usage, failure: nil, finishReason: tally.finishReason)
-                    // Before the end is seen: the reader stores the attempts as soon as the events end.
-                    attempts.set(committed.ended(with: tally.usage).attempts)
-                    continuation.finish()
-                } catch {
-                    let failure =
-                        Task.isCancelled
-                        ? .callerLeft : HTTPTransport.classify(error)
-                    service.streamEnded(
-                        committed, usage: tally.usage, failure: failure, finishReason: tally.finishReason)
-                    attempts.set(committed.ended(with: tally.usage).attempts)
-                    continuation.finish(throwing: failure)
-                }
+                let (tally, failure) = await committed.drain { continuation.yield($0) }
+                service.streamEnded(committed, usage: tally.usage, failure: failure, finishReason: tally.finishReason)
+                // Before the end is seen: the reader stores the attempts as soon as the events end.
+                attempts.set(committed.ended(with: tally.usage).attempts)
+                continuation.finish(throwing: failure)
             }
             continuation.onTermination = { _ in pump.cancel() }
         }

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import SwitchyardCore
 import SwitchyardHTTP
-import SwitchyardProviders
 
 /// `POST /v1/chat/completions`: OpenAI's Chat Completions, plain and streamed, over the fallback chain of the
 /// requested route or `provider/model`.
@@ -110,8 +109,6 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
                     tally.add(event)
                     if let chunk = encoder.chunk(for: event) { try await writer.write(chunk) }
                 }
-                // A stream whose reader was cancelled (the client left) may just end early.
-                if Task.isCancelled { throw CancellationError() }
                 if !tally.finished { try await writer.write(encoder.chunk(for: .finish(.stop))!) }
                 if includeUsage {
                     try await writer.write(
@@ -124,7 +121,7 @@ struct ChatCompletionsController<Context: ServiceAuthenticatedContext>: Sendable
             } catch {
                 // The client went away (its task is cancelled then), or the stream broke in an unclassified way: cut
                 // the upstream.
-                failure = Task.isCancelled ? .callerLeft : HTTPTransport.classify(error)
+                failure = CommittedStream.failure(ending: error)
                 try? await writer.write(encoder.errorChunk(failure!, usage: tally.usage))
             }
             service.streamEnded(committed, usage: tally.usage, failure: failure, finishReason: tally.finishReason)

@@ -63,14 +63,12 @@ enum GenerateStreamEncoder {
                     tally.add(event)
                     try await writer.write(frame(event))
                 }
-                // A stream whose reader was cancelled (the client left) may just end early.
-                if Task.isCancelled { throw CancellationError() }
                 let ended = committed.ended(with: tally.usage)
                 try await writer.write(
                     frame("cost", Summary(cost: ended.cost.map(NanoDollars.decimal), attempts: ended.attempts)))
             } catch {
                 // The upstream broke, or the client went away (then this write fails too, and the upstream is cut).
-                failure = error as? ProviderFailure ?? (Task.isCancelled ? .callerLeft : HTTPTransport.classify(error))
+                failure = error as? ProviderFailure ?? CommittedStream.failure(ending: error)
                 if let failure {
                     try? await writer.write(
                         frame("error", Failure(code: failure.kind.rawValue, message: failure.message)))

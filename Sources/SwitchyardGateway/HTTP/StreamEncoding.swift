@@ -3,30 +3,6 @@ import Hummingbird
 import SwitchyardCore
 import SwitchyardHTTP
 
-/// Tracks what a stream delivered, so that usage is known even when it is cut.
-struct StreamTally {
-    private(set) var characters = 0
-    private(set) var reported: Usage?
-    /// The provider's finish reason, once it sent one.
-    private(set) var finishReason: FinishReason?
-    var finished: Bool { finishReason != nil }
-
-    mutating func add(_ event: StreamEvent) {
-        switch event {
-        case .delta(let text): characters += text.count
-        case .usage(let usage): reported = usage
-        case .finish(let reason): finishReason = reason
-        }
-    }
-
-    /// The provider's last reported usage; if it reported none (a cut stream), an estimate of the completion at
-    /// four characters a token, so that streamed spend is never recorded as zero.
-    var usage: Usage {
-        if let reported { return reported }
-        return Usage(promptTokens: 0, completionTokens: (characters + 3) / 4)
-    }
-}
-
 /// Encodes OpenAI `chat.completion.chunk` events as SSE frames. Every chunk of a stream shares its id, creation time
 /// and model, so the bytes before the delta and after the finish reason are written once; a content chunk is then
 /// those bytes around its quoted text.

@@ -74,7 +74,7 @@ public struct CommittedStream: Sendable {
     /// called), `miss` when its answer is kept once it ends well (`x-switchyard-cache`).
     public internal(set) var cacheStatus: CacheStatus?
     /// Where a `miss` keeps its answer.
-    var keeping: (key: SharedResponses.Key, route: String, ttl: Duration)?
+    var keeping: SharedResponses.Keeping?
     /// The shared upstream stream this request reads (a route's `dedupe`), whose pump records its end.
     var flight: StreamFlight?
     public var attempts: [AttemptRecord] { walk.attempts }
@@ -109,14 +109,20 @@ public final class EventIteratorBox: @unchecked Sendable {
     }
 
     /// - Returns: The next event, or nil at the end.
-    /// - Throws: The stream's ``ProviderFailure``.
+    /// - Throws: The stream's ``ProviderFailure``; `CancellationError` when the reading task was cancelled, rather
+    ///   than an end (a stream whose reader is cancelled may just stop early: an `AsyncThrowingStream` does).
     public func next() async throws -> StreamEvent? {
         // Moved out while it waits: an access to the property held across the wait would be tracked (and checked
         // against every other access) for as long as the stream waits for its upstream.
-        guard var iterator = iterator.take() else { return nil }
+        guard var iterator = iterator.take() else { return try end() }
         defer { self.iterator = iterator }
-        let event = try await iterator.next()
+        guard let event = try await iterator.next() else { return try end() }
         if recorded != nil, case .delta(let text) = event { recorded! += text }
         return event
+    }
+
+    private func end() throws -> StreamEvent? {
+        try Task.checkCancellation()
+        return nil
     }
 }

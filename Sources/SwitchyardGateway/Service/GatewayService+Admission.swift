@@ -20,8 +20,9 @@ extension GatewayService {
         throw RateLimitExceeded(refusal: refusal, quotas: admission.quotas)
     }
 
-    /// Charges the tokens of an answer that went upstream to the caller's and the end user's token buckets (a
-    /// cached answer, or one shared with an identical concurrent request, costs them nothing).
+    /// Charges the tokens of an answer that went upstream to the caller's and the end user's token buckets, when the
+    /// walk that got it ends (``generate(_:request:caller:)``, ``streamEnded(_:usage:failure:finishReason:)``): a
+    /// cached answer, or one shared with an identical concurrent request, costs them nothing.
     /// - Parameters:
     ///   - service: The calling service.
     ///   - user: The request's `user`.
@@ -46,9 +47,7 @@ extension GatewayService {
         _ plan: RoutePlan, request: ProviderRequest, caller: String?, directive: CacheDirective = .use
     ) async throws(GatewayFailure) -> (GenerationResponse, CacheStatus?) {
         guard let route = plan.routeName, plan.dedupe || plan.cacheTTL != nil else {
-            let response = try await generate(plan, request: request)
-            charge(service: caller, user: request.user, usage: response.usage)
-            return (response, nil)
+            return (try await generate(plan, request: request, caller: caller), nil)
         }
         let key = SharedResponses.Key(service: caller, route: route, request: request)
         let cacheable = SharedResponses.isCacheable(plan, request, directive)
@@ -59,17 +58,12 @@ extension GatewayService {
         let response: GenerationResponse
         if plan.dedupe {
             let (value, joined) = try await shared.deduplicated(key) { () async throws(GatewayFailure) in
-                try await self.generate(plan, request: request)
+                try await self.generate(plan, request: request, caller: caller)
             }
-            if joined {
-                metrics.recordDeduplicated(route: route)
-            } else {
-                charge(service: caller, user: request.user, usage: value.usage)
-            }
+            if joined { metrics.recordDeduplicated(route: route) }
             response = value
         } else {
-            response = try await generate(plan, request: request)
-            charge(service: caller, user: request.user, usage: response.usage)
+            response = try await generate(plan, request: request, caller: caller)
         }
         guard cacheable, let ttl = plan.cacheTTL else { return (response, nil) }
         shared.store(response, for: key, expires: clock.now.advanced(by: ttl))
@@ -95,7 +89,7 @@ extension GatewayService {
             return try await commitStream(plan, request: request, caller: caller)
         }
         let key = SharedResponses.Key(service: caller, route: route, request: request)
-        let keeping: (key: SharedResponses.Key, route: String, ttl: Duration)?
+        let keeping: SharedResponses.Keeping?
         if let ttl = plan.cacheTTL, SharedResponses.isCacheable(plan, request, directive) {
             if directive == .use, let hit = shared.cached(key, now: clock.now) {
                 metrics.recordCache(route: route, status: .hit)

@@ -18,9 +18,9 @@ public final class GatewayService: Sendable {
     let limitsTokens: Bool
     let shared: SharedResponses
     let clock: AnyClock
-    private let logger: Logger
+    let logger: Logger
     /// The primaries already logged as having no fallback rule.
-    private let unruledPrimaries = Mutex(Set<String>())
+    let unruledPrimaries = Mutex(Set<String>())
 
     /// - Parameters:
     ///   - registry: The providers.
@@ -58,95 +58,19 @@ public final class GatewayService: Sendable {
         }
     }
 
-    // MARK: Planning
-
-    /// Every check a generation request must pass, for the HTTP route and the in-process client alike.
-    /// - Parameter request: The request.
-    /// - Throws: ``RequestValidationError`` naming the field.
-    public func validate(_ request: GenerationRequest) throws(RequestValidationError) {
-        try RequestValidation.validate(
-            request, knownProviders: registry.knownIDs, knownRoutes: Set(routing.routes.map(\.name)))
-    }
-
-    /// The gateway's default attempt timeouts.
-    public var defaultTimeouts: AttemptTimeouts {
-        AttemptTimeouts(
-            attempt: settings.attemptTimeout, timeToFirstToken: settings.timeToFirstToken,
-            stream: settings.streamTimeout)
-    }
-
-    /// The plan for an internal request: its primary, then its own fallbacks or the defaults, then the universal
-    /// fallback.
-    /// - Parameter request: The request.
-    /// - Returns: The chain and the default timeouts.
-    public func plan(for request: GenerationRequest) -> RoutePlan {
-        if let name = request.route, let route = routing.route(named: name) {
-            let chain = ChainBuilder.chain(
-                route: route, table: routing, systemInstruction: request.systemInstruction,
-                regionName: request.regionName)
-            var plan = RoutePlan(
-                chain: chain, timeouts: route.timeouts?.applied(to: defaultTimeouts) ?? defaultTimeouts,
-                requireContent: request.requireContent)
-            plan.sessionID = request.metadata["session"]?.stringValue
-            plan.share(route)
-            return plan
-        }
-        let primary = Target(
-            provider: request.provider, model: request.model, retry: request.retry ?? settings.defaultRetries)
-        if request.fallbacks == nil { noteMissingFallbackRule(primary) }
-        let chain = ChainBuilder.chain(
-            primary: primary, explicitFallbacks: request.fallbacks, table: routing,
-            systemInstruction: request.systemInstruction, regionName: request.regionName)
-        var plan = RoutePlan(chain: chain, timeouts: defaultTimeouts, requireContent: request.requireContent)
-        plan.sessionID = request.metadata["session"]?.stringValue
-        return plan
-    }
-
-    /// Logs, once per provider and model, that a primary has no fallback rule (only the universal fallback follows
-    /// it), as the reference does.
-    private func noteMissingFallbackRule(_ primary: Target) {
-        guard routing.fallbackRules.first(where: { $0.matches(primary) }) == nil else { return }
-        let key = "\(primary.provider)/\(primary.model)"
-        guard unruledPrimaries.withLock({ $0.count < 4096 && $0.insert(key).inserted }) else { return }
-        logger.info(
-            "no specific fallback defined", metadata: ["provider": "\(primary.provider)", "model": "\(primary.model)"])
-    }
-
-    /// The plan for an OpenAI-style `model`: a route name (with its own timeouts, if set), or `provider/model`.
-    /// - Parameters:
-    ///   - model: The model string.
-    ///   - systemInstruction: The request's system instruction.
-    /// - Returns: The plan, or nil when the string names no route and no known provider.
-    public func plan(forModel model: String, systemInstruction: String?) -> RoutePlan? {
-        if let route = routing.route(named: model) {
-            let chain = ChainBuilder.chain(
-                route: route, table: routing, systemInstruction: systemInstruction, regionName: nil)
-            var plan = RoutePlan(
-                chain: chain, timeouts: route.timeouts?.applied(to: defaultTimeouts) ?? defaultTimeouts)
-            plan.share(route)
-            return plan
-        }
-        guard let slash = model.firstIndex(of: "/") else { return nil }
-        let provider = String(model[..<slash])
-        let modelID = String(model[model.index(after: slash)...])
-        guard registry.isKnown(provider), !modelID.isEmpty else { return nil }
-        let primary = Target(provider: provider, model: modelID, retry: settings.defaultRetries)
-        let chain = ChainBuilder.chain(
-            primary: primary, explicitFallbacks: nil, table: routing, systemInstruction: systemInstruction,
-            regionName: nil)
-        return RoutePlan(chain: chain, timeouts: defaultTimeouts)
-    }
-
     // MARK: Non-streamed
 
-    /// Walks the chain until one target answers.
+    /// Walks the chain until one target answers, and charges the answer's tokens to its caller's and end user's
+    /// token buckets.
     /// - Parameters:
     ///   - plan: The targets, in order, and the attempts' timeouts.
     ///   - request: The request; its model, system instruction and region are replaced per target.
+    ///   - caller: The calling service.
     /// - Returns: The answer and the attempt log.
     /// - Throws: ``GatewayFailure``.
-    public func generate(_ plan: RoutePlan, request: ProviderRequest) async throws(GatewayFailure) -> GenerationResponse
-    {
+    public func generate(
+        _ plan: RoutePlan, request: ProviderRequest, caller: String?
+    ) async throws(GatewayFailure) -> GenerationResponse {
         let deadline = clock.now.advanced(by: settings.requestDeadline)
         var walk = ChainWalk(chain: plan.chain, backoff: settings.backoff, prices: settings.prices)
         while true {
@@ -176,6 +100,7 @@ public final class GatewayService: Sendable {
                     spans.end(
                         span, record: walk.attempts.last, finishReason: result.finishReason, output: result.text)
                     record(walk.attempts)
+                    charge(service: caller, user: request.user, usage: result.usage)
                     return GenerationResponse(
                         text: result.text, finishReason: result.finishReason, usage: result.usage,
                         provider: target.provider, model: target.model, attempts: walk.attempts, cost: walk.cost)

@@ -30,6 +30,9 @@ final class SharedResponses: Sendable {
         var request: ProviderRequest
     }
 
+    /// Where a streamed answer is kept once its stream ends well: its key, its route (for the metrics), for how long.
+    typealias Keeping = (key: Key, route: String, ttl: Duration)
+
     private let flights = SingleFlight<Key, GenerationResponse>()
     private let streams = Mutex<[Key: StreamFlight]>([:])
     private let entries: Mutex<ExpiringLRUCache<Key, GenerationResponse, AnyClock.Instant>>
@@ -72,12 +75,11 @@ final class SharedResponses: Sendable {
     /// - Returns: The flight, and whether this call joined one that another call started.
     func streamFlight(_ key: Key) -> (StreamFlight, joined: Bool) {
         streams.withLock { streams in
-            let flight = streams[key]
-            let joined = flight != nil
-            let chosen = flight ?? StreamFlight()
-            if !joined { streams[key] = chosen }
-            chosen.join()
-            return (chosen, joined)
+            let joined = streams[key] != nil
+            let flight = streams[key, default: StreamFlight()]
+            streams[key] = flight
+            flight.join()
+            return (flight, joined)
         }
     }
 

@@ -1,5 +1,4 @@
 import SwitchyardCore
-import SwitchyardProviders
 import Synchronization
 
 /// One upstream stream that identical concurrent streamed requests read together (a route's `dedupe`). Its pump
@@ -56,25 +55,8 @@ final class StreamFlight: Sendable {
                 done()
                 return
             }
-            var tally = StreamTally()
-            for event in committed.head { tally.add(event) }
-            publish { state in
-                state.opened = .success(committed)
-                state.events = committed.head
-            }
-            var failure: ProviderFailure?
-            do {
-                while let event = try await committed.rest.next() {
-                    tally.add(event)
-                    publish { $0.events.append(event) }
-                }
-                // A stream whose reader was cancelled may just end early (an `AsyncThrowingStream` does).
-                if Task.isCancelled { throw CancellationError() }
-            } catch {
-                failure =
-                    Task.isCancelled
-                    ? .callerLeft : HTTPTransport.classify(error)
-            }
+            publish { $0.opened = .success(committed) }
+            let (tally, failure) = await committed.drain { event in publish { $0.events.append(event) } }
             ended(committed, tally, failure)
             done()
             publish { $0.end = failure.map(End.failed) ?? .finished }
